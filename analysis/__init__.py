@@ -1,0 +1,1 @@
+"""Engagement Explorer analysis layer: plain functions, no Streamlit (except analysis.cached)."""

@@ -1,0 +1,95 @@
+"""Percentages with bases and intervals, mean scores, and comparisons of a subgroup against the rest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+Z95 = 1.959963984540054
+
+METHOD_NOTE = (
+    "Percentage positive is the share of substantive answers at the top two levels of the scale "
+    "(\"some\" or \"a lot\" of influence). Don't know and Not applicable are left out of the base and "
+    "counted separately. Intervals are 95% Wilson score intervals (on the Kish effective base when "
+    "answers are weighted). Results on fewer than 10 answers are hidden, with the next-smallest result "
+    "hidden too where a total would reveal them; bases under 30 are flagged as low."
+)
+COMPARISON_TEST = ("two-sided two-proportion z-test at the 5% level, on effective bases, of the subgroup "
+                   "against everyone else in the current view")
+
+
+def wilson_interval(positive: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """95% Wilson score interval for a proportion positive/n (NaN where n is 0); works on arrays."""
+    positive = np.asarray(positive, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = positive / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+        low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    empty = n <= 0
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+
+def exact_interval(successes: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper-Pearson exact interval, for counts of organisations."""
+    from scipy.stats import beta
+
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    low = np.where(k > 0, beta.ppf(alpha / 2, k, n - k + 1), 0.0)
+    high = np.where(k < n, beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
+    return low, high
+
+
+def positive_share(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per `by` group of answer-level cells: base, left-out count, % positive with interval, mean score.
+
+    `cells` has columns n, sum_w, sum_w2, positive, substantive, level_order (as in agg_answers).
+    """
+    sub = cells["substantive"].astype(bool)
+    pos = cells["positive"].astype(bool) & sub
+    frame = cells.assign(
+        base_n=cells["n"].where(sub, 0),
+        excluded_n=cells["n"].where(~sub, 0),
+        w=cells["sum_w"].where(sub, 0.0),
+        w2=cells["sum_w2"].where(sub, 0.0),
+        w_pos=cells["sum_w"].where(pos, 0.0),
+        n_pos=cells["n"].where(pos, 0),
+        w_score=(cells["sum_w"] * cells["level_order"]).where(sub, 0.0),
+    )
+    totals = frame.groupby(by, as_index=False, observed=True, dropna=False)[
+        ["base_n", "excluded_n", "w", "w2", "w_pos", "n_pos", "w_score"]].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = totals["w_pos"] / totals["w"]
+        n_eff = totals["w"] ** 2 / totals["w2"]
+        low, high = wilson_interval(share * n_eff, n_eff)
+        mean = totals["w_score"] / totals["w"]
+    return totals.assign(
+        positive_n=totals["n_pos"],
+        effective_n=n_eff,
+        positive_pct=100 * share,
+        ci_low_pct=100 * low,
+        ci_high_pct=100 * high,
+        mean_score=mean,
+    ).drop(columns=["w", "w2", "w_pos", "n_pos", "w_score"])
+
+
+def compare_shares(p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarray,
+                   alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Verdicts (better / about the same / worse) and p-values for share p1 (of n1) against p2 (of n2).
+
+    Shares are fractions; the test is a two-sided two-proportion z-test with a pooled standard error.
+    """
+    from scipy.stats import norm
+
+    p1, n1, p2, n2 = (np.asarray(x, dtype=float) for x in (p1, n1, p2, n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (p1 - p2) / se
+        p_value = np.where(se > 0, 2 * norm.sf(np.abs(z)), 1.0)
+    verdict = np.where(p_value < alpha, np.where(p1 > p2, "better", "worse"), "about the same")
+    missing = np.isnan(p1) | np.isnan(p2) | (n1 <= 0) | (n2 <= 0)
+    return np.where(missing, "not compared", verdict), np.where(missing, np.nan, p_value)

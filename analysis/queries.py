@@ -1,0 +1,196 @@
+"""Named queries over a dataset's count tables: filters in, small protected result frames out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import disclosure, filters as flt, metrics, schema, store, vocab
+
+ALL = schema.ALL_GROUPS
+SHARE_COLS = ["positive_pct", "ci_low_pct", "ci_high_pct", "mean_score", "positive_n", "excluded_n",
+              "effective_n"]
+
+
+@dataclass(frozen=True)
+class Cube:
+    """A dataset's count tables, loaded once per dataset."""
+
+    answers: pd.DataFrame
+    respondents: pd.DataFrame
+    organisations: pd.DataFrame
+    manifest: dict
+
+    @property
+    def waves(self) -> list[str]:
+        """The waves present in the dataset, oldest first."""
+        return sorted(self.respondents["wave"].dropna().unique().tolist())
+
+
+def load_cube(directory: Path, dataset_id: str | None = None) -> Cube:
+    """The count tables and manifest of a dataset (the current one by default)."""
+    dataset_id = dataset_id or store.current_id(directory)
+    return Cube(
+        answers=store.read_table(directory, "agg_answers", dataset_id),
+        respondents=store.read_table(directory, "agg_respondents", dataset_id),
+        organisations=store.read_table(directory, "organisations", dataset_id),
+        manifest=store.manifest(directory, dataset_id),
+    )
+
+
+def _cells(cube: Cube, filters: flt.Filters, measure: str = "influence", group: str | None = ALL) -> pd.DataFrame:
+    cells = flt.apply(cube.answers, filters)
+    cells = cells[cells["measure"] == measure]
+    return cells if group is None else cells[cells["group_id"] == group]
+
+
+def _domain_order(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {d: i for i, d in enumerate(vocab.DOMAINS)}
+    return frame.assign(_o=frame["domain"].map(order).fillna(len(order))).sort_values("_o").drop(columns="_o")
+
+
+def influence_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """One row per influence domain: base, % positive with 95% interval, mean score; highest first."""
+    shares = metrics.positive_share(_cells(cube, filters), ["domain"])
+    shares = _domain_order(shares).assign(domain_label=lambda f: f["domain"].map(vocab.DOMAINS))
+    shares = disclosure.protect(shares, SHARE_COLS)
+    return shares.sort_values("positive_pct", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def level_distribution(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """One row per domain and substantive answer level: answers and % of the domain's base."""
+    cells = _cells(cube, filters)
+    cells = cells[cells["substantive"].astype(bool)]
+    counts = cells.groupby(["domain", "level_id", "level_order"], as_index=False, observed=True)[
+        ["n", "sum_w"]].sum()
+    totals = counts.groupby("domain")[["n", "sum_w"]].transform("sum")
+    dist = counts.assign(
+        base_n=totals["n"],
+        pct=100 * counts["sum_w"] / totals["sum_w"],
+        level_label=counts["level_id"].map(vocab.LEVEL_LABELS).fillna(counts["level_id"]),
+        domain_label=counts["domain"].map(vocab.DOMAINS).fillna(counts["domain"]),
+    ).drop(columns="sum_w")
+    dist = disclosure.protect(dist, ["pct", "n"])
+    return _domain_order(dist).sort_values(["level_order"], kind="stable").reset_index(drop=True)
+
+
+def _against_rest(cube: Cube, filters: flt.Filters, key: str, subgroups: list[str]) -> pd.DataFrame:
+    """Pooled influence for each subgroup and for everyone else in the view, with a verdict."""
+    everyone = metrics.positive_share(_cells(cube, filters).assign(_all="all"), ["_all"]).iloc[0]
+    rows = []
+    for sub in subgroups:
+        if key == "group_id":
+            mine = _cells(cube, filters, group=sub)
+            rest_cells = _subtract(_cells(cube, filters), mine)
+        else:
+            cells = _cells(cube, filters)
+            mine, rest_cells = cells[cells[key] == sub], cells[cells[key] != sub]
+        a = metrics.positive_share(mine.assign(_k=sub), ["_k"])
+        b = metrics.positive_share(rest_cells.assign(_k=sub), ["_k"])
+        for who, frame in (("subgroup", a), ("everyone else", b)):
+            row = frame.iloc[0].to_dict() if len(frame) else {"_k": sub, "base_n": 0}
+            rows.append({**row, "subgroup": sub, "who": who})
+    out = pd.DataFrame(rows).drop(columns="_k").reindex(
+        columns=["subgroup", "who", "base_n", *SHARE_COLS])
+    out["base_n"] = out["base_n"].fillna(0)
+    protected = disclosure.protect(out, SHARE_COLS, partition=["subgroup"])
+    sub = protected[protected["who"] == "subgroup"].set_index("subgroup")
+    rest = protected[protected["who"] == "everyone else"].set_index("subgroup")
+    verdict, p_value = metrics.compare_shares(sub["positive_pct"] / 100, sub["effective_n"],
+                                              rest["positive_pct"] / 100, rest["effective_n"])
+    result = sub.add_suffix("").drop(columns="who").join(
+        rest[["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "suppressed"]].add_prefix("rest_"))
+    result = result.assign(verdict=verdict, p_value=p_value,
+                           overall_positive_pct=everyone.get("positive_pct", np.nan))
+    return result.reset_index()
+
+
+def _subtract(total: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
+    """Cells of `total` less the matching cells of `part` (everyone else, for overlapping groups)."""
+    keys = ["org_type", "sector", "region", "source", "wave", "measure", "domain", "level_id",
+            "level_order", "positive", "substantive"]
+    merged = total.merge(part[[*keys, "n", "sum_w", "sum_w2"]], on=keys, how="left", suffixes=("", "_p"))
+    return merged.assign(
+        n=merged["n"] - merged["n_p"].fillna(0).astype("int64"),
+        sum_w=merged["sum_w"] - merged["sum_w_p"].fillna(0.0),
+        sum_w2=merged["sum_w2"] - merged["sum_w2_p"].fillna(0.0),
+    ).drop(columns=["n_p", "sum_w_p", "sum_w2_p"])
+
+
+def group_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """One row per seldom-heard group and domain: base and % positive with interval (for a heatmap)."""
+    cells = _cells(cube, filters, group=None)
+    cells = cells[cells["group_id"] != ALL]
+    shares = metrics.positive_share(cells, ["group_id", "domain"])
+    grid = pd.MultiIndex.from_product([list(vocab.SELDOM_HEARD_GROUPS), list(vocab.DOMAINS)],
+                                      names=["group_id", "domain"]).to_frame(index=False)
+    shares = grid.merge(shares, on=["group_id", "domain"], how="left").fillna({"base_n": 0})
+    shares = shares.assign(group_label=shares["group_id"].map(vocab.SELDOM_HEARD_GROUPS),
+                           domain_label=shares["domain"].map(vocab.DOMAINS))
+    return disclosure.protect(shares, SHARE_COLS)
+
+
+def group_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """Each seldom-heard group against everyone else: pooled % positive across domains and a verdict."""
+    out = _against_rest(cube, filters, "group_id", list(vocab.SELDOM_HEARD_GROUPS))
+    return out.assign(label=out["subgroup"].map(vocab.SELDOM_HEARD_GROUPS))
+
+
+def org_type_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """Each organisation type against all others: pooled % positive across domains and a verdict."""
+    present = sorted(set(flt.apply(cube.answers, filters)["org_type"]), key=list(vocab.ORG_TYPES).index)
+    out = _against_rest(cube, filters, "org_type", present)
+    return out.assign(label=out["subgroup"].map(vocab.org_type_label),
+                      sector=out["subgroup"].map(lambda t: vocab.ORG_TYPES[t][1]))
+
+
+def group_reach(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """For each seldom-heard group: users' groups that speak for it and people who belong to it."""
+    resp = flt.apply(cube.respondents, filters)
+    resp = resp[resp["group_id"] != ALL]
+    counts = resp.pivot_table(index="group_id", columns="source", values="respondents",
+                              aggfunc="sum", fill_value=0)
+    counts = counts.reindex(index=list(vocab.SELDOM_HEARD_GROUPS), columns=list(vocab.SOURCES), fill_value=0)
+    out = pd.DataFrame({
+        "group_id": counts.index,
+        "label": counts.index.map(vocab.SELDOM_HEARD_GROUPS),
+        "users_groups": counts["users_group_survey"].to_numpy(),  # groups, not people: shown exactly
+        "base_n": counts["workshop"].to_numpy(),                  # people: disclosure control applies
+    })
+    return disclosure.protect(out, []).rename(columns={"base_n": "workshop_participants"})
+
+
+def org_type_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """One row per organisation type and domain: % positive with interval; types add up within a domain."""
+    shares = metrics.positive_share(_cells(cube, filters), ["org_type", "domain"])
+    shares = shares.assign(label=shares["org_type"].map(vocab.org_type_label),
+                           domain_label=shares["domain"].map(vocab.DOMAINS))
+    return disclosure.protect(shares, SHARE_COLS, partition=["domain"])
+
+
+def participation_by_org_type(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """Interviewed organisations by type: how many say users take an active part (exact counts)."""
+    cells = _cells(cube, filters, measure="participation")
+    cells = cells[cells["substantive"].astype(bool)]
+    grouped = cells.assign(pos=cells["n"].where(cells["positive"].astype(bool), 0)).groupby(
+        "org_type", as_index=False)[["n", "pos"]].sum()
+    low, high = metrics.exact_interval(grouped["pos"], grouped["n"])
+    out = grouped.assign(
+        label=grouped["org_type"].map(vocab.org_type_label),
+        sector=grouped["org_type"].map(lambda t: vocab.ORG_TYPES.get(t, ("", ""))[1]),
+        positive_pct=100 * grouped["pos"] / grouped["n"],
+        ci_low_pct=100 * low, ci_high_pct=100 * high,
+    ).rename(columns={"n": "organisations", "pos": "active_participation"})
+    order = list(vocab.ORG_TYPES)
+    return out.sort_values("org_type", key=lambda s: s.map(order.index)).reset_index(drop=True)
+
+
+def respondent_counts(cube: Cube, filters: flt.Filters) -> dict[str, int]:
+    """Respondents in the view by source (all groups)."""
+    resp = flt.apply(cube.respondents, filters)
+    resp = resp[resp["group_id"] == ALL]
+    by_source = resp.groupby("source")["respondents"].sum()
+    return {src: int(by_source.get(src, 0)) for src in vocab.SOURCES} | {"total": int(by_source.sum())}

@@ -1,0 +1,53 @@
+"""The dataset summary behind `python -m analysis summary`: counts, identity and headline influence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import filters as flt, queries, store, vocab
+
+
+def dataset_summary(directory: Path) -> dict:
+    """Counts, schema version, hash, demo flag and % positive by domain for the current dataset."""
+    manifest = store.manifest(directory)
+    core = store.read_core(directory)
+    orgs, resp = core["organisations"], core["respondents"]
+    by_domain = queries.influence_by_domain(queries.load_cube(directory), flt.Filters())
+    workshop = resp[resp["source"] == "workshop"]
+    return {
+        "schema_version": manifest["schema_version"],
+        "dataset_hash": manifest["dataset_hash"],
+        "demo": bool(manifest["demo"]),
+        "organisations": {
+            "nhs": int((orgs["sector"] == "nhs").sum()),
+            "independent": int((orgs["sector"] == "independent").sum()),
+            "by_type": {t: int(n) for t, n in orgs["org_type"].value_counts().sort_index().items()},
+        },
+        "users_groups": int((resp["unit"] == "users_group").sum()),
+        "workshops": int(workshop["workshop_id"].nunique()),
+        "workshop_participants": int(len(workshop)),
+        "respondents": int(len(resp)),
+        "answers": int(len(core["answers"])),
+        "influence_positive_pct_by_domain": {
+            row.domain: (None if row.suppressed else round(float(row.positive_pct), 1))
+            for row in by_domain.itertuples() if row.domain in vocab.DOMAINS
+        },
+    }
+
+
+def summary_text(summary: dict) -> str:
+    """The summary as lines for people."""
+    orgs = summary["organisations"]
+    lines = [
+        f"Dataset {summary['dataset_hash'][:16]} (schema {summary['schema_version']})"
+        + (" - illustrative demo data" if summary["demo"] else ""),
+        f"Organisations: {orgs['nhs']} NHS, {orgs['independent']} independent",
+        *(f"  {vocab.org_type_label(t)}: {n}" for t, n in orgs["by_type"].items()),
+        f"Users' groups: {summary['users_groups']}",
+        f"Workshops: {summary['workshops']} with {summary['workshop_participants']} participants",
+        f"Respondents: {summary['respondents']}; answers: {summary['answers']}",
+        "Positive influence (some or a lot) by domain:",
+    ]
+    for domain, pct in summary["influence_positive_pct_by_domain"].items():
+        lines.append(f"  {vocab.DOMAINS[domain]}: " + ("hidden (fewer than 10 answers)" if pct is None else f"{pct}%"))
+    return "\n".join(lines)
