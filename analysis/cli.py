@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
 from collections.abc import Callable
 
 from analysis import demo, store, summary
+from analysis.errors import UserError
 
 log = logging.getLogger("analysis")
 
-
-class UserError(Exception):
-    """A problem the person running the command can fix; its message says how."""
+# Modules that add their own subcommands: each has add_commands(subparsers, common_parent_parser);
+# a command's func returns an exit code and raises UserError for bad input.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _build(args: argparse.Namespace) -> int:
     if not args.demo:
         raise UserError("build needs --demo (imported data is added with: python -m analysis import FILE ...)")
     directory = store.data_dir(args.data_dir)
+    if args.if_missing and store.has_dataset(directory):
+        print(f"A dataset is already in {directory}; leaving it as it is.")
+        return 0
     manifest = store.write_dataset(
         demo.demo_tables(), directory, demo=True, description=demo.DEMO_DESCRIPTION,
         provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}],
@@ -45,11 +50,15 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common], help="write the demo dataset")
     build.add_argument("--demo", action="store_true", help="the illustrative demo dataset")
+    build.add_argument("--if-missing", action="store_true", help="only when the data directory has no dataset")
     build.set_defaults(func=_build)
 
     summ = sub.add_parser("summary", parents=[common], help="counts, dataset hash and headline influence")
     summ.add_argument("--json", action="store_true", help="print one JSON object")
     summ.set_defaults(func=_summary)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub, common)
     return parser
 
 

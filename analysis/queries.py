@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import disclosure, filters as flt, metrics, schema, store, vocab
+from analysis import disclosure, metrics, schema, store, vocab
+from analysis import filters as flt
 
 ALL = schema.ALL_GROUPS
 SHARE_COLS = ["positive_pct", "ci_low_pct", "ci_high_pct", "mean_score", "positive_n", "excluded_n",

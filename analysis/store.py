@@ -105,7 +105,7 @@ def write_dataset(
             "description": description,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "provenance": provenance,
-            "rows": {name: int(len(frame)) for name, frame in core.items()},
+            "rows": {name: len(frame) for name, frame in core.items()},
         }
         staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
         try:

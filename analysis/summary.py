@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import filters as flt, queries, store, vocab
+from analysis import filters as flt
+from analysis import queries, store, vocab
 
 
 def dataset_summary(directory: Path) -> dict:
@@ -25,9 +26,9 @@ def dataset_summary(directory: Path) -> dict:
         },
         "users_groups": int((resp["unit"] == "users_group").sum()),
         "workshops": int(workshop["workshop_id"].nunique()),
-        "workshop_participants": int(len(workshop)),
-        "respondents": int(len(resp)),
-        "answers": int(len(core["answers"])),
+        "workshop_participants": len(workshop),
+        "respondents": len(resp),
+        "answers": len(core["answers"]),
         "influence_positive_pct_by_domain": {
             row.domain: (None if row.suppressed else round(float(row.positive_pct), 1))
             for row in by_domain.itertuples() if row.domain in vocab.DOMAINS
