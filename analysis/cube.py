@@ -11,7 +11,8 @@ _DIMS = "o.org_type, o.sector, o.region, r.source, r.wave"
 
 _ANSWERS_ALL = f"""
 SELECT {_DIMS}, '{schema.ALL_GROUPS}' AS group_id, q.measure, coalesce(q.domain, '') AS domain,
-       a.level_id, l.level_order, l.positive, l.substantive, count(*) AS n, sum(r.weight) AS sum_w, sum(r.weight * r.weight) AS sum_w2
+       a.level_id, l.level_order, l.positive, l.substantive,
+       count(*) AS n, sum(r.weight) AS sum_w, sum(r.weight * r.weight) AS sum_w2
 FROM answers a JOIN respondents r USING (respondent_id) JOIN organisations o USING (org_id)
      JOIN questions q USING (question_id) JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = a.level_id
 GROUP BY ALL
@@ -19,7 +20,8 @@ GROUP BY ALL
 
 _ANSWERS_BY_GROUP = f"""
 SELECT {_DIMS}, m.group_id, q.measure, coalesce(q.domain, '') AS domain,
-       a.level_id, l.level_order, l.positive, l.substantive, count(*) AS n, sum(r.weight) AS sum_w, sum(r.weight * r.weight) AS sum_w2
+       a.level_id, l.level_order, l.positive, l.substantive,
+       count(*) AS n, sum(r.weight) AS sum_w, sum(r.weight * r.weight) AS sum_w2
 FROM answers a JOIN respondents r USING (respondent_id) JOIN organisations o USING (org_id)
      JOIN questions q USING (question_id) JOIN memberships m USING (respondent_id)
      JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = a.level_id

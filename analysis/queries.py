@@ -169,7 +169,9 @@ def org_type_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     shares = metrics.positive_share(_cells(cube, filters), ["org_type", "domain"])
     shares = shares.assign(label=shares["org_type"].map(vocab.org_type_label),
                            domain_label=shares["domain"].map(vocab.DOMAINS))
-    return disclosure.protect(shares, SHARE_COLS, partition=["domain"])
+    type_order = {t: i for i, t in enumerate(vocab.ORG_TYPES)}
+    shares = _domain_order(shares).sort_values("org_type", key=lambda s: s.map(type_order), kind="stable")
+    return disclosure.protect(shares.reset_index(drop=True), SHARE_COLS, partition=["domain"])
 
 
 def participation_by_org_type(cube: Cube, filters: flt.Filters) -> pd.DataFrame:

@@ -1,0 +1,27 @@
+"""The cached queries: the one module in analysis/ that imports Streamlit.
+
+Caches are keyed by small arguments only (data directory, dataset id, filter values), never by frames.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import panels, queries
+from analysis.filters import Filters
+
+FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def cube(data_dir: str, dataset_id: str) -> queries.Cube:
+    """A dataset's count tables, loaded once per dataset and shared by every session."""
+    from pathlib import Path
+
+    return queries.load_cube(Path(data_dir), dataset_id)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
+    """The panels of a page for one view of one dataset."""
+    return panels.page_panels(page, cube(data_dir, dataset_id), Filters(**dict(filter_items)))

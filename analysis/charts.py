@@ -1,0 +1,153 @@
+"""Frame in, figure out: every chart in the house template, with intervals and disclosure markers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis.vocab import LEVEL_COLOURS, PALETTE
+
+HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
+FONT = "Arial, Helvetica, sans-serif"
+
+# Given explicitly to every figure: with Streamlit imported, plotly's default template changes.
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 14, "color": PALETTE["ink"]},
+        title={"font": {"size": 18}, "x": 0, "xanchor": "left"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=[PALETTE[c] for c in ("blue", "orange", "green", "vermilion", "sky", "purple", "yellow")],
+        xaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#8C8C8C", "linecolor": "#8C8C8C", "automargin": True},
+        yaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#8C8C8C", "linecolor": "#8C8C8C", "automargin": True},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        margin={"l": 10, "r": 20, "t": 90, "b": 50},
+        hoverlabel={"font": {"family": FONT}},
+    )
+)
+
+
+def wrap(text: str, width: int = 14) -> str:
+    """A label broken into lines of about `width` characters for crowded axes."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
+def _finish(fig: go.Figure, title: str, subtitle: str, height: int) -> go.Figure:
+    fig.update_layout(template=TEMPLATE, height=height,
+                      title={"text": title, "subtitle": {"text": subtitle, "font": {"size": 13}}})
+    return fig
+
+
+def _hidden_trace(labels: pd.Series, x: float = 0.0) -> go.Scatter:
+    return go.Scatter(
+        x=[x] * len(labels), y=list(labels), mode="markers+text", name=f"{HIDDEN_MARK} hidden (fewer than 10)",
+        marker={"symbol": "x-thin-open", "size": 12, "color": PALETTE["ink"], "line": {"width": 2}},
+        text=["hidden"] * len(labels), textposition="middle right", hoverinfo="skip",
+    )
+
+
+def share_bars(frame: pd.DataFrame, label_col: str, title: str, subtitle: str,
+               value_label: str = "% positive") -> go.Figure:
+    """Horizontal bars of positive_pct with 95% intervals; each row becomes a bar, hidden rows a marker."""
+    shown = frame[~frame["suppressed"]]
+    hidden = frame[frame["suppressed"]]
+    fig = go.Figure(go.Bar(
+        x=shown["positive_pct"], y=shown[label_col], orientation="h", name=value_label,
+        marker={"color": PALETTE["blue"]},
+        error_x={"type": "data", "symmetric": False, "color": PALETTE["ink"], "thickness": 1.5,
+                 "array": shown["ci_high_pct"] - shown["positive_pct"],
+                 "arrayminus": shown["positive_pct"] - shown["ci_low_pct"]},
+        text=[f"{v:.0f}%" for v in shown["positive_pct"]], textposition="inside", insidetextanchor="start",
+        textfont={"color": "white"},
+        customdata=shown[["ci_low_pct", "ci_high_pct", "base_n"]].to_numpy(),
+        hovertemplate="%{y}: %{x:.1f}% (95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f}; "
+                      "base %{customdata[2]:,.0f})<extra></extra>",
+    ))
+    if len(hidden):
+        fig.add_trace(_hidden_trace(hidden[label_col]))
+    fig.update_xaxes(range=[0, 100], title=value_label, ticksuffix="%")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame[label_col])[::-1], title=None)
+    return _finish(fig, title, subtitle, height=140 + 44 * len(frame))
+
+
+def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Diverging stacked bars: each domain a row, each answer level a segment (negative levels to the left)."""
+    fig = go.Figure()
+    domains = list(dict.fromkeys(dist["domain_label"]))
+    levels = dist.drop_duplicates("level_id").sort_values("level_order")
+    n_levels = len(levels)
+    for level in levels.itertuples():
+        rows = dist[dist["level_id"] == level.level_id].set_index("domain_label").reindex(domains)
+        negative = level.level_order < n_levels / 2
+        values = -rows["pct"] if negative else rows["pct"]
+        fig.add_trace(go.Bar(
+            x=values, y=domains, orientation="h", name=level.level_label,
+            marker={"color": LEVEL_COLOURS.get(level.level_id, PALETTE["grey"]),
+                    "pattern": {"shape": "/" if negative else ""}},
+            customdata=rows[["pct", "n"]].to_numpy(),
+            hovertemplate=f"%{{y}}: {level.level_label} %{{customdata[0]:.1f}}% (%{{customdata[1]:,.0f}} answers)"
+                          "<extra></extra>",
+        ))
+    # Relative bars stack outwards from zero in trace order: the negative level nearest the middle goes first.
+    negatives = [t for t in fig.data if t.marker.pattern.shape == "/"]
+    fig.data = tuple(negatives[::-1]) + tuple(t for t in fig.data if t.marker.pattern.shape != "/")
+    for rank, trace in enumerate(sorted(fig.data, key=lambda t: levels.set_index("level_label").loc[
+            t.name, "level_order"])):
+        trace.legendrank = rank
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(title="% of answers (less influence to the left, more to the right)", ticksuffix="%",
+                     range=[-100, 100], tickvals=[-100, -50, 0, 50, 100], ticktext=["100", "50", "0", "50", "100"])
+    fig.update_yaxes(categoryorder="array", categoryarray=domains[::-1], title=None)
+    return _finish(fig, title, subtitle, height=180 + 44 * len(domains))
+
+
+def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: str) -> go.Figure:
+    """Grid of positive_pct: each row of the frame becomes a cell; hidden cells are marked, not coloured."""
+    grid = frame.pivot(index=y_col, columns=x_col, values="positive_pct")
+    hidden = frame.pivot(index=y_col, columns=x_col, values="suppressed").astype(bool)
+    y_order = list(dict.fromkeys(frame[y_col]))
+    x_order = list(dict.fromkeys(frame[x_col]))
+    grid, hidden = grid.reindex(index=y_order, columns=x_order), hidden.reindex(index=y_order, columns=x_order)
+    x_labels = [wrap(x) for x in x_order]
+    text = [[HIDDEN_MARK if h else f"{v:.0f}%" for v, h in zip(vals, hids, strict=True)]
+            for vals, hids in zip(grid.to_numpy(), hidden.to_numpy(), strict=True)]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(), x=x_labels, y=y_order, text=text, texttemplate="%{text}", zmin=0, zmax=100,
+        colorscale=[[0, "#FFFFFF"], [0.5, PALETTE["sky"]], [1, PALETTE["blue"]]],
+        colorbar={"title": {"text": "% positive"}, "ticksuffix": "%"}, xgap=2, ygap=2,
+        hovertemplate="%{y} / %{x}: %{text}<extra></extra>", textfont={"color": PALETTE["ink"]},
+    ))
+    fig.update_yaxes(autorange="reversed", title=None)
+    fig.update_xaxes(title=None, tickangle=0, tickfont={"size": 12})
+    return _finish(fig, title, subtitle, height=200 + 40 * len(y_order))
+
+
+def against_rest(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Dot plot: each subgroup (circle) beside everyone else (diamond), both with 95% intervals."""
+    shown = frame[~frame["suppressed"]]
+    fig = go.Figure()
+    for who, prefix, symbol, colour in (("This group", "", "circle", PALETTE["blue"]),
+                                        ("Everyone else", "rest_", "diamond", PALETTE["orange"])):
+        fig.add_trace(go.Scatter(
+            x=shown[f"{prefix}positive_pct"], y=shown["label"], mode="markers", name=who,
+            marker={"symbol": symbol, "size": 12, "color": colour, "line": {"width": 1, "color": PALETTE["ink"]}},
+            error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
+                     "array": shown[f"{prefix}ci_high_pct"] - shown[f"{prefix}positive_pct"],
+                     "arrayminus": shown[f"{prefix}positive_pct"] - shown[f"{prefix}ci_low_pct"]},
+            customdata=shown[[f"{prefix}base_n", "verdict"]].to_numpy(),
+            hovertemplate=f"%{{y}} - {who}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; %{{customdata[1]}})"
+                          "<extra></extra>",
+        ))
+    hidden = frame[frame["suppressed"]]
+    if len(hidden):
+        fig.add_trace(_hidden_trace(hidden["label"]))
+    fig.update_xaxes(range=[0, 100], title="% positive (some or a lot of influence)", ticksuffix="%")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame["label"])[::-1], title=None)
+    return _finish(fig, title, subtitle, height=160 + 40 * len(frame))

@@ -1,0 +1,217 @@
+"""Panels: a chart with its title, base, summary, method and the table of its numbers, per page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analysis import charts, disclosure, metrics, queries, summaries
+from analysis.filters import Filters, describe
+from analysis.queries import Cube
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Everything shown, and exported, for one chart."""
+
+    chart_id: str
+    title: str
+    subtitle: str
+    base_text: str
+    summary: str
+    method: str
+    figure: go.Figure
+    table: pd.DataFrame
+
+
+def _base_range(frame: pd.DataFrame, col: str = "base_n", unit: str = "answers", per: str = "bar") -> str:
+    shown = frame.loc[~frame["suppressed"], col] if "suppressed" in frame else frame[col]
+    if frame.empty:
+        return f"Base: no {unit} in this view."
+    if shown.empty:
+        return f"Base: fewer than {disclosure.MIN_BASE} {unit} in every cell."
+    low, high = int(shown.min()), int(shown.max())
+    text = f"Base: {low:,} {unit}" if low == high else f"Base: {low:,} to {high:,} {unit} per {per}"
+    hidden = int(frame["suppressed"].sum()) if "suppressed" in frame else 0
+    return text + (f"; {hidden} hidden (fewer than {disclosure.MIN_BASE})" if hidden else "") + "."
+
+
+def _share_table(frame: pd.DataFrame, label_cols: dict[str, str]) -> pd.DataFrame:
+    cols = {**label_cols, "base_n": "Base (answers)", "positive_pct": "% positive", "ci_low_pct": "95% CI low",
+            "ci_high_pct": "95% CI high", "excluded_n": "Left out (don't know / not applicable)",
+            "low_base": "Low base (under 30)", "suppressed": "Hidden (under 10)"}
+    return frame[list(cols)].rename(columns=cols).round(1)
+
+
+def domains_positive(cube: Cube, filters: Filters) -> Panel:
+    """Percentage positive by influence domain, highest first."""
+    frame = queries.influence_by_domain(cube, filters)
+    left_out = int(frame["excluded_n"].fillna(0).sum())
+    return Panel(
+        chart_id="domains_positive",
+        title="Where people had influence: % saying some or a lot, by domain",
+        subtitle=describe(filters),
+        base_text=_base_range(frame) + f" {left_out:,} don't know or not applicable answers left out.",
+        summary=summaries.ranked_shares(frame, "domain_label", "people had some or a lot of influence"),
+        method=metrics.METHOD_NOTE,
+        figure=charts.share_bars(frame, "domain_label", "Influence by domain: % some or a lot",
+                                 describe(filters)),
+        table=_share_table(frame, {"domain_label": "Domain"}),
+    )
+
+
+def domains_distribution(cube: Cube, filters: Filters) -> Panel:
+    """The full answer distribution per domain, as diverging stacked bars."""
+    dist = queries.level_distribution(cube, filters)
+    shown = dist[~dist["suppressed"]]
+    table = dist[["domain_label", "level_label", "n", "pct", "base_n", "suppressed"]].rename(columns={
+        "domain_label": "Domain", "level_label": "Answer", "n": "Answers", "pct": "% of base",
+        "base_n": "Base (answers)", "suppressed": "Hidden (under 10)"}).round(1)
+    return Panel(
+        chart_id="domains_distribution",
+        title="How much influence people had, by domain: every answer",
+        subtitle=describe(filters),
+        base_text=_base_range(shown.drop_duplicates("domain").assign(suppressed=False)),
+        summary=summaries.distribution(dist),
+        method=metrics.METHOD_NOTE,
+        figure=charts.diverging_levels(shown, "Answers by domain", describe(filters)),
+        table=table,
+    )
+
+
+def groups_heatmap(cube: Cube, filters: Filters) -> Panel:
+    """Seldom-heard group by domain: % positive, hidden cells marked."""
+    frame = queries.group_by_domain(cube, filters)
+    return Panel(
+        chart_id="groups_heatmap",
+        title="Influence reported by seldom-heard groups: % some or a lot, by group and domain",
+        subtitle=describe(filters),
+        base_text=_base_range(frame, per="cell") + " People can belong to several groups.",
+        summary=summaries.grid(frame, "group_label", "domain_label"),
+        method=metrics.METHOD_NOTE,
+        figure=charts.heatmap(frame, "domain_label", "group_label", "Seldom-heard groups by domain",
+                              describe(filters)),
+        table=_share_table(frame, {"group_label": "Group", "domain_label": "Domain"}),
+    )
+
+
+def _rest_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    cols = {"label": label, "base_n": "Base (answers)", "positive_pct": "% positive", "ci_low_pct": "95% CI low",
+            "ci_high_pct": "95% CI high", "rest_base_n": "Everyone else: base",
+            "rest_positive_pct": "Everyone else: % positive", "verdict": "Compared with everyone else",
+            "p_value": "p-value", "suppressed": "Hidden (under 10)"}
+    return frame[list(cols)].rename(columns=cols).round({"% positive": 1, "95% CI low": 1, "95% CI high": 1,
+                                                         "Everyone else: % positive": 1, "p-value": 4})
+
+
+def groups_against_rest(cube: Cube, filters: Filters) -> Panel:
+    """Each seldom-heard group against everyone else, all domains pooled."""
+    frame = queries.group_against_rest(cube, filters)
+    return Panel(
+        chart_id="groups_against_rest",
+        title="Each seldom-heard group against everyone else: % some or a lot of influence, all domains",
+        subtitle=describe(filters),
+        base_text=_base_range(frame, unit="answers") + " Answers pooled across the six domains.",
+        summary=summaries.against_rest(frame, "seldom-heard groups"),
+        method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}.",
+        figure=charts.against_rest(frame, "Seldom-heard groups against everyone else", describe(filters)),
+        table=_rest_table(frame, "Group"),
+    )
+
+
+def groups_reach(cube: Cube, filters: Filters) -> Panel:
+    """How many users' groups and workshop participants speak for each seldom-heard group."""
+    frame = queries.group_reach(cube, filters)
+    fig = go.Figure(go.Bar(x=frame["users_groups"], y=frame["label"], orientation="h",
+                           marker={"color": charts.PALETTE["green"]}, name="Users' groups",
+                           text=frame["users_groups"], textposition="outside",
+                           hovertemplate="%{y}: %{x} users' groups<extra></extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame["label"])[::-1])
+    fig.update_xaxes(title="Users' groups that speak for the group")
+    charts._finish(fig, "Users' groups speaking for each seldom-heard group", describe(filters),
+                   height=160 + 36 * len(frame))
+    table = frame[["label", "users_groups", "workshop_participants", "suppressed"]].rename(columns={
+        "label": "Group", "users_groups": "Users' groups", "workshop_participants": "Workshop participants",
+        "suppressed": "Participants hidden (under 10)"})
+    return Panel(
+        chart_id="groups_reach",
+        title="Who speaks for each seldom-heard group: users' groups and workshop participants",
+        subtitle=describe(filters),
+        base_text=f"Base: {int(frame['users_groups'].sum()):,} group memberships declared by users' groups; "
+                  "counts of groups are exact, counts of people under 10 are hidden.",
+        summary=summaries.reach(frame),
+        method="Counts of users' groups that said they speak for each group, and of workshop participants "
+               "who belong to it. A group or person can count towards several groups. " + disclosure.NOTE,
+        figure=fig,
+        table=table,
+    )
+
+
+def org_types_against_rest(cube: Cube, filters: Filters) -> Panel:
+    """Each organisation type against all others, all domains pooled."""
+    frame = queries.org_type_against_rest(cube, filters)
+    return Panel(
+        chart_id="org_types_against_rest",
+        title="Each organisation type against all others: % some or a lot of influence, all domains",
+        subtitle=describe(filters),
+        base_text=_base_range(frame, unit="answers") + " Answers pooled across the six domains.",
+        summary=summaries.against_rest(frame, "organisation types"),
+        method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}.",
+        figure=charts.against_rest(frame, "Organisation types against all others", describe(filters)),
+        table=_rest_table(frame, "Organisation type"),
+    )
+
+
+def org_types_heatmap(cube: Cube, filters: Filters) -> Panel:
+    """Organisation type by domain, NHS and independent side by side."""
+    frame = queries.org_type_by_domain(cube, filters)
+    return Panel(
+        chart_id="org_types_heatmap",
+        title="Influence by organisation type and domain: % some or a lot",
+        subtitle=describe(filters),
+        base_text=_base_range(frame, per="cell"),
+        summary=summaries.grid(frame, "label", "domain_label"),
+        method=metrics.METHOD_NOTE,
+        figure=charts.heatmap(frame, "domain_label", "label", "Organisation types by domain", describe(filters)),
+        table=_share_table(frame, {"label": "Organisation type", "domain_label": "Domain"}),
+    )
+
+
+def org_types_participation(cube: Cube, filters: Filters) -> Panel:
+    """Interviewed organisations that describe users as taking an active part, by type (exact counts)."""
+    frame = queries.participation_by_org_type(cube, filters).assign(suppressed=False, base_n=lambda f: f[
+        "organisations"])
+    table = frame[["label", "organisations", "active_participation", "positive_pct", "ci_low_pct",
+                   "ci_high_pct"]].rename(columns={
+        "label": "Organisation type", "organisations": "Organisations interviewed",
+        "active_participation": "Users take an active part", "positive_pct": "%",
+        "ci_low_pct": "Exact 95% CI low", "ci_high_pct": "Exact 95% CI high"}).round(1)
+    return Panel(
+        chart_id="org_types_participation",
+        title="Organisations describing users as taking an active part in their work, by type",
+        subtitle=describe(filters) + " - interviews",
+        base_text=_base_range(frame, unit="organisations", per="type"),
+        summary=summaries.organisations(frame),
+        method="Interviewed organisations answering 'some' or 'a lot' to how actively service users take part. "
+               "Counts of organisations are not personal data and are given exactly, with exact "
+               "(Clopper-Pearson) 95% intervals.",
+        figure=charts.share_bars(frame, "label", "Active user participation by organisation type",
+                                 describe(filters), value_label="% of organisations"),
+        table=table,
+    )
+
+
+PAGES: dict[str, list[Callable[[Cube, Filters], Panel]]] = {
+    "overview": [domains_positive],
+    "domains": [domains_positive, domains_distribution],
+    "groups": [groups_heatmap, groups_against_rest, groups_reach],
+    "trust_types": [org_types_heatmap, org_types_against_rest, org_types_participation],
+}
+
+
+def page_panels(page: str, cube: Cube, filters: Filters) -> list[Panel]:
+    """The panels of a page for a view."""
+    return [build(cube, filters) for build in PAGES[page]]

@@ -1,0 +1,38 @@
+"""Engagement Explorer: the frame (page config, navigation, and the filters every page shares)."""
+
+import streamlit as st
+
+from analysis import cached, store, vocab
+
+st.set_page_config(page_title="Engagement Explorer", page_icon=":material/forum:", layout="wide")
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/domains.py", title="Influence by domain", icon=":material/bar_chart:", url_path="domains"),
+    st.Page("pages/groups.py", title="Seldom-heard groups", icon=":material/groups:", url_path="groups"),
+    st.Page("pages/trust_types.py", title="Trust types", icon=":material/apartment:", url_path="trust-types"),
+]
+FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
+                 "source": "Source", "wave": "Wave"}
+
+page = st.navigation(PAGES)
+
+directory = store.data_dir()
+waves = cached.cube(str(directory), store.current_id(directory)).waves if store.has_dataset(directory) else []
+with st.sidebar:
+    st.header("Filters")
+    st.caption("Empty means everything. Your choices are kept in the page address, so a copied link "
+               "reopens this view.")
+    for key, label in FILTER_LABELS.items():
+        options = vocab.filter_options(key) or {w: w for w in waves}
+        state_key = f"filter_{key}"
+        if state_key not in st.session_state:
+            st.session_state[state_key] = [v for v in st.query_params.get_all(key) if v in options]
+        chosen = st.multiselect(label, list(options), format_func=options.get, key=state_key,
+                                placeholder="All")
+        if chosen:
+            st.query_params[key] = chosen
+        elif key in st.query_params:
+            del st.query_params[key]
+
+page.run()
