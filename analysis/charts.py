@@ -101,7 +101,7 @@ def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure
     for rank, trace in enumerate(sorted(fig.data, key=lambda t: levels.set_index("level_label").loc[
             t.name, "level_order"])):
         trace.legendrank = rank
-    fig.update_layout(barmode="relative")
+    fig.update_layout(barmode="relative", legend={"x": 1, "xanchor": "right"})
     fig.update_xaxes(title="% of answers (less influence to the left, more to the right)", ticksuffix="%",
                      range=[-100, 100], tickvals=[-100, -50, 0, 50, 100], ticktext=["100", "50", "0", "50", "100"])
     fig.update_yaxes(categoryorder="array", categoryarray=domains[::-1], title=None)

@@ -9,14 +9,14 @@ import logging
 import sys
 from collections.abc import Callable
 
-from analysis import demo, store, summary
+from analysis import demo, national, store, summary
 from analysis.errors import UserError
 
 log = logging.getLogger("analysis")
 
 # Modules that add their own subcommands: each has add_commands(subparsers, common_parent_parser);
 # a command's func returns an exit code and raises UserError for bad input.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("analysis.import_cli",)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -26,10 +26,17 @@ def _build(args: argparse.Namespace) -> int:
     if args.if_missing and store.has_dataset(directory):
         print(f"A dataset is already in {directory}; leaving it as it is.")
         return 0
-    manifest = store.write_dataset(
-        demo.demo_tables(), directory, demo=True, description=demo.DEMO_DESCRIPTION,
-        provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}],
-    )
+    if args.respondents is None:
+        tables, description = demo.demo_tables(), demo.DEMO_DESCRIPTION
+        provenance = [{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}]
+    else:
+        if args.respondents < 1:
+            raise UserError(f"--respondents must be a whole number of at least 1, not {args.respondents}")
+        tables = national.national_tables(args.respondents)
+        description = national.DESCRIPTION.format(n=args.respondents)
+        provenance = [{"kind": "demo", "generator": "analysis.national", "seed": demo.SEED,
+                       "respondents": args.respondents}]
+    manifest = store.write_dataset(tables, directory, demo=True, description=description, provenance=provenance)
     print(f"Built the illustrative demo dataset {manifest['dataset_id']} in {directory}")
     return 0
 
@@ -50,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common], help="write the demo dataset")
     build.add_argument("--demo", action="store_true", help="the illustrative demo dataset")
+    build.add_argument("--respondents", type=int, metavar="N",
+                       help="a national-scale synthetic dataset of N respondents instead of the study's design")
     build.add_argument("--if-missing", action="store_true", help="only when the data directory has no dataset")
     build.set_defaults(func=_build)
 

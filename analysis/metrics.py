@@ -33,14 +33,15 @@ def wilson_interval(positive: np.ndarray, n: np.ndarray, z: float = Z95) -> tupl
 
 
 def exact_interval(successes: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Clopper-Pearson exact interval, for counts of organisations."""
+    """Clopper-Pearson exact interval, for counts of organisations (NaN where n is 0)."""
     from scipy.stats import beta
 
     k = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
     low = np.where(k > 0, beta.ppf(alpha / 2, k, n - k + 1), 0.0)
     high = np.where(k < n, beta.ppf(1 - alpha / 2, k + 1, n - k), 1.0)
-    return low, high
+    empty = n <= 0  # no organisations: no interval, not "anywhere from 0% to 100%"
+    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
 def positive_share(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:

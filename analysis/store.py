@@ -40,14 +40,20 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def dataset_hash(tables: dict[str, pd.DataFrame]) -> str:
-    """A content hash of the core tables, independent of row order and file format."""
+    """A content hash of the core tables, independent of row order and file format.
+
+    Each row is hashed; the row hashes are combined by order-free sums, so no large sort is needed.
+    """
     digest = hashlib.sha256(f"schema:{schema.SCHEMA_VERSION}".encode())
     for name in schema.CORE_TABLES:
         frame = tables[name]
-        frame = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+        rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        mixed = pd.util.hash_array(rows)  # a second, independent mix of each row hash
         digest.update(name.encode())
         digest.update(",".join(frame.columns).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        digest.update(len(frame).to_bytes(8, "little"))
+        digest.update(int(rows.sum(dtype="uint64")).to_bytes(8, "little"))
+        digest.update(int(mixed.sum(dtype="uint64")).to_bytes(8, "little"))
     return digest.hexdigest()
 
 
@@ -65,9 +71,16 @@ def _write_table(folder: Path, name: str, frame: pd.DataFrame) -> None:
     _fsync_path(target)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_text_atomic(target: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600: let the app's user read what the build wrote
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -108,6 +121,7 @@ def write_dataset(
             "rows": {name: len(frame) for name, frame in core.items()},
         }
         staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700, which would outlive the rename
         try:
             for name, frame in {**core, **cube.build_aggregates(core)}.items():
                 _write_table(staging, name, frame)

@@ -56,6 +56,7 @@ SOURCES: dict[str, str] = {
     "users_group_survey": "Users' group survey",
     "workshop": "Workshop",
     "interview": "Organisation interview",
+    "patient_survey": "Patient survey",
 }
 
 MEASURES: dict[str, str] = {

@@ -58,7 +58,7 @@ def show_panel(panel: Panel) -> None:
     """A chart with its title, base, plain-English summary (its text alternative) and table."""
     st.subheader(panel.title, anchor=panel.chart_id)
     st.caption(escape_markdown(f"{panel.subtitle}. {panel.base_text}"))
-    st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}",
+    st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
                     config={"displaylogo": False})
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")
     with st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method"):

@@ -1,0 +1,101 @@
+"""Commands `mapping-template` and `import`: a starter mapping for an export, and the import itself."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from analysis import importing, mapping, store
+from analysis.errors import UserError
+from analysis.importers import MAX_BYTES, FileProblem
+
+
+def _read_file(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise UserError(f"{path}: no such file")
+    if file.stat().st_size > MAX_BYTES:
+        raise UserError(f"{file.name} is {file.stat().st_size / 1_000_000:.0f} MB; the limit is "
+                        f"{MAX_BYTES // (1024 * 1024)} MB. Split the file and import each part.")
+    return file.read_bytes()
+
+
+def _mapping_template(args: argparse.Namespace) -> int:
+    data = _read_file(args.file)
+    try:
+        text = mapping.to_toml(mapping.guess(data, Path(args.file).name))
+    except FileProblem as exc:
+        raise UserError(str(exc)) from exc
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"Wrote a starter mapping for {Path(args.file).name} to {args.out}; review it, then run: "
+              f"python -m analysis import {args.file} --mapping {args.out} --dry-run")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _load(args: argparse.Namespace) -> importing.ImportReport:
+    name = Path(args.file).name
+    data = _read_file(args.file)
+    map_path = Path(args.mapping)
+    if not map_path.is_file():
+        raise UserError(f"mapping {args.mapping}: no such file (make one with: python -m analysis "
+                        f"mapping-template {args.file} --out MAP.toml)")
+    try:
+        spec = mapping.from_toml(map_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UserError(f"{map_path.name}: {exc}") from exc
+    lookup = None
+    lookup_name = str(spec.get("import", {}).get("org_lookup", "")).strip()
+    if lookup_name:
+        lookup_path = (map_path.parent / lookup_name) if not Path(lookup_name).is_absolute() else Path(lookup_name)
+        if not lookup_path.is_file():
+            raise UserError(f"organisation lookup {lookup_name} (named in {map_path.name}) was not found at "
+                            f"{lookup_path}")
+        lookup = importing.read_lookup(lookup_path.read_bytes(), lookup_path.name)
+    directory = store.data_dir(args.data_dir)
+    return importing.run(data, name, spec, directory, dry_run=args.dry_run, lookup=lookup,
+                         mapping_name=map_path.name)
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        report = _load(args)
+    except Exception as exc:  # every failure is reported as a problem, never as a traceback
+        report = importing.ImportReport(file=Path(args.file).name, dry_run=args.dry_run)
+        report.problems = getattr(exc, "problems", None) or [importing.problem(str(exc))]
+        report.message = f"{report.file} was not imported: {exc}"
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        out = sys.stdout if report.ok else sys.stderr
+        print(report.message, file=out)
+        if report.rows_read:
+            print(f"  responses read: {report.rows_read}; respondents: {report.respondents}; answers: "
+                  f"{report.answers}; free-text answers: {report.free_text_answers}", file=out)
+        for item in report.excluded:
+            print(f"  left out: {item['count']} {item['reason']}", file=out)
+        for item in report.problems:
+            where = ", ".join(f"{k} {item[k]!r}" if k != "row" else f"row {item[k]}"
+                              for k in ("row", "column", "value") if item.get(k) not in (None, ""))
+            print(f"  problem{' (' + where + ')' if where else ''}: {item['message']}", file=out)
+    return 0 if report.ok else 2
+
+
+def add_commands(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the mapping-template and import commands."""
+    template = subparsers.add_parser("mapping-template", parents=[common],
+                                     help="write a starter mapping (TOML) for a survey export")
+    template.add_argument("file", help="the export: CSV, XLSX or SPSS .sav")
+    template.add_argument("--out", help="where to write the mapping (default: standard output)")
+    template.set_defaults(func=_mapping_template)
+
+    imp = subparsers.add_parser("import", parents=[common], help="check and import a survey export")
+    imp.add_argument("file", help="the export: CSV, XLSX or SPSS .sav")
+    imp.add_argument("--mapping", required=True, help="the mapping (TOML) from mapping-template, reviewed")
+    imp.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    imp.add_argument("--json", action="store_true", help="print one JSON object")
+    imp.set_defaults(func=_import)

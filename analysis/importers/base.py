@@ -1,0 +1,216 @@
+"""What every platform reader returns, and the shared steps: size limit, decoding, CSV and XLSX rows."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.errors import UserError
+
+MAX_BYTES = 50 * 1024 * 1024  # a plain limit: bigger files are split before importing
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_CELLS = 5_000_000
+SPSS_MAGIC = (b"$FL2", b"$FL3")
+BLANK = ""
+
+
+class FileProblem(UserError):
+    """A problem with the file itself, located by row, column and value where there is one."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str | None = None,
+                 value: str | None = None, problems: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.row, self.column, self.value = row, column, value
+        self.problems = problems or [{"row": row, "column": column, "value": value, "message": message}]
+
+
+@dataclass
+class Export:
+    """A survey export read into text: one row per response, one column per field, blanks as ''."""
+
+    file_name: str
+    layout: str
+    frame: pd.DataFrame  # every cell a str; '' when blank
+    rows: list[int]  # the row number a person sees in the file, one per response
+    header_rows: int
+    text: dict[str, str] = field(default_factory=dict)  # column -> question wording
+    excluded: dict[str, int] = field(default_factory=dict)  # reason -> number of responses
+    non_substantive: dict[str, set[str]] = field(default_factory=dict)  # column -> labels the file marks missing
+    hints: dict[str, str] = field(default_factory=dict)  # column -> role the layout knows (e.g. respondent_id)
+    flags: list[str] = field(default_factory=list)  # per response: why it is left out ('' to keep it)
+
+    def exclude_flagged(self) -> Export:
+        """Leave out flagged responses (previews, tests), counting them by reason."""
+        if not any(self.flags):
+            return self
+        keep = [not f for f in self.flags]
+        for reason in sorted({f for f in self.flags if f}):
+            self.excluded[reason] = self.excluded.get(reason, 0) + self.flags.count(reason)
+        self.frame = self.frame[keep].reset_index(drop=True)
+        self.rows = [r for r, k in zip(self.rows, keep, strict=True) if k]
+        self.flags = []
+        return self
+
+    @property
+    def rows_read(self) -> int:
+        """Responses found in the file, excluded ones included."""
+        return len(self.rows) + sum(self.excluded.values())
+
+
+def clean_header(text: str) -> str:
+    """Header text as people read it: HTML tags and entities gone, whitespace collapsed."""
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def decode(data: bytes, file_name: str) -> str:
+    """Text from bytes: UTF-8 (with or without BOM) when it is valid, else Windows-1252 as Excel writes it."""
+    if b"\x00" in data[:4096]:
+        raise FileProblem(f"{file_name} is not a text file (it holds binary data). Export it again as CSV, "
+                          "XLSX or SPSS .sav.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"{file_name} is neither UTF-8 nor Windows-1252 text (byte {exc.start}). "
+                          "Save it again as 'CSV UTF-8'.") from exc
+
+
+def csv_rows(text: str, file_name: str) -> list[list[str]]:
+    """The file's records as lists of text, blank lines kept (as []) so numbering matches the file."""
+    try:
+        sample = text[:20000]
+        delimiter = ","
+        first = sample.splitlines()[0] if sample else ""
+        if first.count(";") > first.count(",") and first.count(";") > 0:
+            delimiter = ";"
+        elif first.count("\t") > first.count(",") and first.count("\t") > 0:
+            delimiter = "\t"
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise FileProblem(f"{file_name} is not a well-formed CSV file: {exc}. Export it again from the "
+                          "survey platform.") from exc
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return BLANK
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def check_xlsx_safe(data: bytes, file_name: str) -> zipfile.ZipFile:
+    """The workbook's zip, after refusing DTDs and entities (XML bombs) and bounding its size."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise FileProblem(f"{file_name} is not a real Excel workbook (.xlsx): it is not a zip archive. "
+                          "If it is a CSV file, rename it to .csv.") from exc
+    total = sum(info.file_size for info in archive.infolist())
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise FileProblem(f"{file_name} unpacks to {total // 1_000_000} MB, more than the "
+                          f"{MAX_XLSX_UNCOMPRESSED // 1_000_000} MB allowed. Save it as CSV or split it.")
+    if "[Content_Types].xml" not in archive.namelist():
+        raise FileProblem(f"{file_name} is a zip archive but not an Excel workbook (.xlsx).")
+    for info in archive.infolist():
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            head = archive.read(info.filename)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise FileProblem(f"{file_name} contains an XML document type or entity declaration "
+                                  f"({info.filename}), which Excel never writes; it was refused for safety.")
+    return archive
+
+
+def xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
+    """The first worksheet's rows as text, read with openpyxl in read-only mode."""
+    import openpyxl
+
+    check_xlsx_safe(data, file_name)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
+        raise FileProblem(f"{file_name} could not be read as an Excel workbook: {exc}") from exc
+    try:
+        sheet = book.worksheets[0]
+        rows, cells = [], 0
+        for values in sheet.iter_rows(values_only=True):
+            row = [_cell_text(v) for v in values]
+            while row and row[-1] == BLANK:
+                row.pop()
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise FileProblem(f"{file_name} has more than {MAX_CELLS:,} cells; split it before importing.")
+            rows.append(row)
+    finally:
+        book.close()
+    while rows and not rows[-1]:
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [BLANK] * (width - len(r)) if r else [] for r in rows]
+
+
+def frame_from_rows(file_name: str, layout: str, columns: list[str], records: list[list[str]],
+                    first_row: int, header_rows: int) -> Export:
+    """An Export from header names and data records: ragged rows and duplicate names refused."""
+    columns = list(columns)
+    # A trailing comma on every line (Qualtrics legacy) makes a phantom column with no name and no values.
+    while columns and columns[-1] == BLANK and all(len(r) < len(columns) or r[len(columns) - 1] == BLANK
+                                                   for r in records):
+        columns.pop()
+        records = [r[: len(columns)] if len(r) > len(columns) else r for r in records]
+    if not columns:
+        raise FileProblem(f"{file_name} has no column names in its header row.", row=first_row - header_rows)
+    unnamed = [i + 1 for i, c in enumerate(columns) if c == BLANK]
+    if unnamed:
+        raise FileProblem(f"{file_name}: column {unnamed[0]} has no name in the header. Give every column a "
+                          "name, or delete the empty column.", row=header_rows, column=f"column {unnamed[0]}")
+    seen: dict[str, int] = {}
+    dupes = []
+    for name in columns:
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] == 2:
+            dupes.append(name)
+    if dupes:
+        names = "; ".join(repr(d[:80]) for d in dupes)
+        raise FileProblem(f"{file_name} has duplicate column names: {names}. Each column needs its own name; "
+                          "rename them in the file (nothing is renamed for you).", row=header_rows,
+                          column=dupes[0], value=dupes[0])
+    data, numbers, ragged = [], [], []
+    for offset, record in enumerate(records):
+        number = first_row + offset
+        if not record or all(c.strip() == BLANK for c in record):
+            continue
+        if len(record) != len(columns):
+            extra = record[len(columns):]
+            if len(record) > len(columns) and all(c == BLANK for c in extra):
+                record = record[: len(columns)]
+            else:
+                ragged.append({"row": number, "column": None, "value": f"{len(record)} cells",
+                               "message": f"row {number} has {len(record)} cells but the header has "
+                                          f"{len(columns)}; the file is ragged (a stray delimiter or a cut line). "
+                                          "Fix the row or export the file again."})
+                continue
+        data.append(record)
+        numbers.append(number)
+    if ragged:
+        raise FileProblem(ragged[0]["message"], problems=ragged)
+    if not data:
+        raise FileProblem(f"{file_name} has a header but no responses. Export it again with the responses.",
+                          row=first_row - 1)
+    frame = pd.DataFrame(data, columns=columns, dtype=object).astype(str)
+    return Export(file_name=file_name, layout=layout, frame=frame, rows=numbers, header_rows=header_rows)
