@@ -141,18 +141,24 @@ def scale_levels() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _draw_levels(rng: np.random.Generator, p_positive: np.ndarray) -> np.ndarray:
-    """One answer level per chance of a positive answer, with some non-substantive answers."""
+ANSWER_LEVELS = ["none", "a_little", "some", "a_lot", "dont_know", "not_applicable"]
+
+
+def draw_level_codes(rng: np.random.Generator, p_positive: np.ndarray) -> np.ndarray:
+    """One answer per chance of a positive answer, as codes into ANSWER_LEVELS (some non-substantive)."""
     n = len(p_positive)
-    u = rng.random(n)
-    positive = u < np.clip(p_positive, 0.02, 0.98)
+    positive = rng.random(n) < np.clip(p_positive, 0.02, 0.98)
     strong = rng.random(n)
-    levels = np.where(positive, np.where(strong < 0.4, "a_lot", "some"),
-                      np.where(strong < 0.45, "none", "a_little"))
+    codes = np.where(positive, np.where(strong < 0.4, 3, 2), np.where(strong < 0.45, 0, 1)).astype(np.int8)
     ns = rng.random(n)
     dont_know, not_applicable = NON_SUBSTANTIVE["dont_know"], NON_SUBSTANTIVE["not_applicable"]
-    levels = np.where(ns < dont_know, "dont_know", levels)
-    return np.where((ns >= dont_know) & (ns < dont_know + not_applicable), "not_applicable", levels)
+    codes[ns < dont_know] = 4
+    codes[(ns >= dont_know) & (ns < dont_know + not_applicable)] = 5
+    return codes
+
+
+def _draw_levels(rng: np.random.Generator, p_positive: np.ndarray) -> np.ndarray:
+    return np.asarray(ANSWER_LEVELS, dtype=object)[draw_level_codes(rng, p_positive)]
 
 
 def _answers(rng: np.random.Generator, respondents: pd.DataFrame, members: pd.DataFrame,

@@ -86,12 +86,14 @@ def national_tables(n_respondents: int, seed: int = demo.SEED) -> dict[str, pd.D
             qid = f"influence_{domain}{suffix}"
             questions.append({"question_id": qid, "question_text": wording.format(vocab.DOMAINS[domain].lower()),
                               "measure": "influence", "domain": domain, "scale_id": "influence4"})
-            answer_blocks.append((qid, demo._draw_levels(rng, p + shift)))
+            answer_blocks.append((qid, demo.draw_level_codes(rng, p + shift)))
     answers = pd.DataFrame({
         "respondent_id": pd.Categorical.from_codes(np.tile(np.arange(n_respondents), len(answer_blocks)),
                                                    categories=ids),
-        "question_id": pd.Categorical(np.repeat([q for q, _ in answer_blocks], n_respondents)),
-        "level_id": pd.Categorical(np.concatenate([levels for _, levels in answer_blocks])),
+        "question_id": pd.Categorical.from_codes(np.repeat(np.arange(len(answer_blocks)), n_respondents),
+                                                 categories=[q for q, _ in answer_blocks]),
+        "level_id": pd.Categorical.from_codes(np.concatenate([codes for _, codes in answer_blocks]),
+                                              categories=demo.ANSWER_LEVELS),
     })
     return {"organisations": orgs, "respondents": respondents, "memberships": memberships,
             "questions": pd.DataFrame(questions), "scale_levels": demo.scale_levels(), "answers": answers}

@@ -78,7 +78,6 @@ def headline_facts(directory: Path, filters: flt.Filters) -> Facts:
 
 
 def _answers(cube: queries.Cube, filters: flt.Filters) -> int:
-    cells = flt.apply(cube.answers, filters)
-    return int(cells.loc[(cells["group_id"] == queries.ALL) & (cells["measure"] == "influence"), "n"].sum())
+    return int(flt.apply(cube.cells("influence", groups=False), filters)["n"].sum())
 
 

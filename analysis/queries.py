@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,33 +18,57 @@ SHARE_COLS = ["positive_pct", "ci_low_pct", "ci_high_pct", "mean_score", "positi
 
 @dataclass(frozen=True)
 class Cube:
-    """A dataset's count tables, loaded once per dataset."""
+    """A dataset's count tables, loaded once per dataset and split by measure and by everyone/groups."""
 
     answers: pd.DataFrame
     respondents: pd.DataFrame
     organisations: pd.DataFrame
     manifest: dict
+    parts: dict[tuple[str, bool], pd.DataFrame] = field(default_factory=dict, compare=False)
 
     @property
     def waves(self) -> list[str]:
         """The waves present in the dataset, oldest first."""
         return sorted(self.respondents["wave"].dropna().unique().tolist())
 
+    def cells(self, measure: str, groups: bool) -> pd.DataFrame:
+        """Count cells of one measure, for everyone (groups False) or per seldom-heard group (True)."""
+        empty = self.answers.iloc[:0]
+        return self.parts.get((measure, groups), empty)
+
+
+def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categories: filters and group-bys on a large count table are then fast."""
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, "category"))
+
+
+def make_cube(answers: pd.DataFrame, respondents: pd.DataFrame, organisations: pd.DataFrame,
+              manifest: dict) -> Cube:
+    """A Cube from a dataset's count tables (agg_answers, agg_respondents) and organisations."""
+    answers = _categorical(answers)
+    is_all = (answers["group_id"] == ALL).to_numpy()
+    parts = {(str(measure), groups): part.reset_index(drop=True)
+             for (measure, groups), part in answers.groupby(
+                 [answers["measure"].astype(str), ~is_all], observed=True, sort=False)}
+    return Cube(answers=answers, respondents=respondents, organisations=organisations, manifest=manifest,
+                parts=parts)
+
 
 def load_cube(directory: Path, dataset_id: str | None = None) -> Cube:
     """The count tables and manifest of a dataset (the current one by default)."""
     dataset_id = dataset_id or store.current_id(directory)
-    return Cube(
-        answers=store.read_table(directory, "agg_answers", dataset_id),
-        respondents=store.read_table(directory, "agg_respondents", dataset_id),
-        organisations=store.read_table(directory, "organisations", dataset_id),
-        manifest=store.manifest(directory, dataset_id),
-    )
+    return make_cube(store.read_table(directory, "agg_answers", dataset_id),
+                     store.read_table(directory, "agg_respondents", dataset_id),
+                     store.read_table(directory, "organisations", dataset_id),
+                     store.manifest(directory, dataset_id))
 
 
 def _cells(cube: Cube, filters: flt.Filters, measure: str = "influence", group: str | None = ALL) -> pd.DataFrame:
-    cells = flt.apply(cube.answers, filters)
-    cells = cells[cells["measure"] == measure]
+    """Filtered count cells: everyone's (group ALL), one group's, or every group's (group None)."""
+    if group == ALL:
+        return flt.apply(cube.cells(measure, groups=False), filters)
+    cells = flt.apply(cube.cells(measure, groups=True), filters)
     return cells if group is None else cells[cells["group_id"] == group]
 
 
@@ -78,54 +102,46 @@ def level_distribution(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     return _domain_order(dist).sort_values(["level_order"], kind="stable").reset_index(drop=True)
 
 
-def _against_rest(cube: Cube, filters: flt.Filters, key: str, subgroups: list[str]) -> pd.DataFrame:
-    """Pooled influence for each subgroup and for everyone else in the view, with a verdict."""
-    everyone = metrics.positive_share(_cells(cube, filters).assign(_all="all"), ["_all"]).iloc[0]
-    rows = []
-    for sub in subgroups:
-        if key == "group_id":
-            mine = _cells(cube, filters, group=sub)
-            rest_cells = _subtract(_cells(cube, filters), mine)
-        else:
-            cells = _cells(cube, filters)
-            mine, rest_cells = cells[cells[key] == sub], cells[cells[key] != sub]
-        a = metrics.positive_share(mine.assign(_k=sub), ["_k"])
-        b = metrics.positive_share(rest_cells.assign(_k=sub), ["_k"])
-        for who, frame in (("subgroup", a), ("everyone else", b)):
-            row = frame.iloc[0].to_dict() if len(frame) else {"_k": sub, "base_n": 0}
-            rows.append({**row, "subgroup": sub, "who": who})
-    out = pd.DataFrame(rows).drop(columns="_k").reindex(
-        columns=["subgroup", "who", "base_n", *SHARE_COLS])
-    out["base_n"] = out["base_n"].fillna(0)
+LEVEL_KEYS = ["domain", "level_id", "level_order", "positive", "substantive"]
+SUMS = ["n", "sum_w", "sum_w2"]
+
+
+def _sums(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    return cells.groupby(by, as_index=False, observed=True, sort=False)[SUMS].sum()
+
+
+def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups: list[str]) -> pd.DataFrame:
+    """Pooled influence for each subgroup (rows of `cells` by `key`) and for everyone else, with a verdict.
+
+    `total` holds everyone's cells; everyone else is the total less the subgroup, level by level, so
+    overlapping subgroups (a person in several groups) are handled exactly.
+    """
+    mine = _sums(cells, [key, *LEVEL_KEYS])
+    everyone = _sums(total, LEVEL_KEYS)
+    rest = everyone.merge(pd.DataFrame({key: subgroups}), how="cross").merge(
+        mine, on=[key, *LEVEL_KEYS], how="left", suffixes=("", "_mine"))
+    rest = rest.assign(**{c: rest[c] - rest[f"{c}_mine"].fillna(0) for c in SUMS}).drop(
+        columns=[f"{c}_mine" for c in SUMS])
+    frames = []
+    for who, part in (("subgroup", mine), ("everyone else", rest)):
+        shares = metrics.positive_share(part, [key]).set_index(key).reindex(subgroups)
+        frames.append(shares.assign(who=who, base_n=shares["base_n"].fillna(0)).rename_axis("subgroup"))
+    out = pd.concat(frames).reset_index()[["subgroup", "who", "base_n", *SHARE_COLS]]
     protected = disclosure.protect(out, SHARE_COLS, partition=["subgroup"])
     sub = protected[protected["who"] == "subgroup"].set_index("subgroup")
-    rest = protected[protected["who"] == "everyone else"].set_index("subgroup")
+    other = protected[protected["who"] == "everyone else"].set_index("subgroup")
     verdict, p_value = metrics.compare_shares(sub["positive_pct"] / 100, sub["effective_n"],
-                                              rest["positive_pct"] / 100, rest["effective_n"])
-    result = sub.add_suffix("").drop(columns="who").join(
-        rest[["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "suppressed"]].add_prefix("rest_"))
-    result = result.assign(verdict=verdict, p_value=p_value,
-                           overall_positive_pct=everyone.get("positive_pct", np.nan))
-    return result.reset_index()
-
-
-def _subtract(total: pd.DataFrame, part: pd.DataFrame) -> pd.DataFrame:
-    """Cells of `total` less the matching cells of `part` (everyone else, for overlapping groups)."""
-    keys = ["org_type", "sector", "region", "source", "wave", "measure", "domain", "level_id",
-            "level_order", "positive", "substantive"]
-    merged = total.merge(part[[*keys, "n", "sum_w", "sum_w2"]], on=keys, how="left", suffixes=("", "_p"))
-    return merged.assign(
-        n=merged["n"] - merged["n_p"].fillna(0).astype("int64"),
-        sum_w=merged["sum_w"] - merged["sum_w_p"].fillna(0.0),
-        sum_w2=merged["sum_w2"] - merged["sum_w2_p"].fillna(0.0),
-    ).drop(columns=["n_p", "sum_w_p", "sum_w2_p"])
+                                              other["positive_pct"] / 100, other["effective_n"])
+    result = sub.drop(columns="who").join(
+        other[["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "suppressed"]].add_prefix("rest_"))
+    overall = metrics.positive_share(everyone.assign(_all=1), ["_all"])["positive_pct"]
+    return result.assign(verdict=verdict, p_value=p_value,
+                         overall_positive_pct=overall.iloc[0] if len(overall) else np.nan).reset_index()
 
 
 def group_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     """One row per seldom-heard group and domain: base and % positive with interval (for a heatmap)."""
-    cells = _cells(cube, filters, group=None)
-    cells = cells[cells["group_id"] != ALL]
-    shares = metrics.positive_share(cells, ["group_id", "domain"])
+    shares = metrics.positive_share(_cells(cube, filters, group=None), ["group_id", "domain"])
     grid = pd.MultiIndex.from_product([list(vocab.SELDOM_HEARD_GROUPS), list(vocab.DOMAINS)],
                                       names=["group_id", "domain"]).to_frame(index=False)
     shares = grid.merge(shares, on=["group_id", "domain"], how="left").fillna({"base_n": 0})
@@ -136,16 +152,23 @@ def group_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
 
 def group_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     """Each seldom-heard group against everyone else: pooled % positive across domains and a verdict."""
-    out = _against_rest(cube, filters, "group_id", list(vocab.SELDOM_HEARD_GROUPS))
+    out = _against_rest(_cells(cube, filters, group=None), "group_id", _cells(cube, filters),
+                        list(vocab.SELDOM_HEARD_GROUPS))
     return out.assign(label=out["subgroup"].map(vocab.SELDOM_HEARD_GROUPS))
 
 
 def org_type_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     """Each organisation type against all others: pooled % positive across domains and a verdict."""
-    present = sorted(set(flt.apply(cube.answers, filters)["org_type"]), key=list(vocab.ORG_TYPES).index)
-    out = _against_rest(cube, filters, "org_type", present)
+    cells = _cells(cube, filters)
+    present = sorted(set(cells["org_type"]), key=_type_rank)
+    out = _against_rest(cells, "org_type", cells, present)
     return out.assign(label=out["subgroup"].map(vocab.org_type_label),
                       sector=out["subgroup"].map(lambda t: vocab.ORG_TYPES[t][1]))
+
+
+def _type_rank(org_type: str) -> int:
+    order = list(vocab.ORG_TYPES)
+    return order.index(org_type) if org_type in order else len(order)
 
 
 def group_reach(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
