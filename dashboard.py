@@ -11,6 +11,7 @@ PAGES = [
     st.Page("pages/domains.py", title="Influence by domain", icon=":material/bar_chart:", url_path="domains"),
     st.Page("pages/groups.py", title="Seldom-heard groups", icon=":material/groups:", url_path="groups"),
     st.Page("pages/trust_types.py", title="Trust types", icon=":material/apartment:", url_path="trust-types"),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
                  "source": "Source", "wave": "Wave"}

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import mapping as mapping_mod
@@ -132,11 +133,13 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
     id_column = _column_of(entries, "respondent_id")
     if id_column:
         raw_ids = frame[id_column].str.strip()
-        for row, value in zip(rows, raw_ids, strict=True):
+        # Only rows with a problem are visited one by one; the checks themselves are vectorised.
+        bad = (raw_ids == "") | raw_ids.str.match(_SCIENTIFIC.pattern)
+        for row, value in zip(np.asarray(rows)[bad.to_numpy()].tolist(), raw_ids[bad], strict=True):
             if not value:
                 problems.append(problem(f"row {row} has no respondent id in column {id_column!r}; fill it in",
                                         row, id_column, value))
-            elif _SCIENTIFIC.match(value):
+            else:
                 problems.append(problem(f"respondent id {value!r} (row {row}, column {id_column!r}) looks mangled by "
                                         "Excel into scientific notation; the real id is lost. Export the file again "
                                         "without opening it in Excel, or format the column as Text first",
@@ -186,19 +189,23 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
     org_name_values = per_row("org_name", str(settings.get("org_name", "")).strip())
     type_values = per_row("org_type", str(settings.get("org_type", "")).strip())
     region_values = per_row("region", str(settings.get("region", "")).strip())
-    org_rows, org_ids = {}, []
+    org_rows = {}
     org_column = _column_of(entries, "organisation") or "organisation (in [import])"
     type_column = _column_of(entries, "org_type") or "org_type (in [import] or the lookup)"
-    for i, row in enumerate(rows):
-        value = org_values.iloc[i]
+    for i in np.flatnonzero((org_values == "").to_numpy()):
+        problems.append(problem(f"row {rows[i]} has no organisation; fill in column {org_column!r} or set "
+                                "organisation in [import]", int(rows[i]), org_column, ""))
+    # One pass per distinct organisation value (its first row), not per row.
+    resolved = {value: (index.get(value.lower(), {}).get("org_id") or value).strip()
+                for value in org_values.unique() if value}
+    org_ids = org_values.map(resolved).fillna("").tolist()
+    first_rows = org_values.reset_index(drop=True).drop_duplicates()
+    for i, value in first_rows.items():
+        row = rows[i]
         if not value:
-            problems.append(problem(f"row {row} has no organisation; fill in column {org_column!r} or set "
-                                    "organisation in [import]", row, org_column, value))
-            org_ids.append("")
             continue
         found = index.get(value.lower(), {})
-        org_id = (found.get("org_id") or value).strip()
-        org_ids.append(org_id)
+        org_id = resolved[value]
         if org_id in org_rows:
             continue
         raw_type = (found.get("org_type") or type_values.iloc[i]).strip()
@@ -260,20 +267,19 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
         questions.append({"question_id": qid, "question_text": entry.get("text") or export.text.get(column, column),
                           "measure": entry.get("measure"), "domain": entry.get("domain") or pd.NA,
                           "scale_id": scale_id})
-        placed = {str(k).strip(): v for k, v in entry.get("answers", {}).items()}
+        placed = {str(k).strip(): v for k, v in entry.get("answers", {}).items() if v}
         missing = export.non_substantive.get(column, set())
+        cells = frame[column].str.strip().reset_index(drop=True)
+        given = (cells != "").to_numpy()
+        level = cells.map(placed)
+        level = level.where(level.notna() | ~cells.isin(missing), "not_applicable").to_numpy(dtype=object)
+        known = given & pd.notna(level)
+        used_ns = set(level[known]) - set(scale["levels"])
+        answers.append(pd.DataFrame({"respondent_id": np.asarray(ids, dtype=object)[known], "question_id": qid,
+                                     "level_id": level[known]}))
         unplaced: dict[str, list[int]] = {}
-        used_ns = set()
-        for row, rid, cell in zip(rows, ids, frame[column].str.strip(), strict=True):
-            if not cell:
-                continue
-            level = placed.get(cell) or ("not_applicable" if cell in missing else "")
-            if not level:
-                unplaced.setdefault(cell, []).append(row)
-                continue
-            if level not in scale["levels"]:
-                used_ns.add(level)
-            answers.append((rid, qid, level))
+        for i in np.flatnonzero(given & ~known):
+            unplaced.setdefault(cells.iloc[i], []).append(int(rows[i]))
         for label, label_rows in unplaced.items():
             problems.append(problem(f"answer {label!r} in column {column!r} (rows {_rows_text(label_rows)}) is not "
                                     f"placed on scale {scale_id!r}; in the mapping's [columns.{column!r}.answers] "
@@ -288,7 +294,8 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
         "memberships": memberships,
         "questions": pd.DataFrame(questions, columns=list(schema.TABLES["questions"])).drop_duplicates("question_id"),
         "scale_levels": scale_levels,
-        "answers": pd.DataFrame(answers, columns=list(schema.TABLES["answers"])),
+        "answers": (pd.concat(answers, ignore_index=True) if answers
+                    else pd.DataFrame(columns=list(schema.TABLES["answers"]))),
     }
     return tables, problems, free_text
 

@@ -190,3 +190,20 @@ def read_table(directory: Path, name: str, dataset_id: str | None = None) -> pd.
 def read_core(directory: Path, dataset_id: str | None = None) -> dict[str, pd.DataFrame]:
     """All core tables of a dataset."""
     return {name: read_table(directory, name, dataset_id) for name in schema.CORE_TABLES}
+
+
+def list_datasets(directory: Path) -> list[dict]:
+    """The manifests of every stored dataset, newest first (none when the directory holds none)."""
+    root = directory / "datasets"
+    found = [json.loads(path.read_text(encoding="utf-8"))
+             for path in (root.glob("*/manifest.json") if root.is_dir() else [])
+             if not path.parent.name.startswith(".")]
+    return sorted(found, key=lambda m: (str(m.get("created", "")), m.get("dataset_id", "")), reverse=True)
+
+
+def use_dataset(directory: Path, dataset_id: str) -> None:
+    """Make a stored dataset the current one (an atomic replace of CURRENT); NoDataset when it is not stored."""
+    if not dataset_id or dataset_id.startswith(".") or "/" in dataset_id or "\\" in dataset_id or not (
+            directory / "datasets" / dataset_id / "manifest.json").is_file():
+        raise NoDataset(f"There is no dataset {dataset_id!r} in {directory / 'datasets'}.")
+    _write_text_atomic(directory / "CURRENT", dataset_id + "\n")

@@ -11,4 +11,4 @@ st.markdown("How much influence people said they had over six areas of a trust's
             "some over service plans, and least over funding and over quality and safety.")
 if view is not None:
     for panel in panels("domains", view):
-        show_panel(panel)
+        show_panel(panel, view)

@@ -11,4 +11,4 @@ st.markdown("People who are in the poorest health, in vulnerable circumstances o
             "a person or users' group can belong to, or speak for, several groups.")
 if view is not None:
     for panel in panels("groups", view):
-        show_panel(panel)
+        show_panel(panel, view)

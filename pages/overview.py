@@ -21,6 +21,6 @@ st.markdown(facts.contrast)
 st.subheader("Headline findings")
 st.markdown(overview.FINDINGS)
 for panel in panels("overview", view):
-    show_panel(panel)
+    show_panel(panel, view)
 st.subheader("Where the data came from")
 st.markdown(facts.provenance)

@@ -10,4 +10,4 @@ st.markdown("NHS trusts and independent-sector organisations side by side. Use t
             "view to a sector, a region or particular types of organisation.")
 if view is not None:
     for panel in panels("trust_types", view):
-        show_panel(panel)
+        show_panel(panel, view)

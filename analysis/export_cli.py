@@ -1,0 +1,55 @@
+"""The `briefing` command: a briefing pack (PPTX or PDF) of a view, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis import briefing, queries, store, vocab
+from analysis import filters as flt
+from analysis.errors import UserError
+
+
+def parse_filter_args(pairs: list[str], waves: list[str]) -> flt.Filters:
+    """Filters from `key=value` arguments (URL parameter names); unknown keys or values are errors."""
+    params: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not value.strip():
+            raise UserError(f"--filter {pair!r} needs the form key=value, e.g. --filter sector=nhs")
+        if key not in vocab.FILTER_KEYS:
+            raise UserError(f"Unknown filter key {key!r}: use one of {', '.join(vocab.FILTER_KEYS)}.")
+        params.setdefault(key, []).append(value)
+    chosen = flt.parse(params, waves=waves)
+    if chosen.ignored:
+        bad = ", ".join(chosen.ignored)
+        raise UserError(f"Unknown filter value {bad}. Known values: "
+                        + "; ".join(f"{k}: {', '.join(vocab.filter_options(k) or waves)}"
+                                    for k in sorted({i.split('=')[0] for i in chosen.ignored})))
+    return chosen
+
+
+def _briefing(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    fmt = args.format or out.suffix.lower().lstrip(".")
+    if fmt not in briefing.FORMATS:
+        raise UserError(f"Cannot tell the pack format from {out.name!r}: use --format pptx or --format pdf.")
+    directory = store.data_dir(args.data_dir)
+    cube = queries.load_cube(directory)
+    filters = parse_filter_args(args.filter or [], cube.waves)
+    data = briefing.build(cube, filters, fmt)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote a {fmt.upper()} briefing pack of {flt.describe(filters)} to {out}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add `briefing` to the command line."""
+    cmd = sub.add_parser("briefing", parents=[common], help="build a briefing pack (PPTX or PDF) of a view")
+    cmd.add_argument("--out", required=True, help="file to write, e.g. pack.pptx or pack.pdf")
+    cmd.add_argument("--format", choices=sorted(briefing.FORMATS), help="pptx or pdf (default: from --out)")
+    cmd.add_argument("--filter", action="append", metavar="KEY=VALUE",
+                     help=f"a filter as in the page address ({', '.join(vocab.FILTER_KEYS)}); repeatable")
+    cmd.set_defaults(func=_briefing)

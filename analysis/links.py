@@ -1,0 +1,36 @@
+"""Links that reproduce a view: every filter plus the dataset they were made from."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from analysis.filters import Filters
+
+DATASET_PARAM = "dataset"
+TOKEN_LENGTH = 12
+
+
+def dataset_token(manifest: dict) -> str:
+    """The short dataset hash a link carries (first 12 characters of the manifest's dataset_hash)."""
+    return str(manifest.get("dataset_hash", ""))[:TOKEN_LENGTH]
+
+
+def view_query(filters: Filters, manifest: dict) -> str:
+    """The query string of a view, e.g. 'sector=nhs&region=london&dataset=b7f15735040f'."""
+    return urlencode([*((k, v) for k, values in filters.as_query().items() for v in values),
+                      (DATASET_PARAM, dataset_token(manifest))])
+
+
+def view_link(page_url: str, filters: Filters, manifest: dict) -> str:
+    """The page's address (absolute or relative) with the view's filters and dataset."""
+    return f"{page_url.split('?')[0]}?{view_query(filters, manifest)}"
+
+
+def dataset_mismatch(requested: str | None, manifest: dict) -> str | None:
+    """A plain warning when a link was made from another dataset than the one shown; None when they agree."""
+    current = dataset_token(manifest)
+    if not requested or requested.strip()[:TOKEN_LENGTH] == current:
+        return None
+    return (f"This link was made from dataset {requested.strip()[:TOKEN_LENGTH]}, but the dataset here is now "
+            f"{current}. The filters are the same, but the numbers may differ from the ones the link's "
+            "author saw.")

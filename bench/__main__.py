@@ -1,0 +1,207 @@
+"""Benchmark harness: build datasets of several sizes, time page reruns against the plain approach,
+import throughput and peak memory, and write the medians and ratios to BENCHMARKS.md.
+
+    python -m bench                      # study size, 100k and 1M respondents
+    python -m bench --sizes study 20000  # a quicker run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import panels, queries
+from analysis.filters import Filters
+from bench import plain
+
+ROOT = Path(__file__).resolve().parent.parent
+FILTER_CYCLE = [
+    Filters(org_type=("acute",)), Filters(region=("london",)), Filters(sector=("nhs",), source=("workshop",)),
+    Filters(org_type=("hospice", "pct")), Filters(region=("north_west", "south_west")),
+    Filters(sector=("independent",)),
+    Filters(org_type=("mental_health_ld",), region=("london",)), Filters(),
+]
+
+
+def build(size: str, directory: Path) -> dict:
+    """Build a dataset in a fresh process; its wall time and peak memory."""
+    args = ["build", "--demo", "--data-dir", str(directory)]
+    if size != "study":
+        args += ["--respondents", size]
+    code = ("import json, resource, sys, time\n"
+            "from analysis.cli import main\n"
+            "t = time.perf_counter(); rc = main(sys.argv[1:]); t = time.perf_counter() - t\n"
+            "print(json.dumps({'rc': rc, 'seconds': t, "
+            "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
+    out = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def time_calls(func, filters_list: list[Filters]) -> list[float]:
+    """Wall time of func(filters) for each view, in seconds."""
+    times = []
+    for filters in filters_list:
+        start = time.perf_counter()
+        func(filters)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def page_times(directory: Path, repeats: int) -> dict[str, dict[str, float]]:
+    """Median rerun time per page after a filter change: ours (count tables) and the plain approach."""
+    cube = queries.load_cube(directory)
+    views = FILTER_CYCLE * repeats
+    result = {}
+    for page in panels.PAGES:
+        ours = time_calls(lambda f, p=page: panels.page_panels(p, cube, f), views)
+        naive = time_calls(lambda f, p=page: plain.page_numbers(p, directory, f), FILTER_CYCLE[:3])
+        result[page] = {"ours_ms": 1000 * statistics.median(ours), "plain_ms": 1000 * statistics.median(naive)}
+    return result
+
+
+def apptest_times(directory: Path, repeats: int) -> dict[str, float]:
+    """Median server time of a whole page rerun after a filter change, through Streamlit's AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ENGAGEMENT_DATA_DIR"] = str(directory)
+    result = {}
+    pages = {"overview": "pages/overview.py", "domains": "pages/domains.py", "groups": "pages/groups.py",
+             "trust_types": "pages/trust_types.py"}
+    choices = [["acute"], ["hospice"], ["pct", "ambulance"], ["mental_health_ld"], []]
+    for page, script in pages.items():
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+        at.switch_page(script).run()
+        times = []
+        for choice in choices * repeats:
+            at.multiselect(key="filter_org_type").set_value(choice)
+            start = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - start)
+            if at.exception:
+                raise RuntimeError(f"{page}: {at.exception[0].message}")
+        result[page] = 1000 * statistics.median(times[1:])
+    return result
+
+
+def import_throughput(tmp: Path, rows: int = 100_000, questions: int = 30) -> dict:
+    """Time to import a `rows`-response, `questions`-question single-header CSV export."""
+    from bench import imports
+
+    return imports.run(tmp, rows, questions)
+
+
+def markdown(results: dict, command: str) -> str:
+    """BENCHMARKS.md from the results."""
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {results['when']} with `{command}` on {results['machine']}.",
+        f"Versions: {results['versions']}.",
+        "",
+        "These machines are noisy (2 shared cores): read medians and ratios, not single times.",
+        "",
+        "## Building datasets",
+        "",
+        "| dataset | respondents | build (s) | peak memory (MB) |",
+        "|---|---|---|---|",
+    ]
+    for size, row in results["sizes"].items():
+        lines.append(f"| {size} | {row['respondents']:,} | {row['build']['seconds']:.1f} | "
+                     f"{row['build']['peak_mb']:.0f} |")
+    lines += ["", "Targets: 1,000,000 respondents with a dozen influence questions each in under 2 minutes and "
+              "under 4 GB.", "",
+              "## Page rerun after a filter change (median, ms)", "",
+              "Ours: the page's panels (queries on the pre-aggregated count tables, disclosure control, figures). "
+              "Plain: read the long answers table from Parquet and filter and group it in pandas on every rerun "
+              "(numbers only, no figures). AppTest: the whole page script rerun through Streamlit's AppTest "
+              "after changing the organisation-type filter (server time).", "",
+              "| dataset | page | ours | plain | plain / ours | AppTest rerun |", "|---|---|---|---|---|---|"]
+    for size, row in results["sizes"].items():
+        for page, t in row["pages"].items():
+            app = row.get("apptest", {}).get(page)
+            lines.append(f"| {size} | {page} | {t['ours_ms']:.0f} | {t['plain_ms']:.0f} | "
+                         f"{t['plain_ms'] / t['ours_ms']:.1f}x | {'' if app is None else f'{app:.0f}'} |")
+    sizes = list(results["sizes"])
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        lines += ["", f"Scaling, {large} against {small} (target: within 1.5x, under 300 ms):", "",
+                  "| page | ours ratio | AppTest ratio | plain ratio |", "|---|---|---|---|"]
+        for page in results["sizes"][small]["pages"]:
+            a, b = results["sizes"][small], results["sizes"][large]
+            ours = b["pages"][page]["ours_ms"] / a["pages"][page]["ours_ms"]
+            naive = b["pages"][page]["plain_ms"] / a["pages"][page]["plain_ms"]
+            app = (b["apptest"][page] / a["apptest"][page]) if a.get("apptest") and b.get("apptest") else None
+            lines.append(f"| {page} | {ours:.2f}x | {'' if app is None else f'{app:.2f}x'} | {naive:.1f}x |")
+    if "import" in results:
+        imp = results["import"]
+        lines += ["", "## Import throughput", "",
+                  f"A {imp['rows']:,}-response, {imp['questions']}-question single-header CSV ({imp['mb']:.1f} MB) "
+                  f"imported in {imp['seconds']:.1f} s (median of {imp['runs']}; {imp['answers']:,} answers stored; "
+                  "target under 10 s)."]
+    for extra in results.get("extra", []):
+        lines += ["", extra]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and write BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=["study", "100000", "1000000"])
+    parser.add_argument("--repeats", type=int, default=3, help="passes over the filter cycle per page")
+    parser.add_argument("--no-apptest", action="store_true", help="skip the AppTest page reruns")
+    parser.add_argument("--no-import", action="store_true", help="skip the import benchmark")
+    parser.add_argument("--no-pack", action="store_true", help="skip the briefing pack benchmark")
+    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    args = parser.parse_args(argv)
+    import pandas
+    import plotly
+    import streamlit
+
+    results: dict = {
+        "when": dt.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "versions": f"pandas {pandas.__version__}, plotly {plotly.__version__}, streamlit {streamlit.__version__}",
+        "sizes": {},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for size in args.sizes:
+            directory = Path(tmp) / f"data-{size}"
+            built = build(size, directory)
+            respondents = int(queries.load_cube(directory).respondents.query("group_id == '_all'")[
+                "respondents"].sum())
+            row = {"respondents": respondents, "build": built, "pages": page_times(directory, args.repeats)}
+            if not args.no_apptest:
+                row["apptest"] = apptest_times(directory, args.repeats)
+            results["sizes"][size] = row
+            print(f"{size}: {json.dumps(row)}", flush=True)
+        if not args.no_import:
+            results["import"] = import_throughput(Path(tmp))
+            print(f"import: {json.dumps(results['import'])}", flush=True)
+    if not args.no_pack:
+        from bench import pack
+
+        rows = [pack.pack_timings(runs=5, fmt=fmt) for fmt in ("pptx", "pdf")]
+        results.setdefault("extra", []).append("\n".join([
+            "## Briefing pack", "",
+            "The four core pages' charts as a pack, Chromium started once (kaleido) and warm (target under 5 s):", "",
+            "| format | charts | Chromium start (s) | first pack (s) | median of 5 (s) |", "|---|---|---|---|---|",
+            *(f"| {r['format']} | {r['charts']} | {r['chromium_start_s']} | {r['first_pack_s']} | {r['median_s']} |"
+              for r in rows)]))
+        print(f"pack: {json.dumps(rows)}", flush=True)
+    command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    Path(args.out).write_text(markdown(results, command.strip()), encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

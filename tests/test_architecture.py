@@ -1,0 +1,80 @@
+"""Invariants of the codebase: logic never imports Streamlit, no HTML from data, pages stay thin."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ANALYSIS = sorted((ROOT / "analysis").rglob("*.py"))
+APP_CODE = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *ANALYSIS]
+PAGE_SCRIPTS = [p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "_ui.py"]
+MAX_PAGE_LINES = 70
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", [p for p in ANALYSIS if p.name != "cached.py" or p.parent.name != "analysis"],
+                         ids=_rel)
+def test_logic_never_imports_streamlit(path: Path) -> None:
+    streamlit = {name for name in _imports(path) if name.split(".")[0] == "streamlit"}
+    assert not streamlit, f"{_rel(path)} imports {streamlit}: move it to analysis/cached.py or a page"
+
+
+def test_the_cached_module_is_where_streamlit_lives() -> None:
+    assert "streamlit" in _imports(ROOT / "analysis" / "cached.py")
+
+
+class _HtmlFinder(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        for kw in node.keywords:
+            if kw.arg == "unsafe_allow_html" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False):
+                self.found.append(f"line {node.lineno}: unsafe_allow_html")
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "html":
+            self.found.append(f"line {node.lineno}: .html(")
+        if isinstance(func, ast.Attribute) and func.attr in {"html", "iframe"} and "components" in ast.unparse(func):
+            self.found.append(f"line {node.lineno}: components.{func.attr}(")
+        self.generic_visit(node)
+
+
+@pytest.mark.parametrize("path", APP_CODE, ids=_rel)
+def test_no_html_is_built_from_data(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    finder = _HtmlFinder()
+    finder.visit(ast.parse(source))
+    assert not finder.found, f"{_rel(path)}: {finder.found}"
+    assert "unsafe_allow_html=True" not in source and "st.html(" not in source
+
+
+@pytest.mark.parametrize("path", PAGE_SCRIPTS, ids=_rel)
+def test_page_scripts_stay_thin(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    defs = [node.name for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+    assert not defs, f"{_rel(path)} defines {defs}: logic belongs in analysis/ where a plain test reaches it"
+    assert len(source.splitlines()) < MAX_PAGE_LINES, f"{_rel(path)} has {len(source.splitlines())} lines"
+
+
+def test_every_page_script_is_in_the_navigation() -> None:
+    dashboard = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    for path in PAGE_SCRIPTS:
+        assert f'"pages/{path.name}"' in dashboard, f"{_rel(path)} is not reachable from the navigation"

@@ -1,0 +1,106 @@
+"""The Data page: runs on any data directory, imports an upload, and switches the dataset every page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import demo, mapping, store
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGE = str(ROOT / "pages" / "data.py")
+BANNER = "**Illustrative data.**"
+
+
+def _run(script: str = PAGE) -> AppTest:
+    at = AppTest.from_file(script, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _upload(at: AppTest, key: str, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key=key).upload(name, content, "application/octet-stream").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def demo_dir(data_dir: Path) -> Path:
+    store.write_dataset(demo.demo_tables(), data_dir, demo=True, provenance=[], description="demo")
+    return data_dir
+
+
+def test_runs_on_an_empty_data_dir(data_dir: Path) -> None:
+    at = _run()
+    assert any("No dataset yet" in e.value for e in at.info)
+
+
+def test_runs_on_the_demo_and_says_it_is_illustrative(demo_dir: Path) -> None:
+    at = _run()
+    assert any("In use:" in e.value and "illustrative" in e.value for e in at.info)
+    assert at.selectbox[0].value == store.current_id(demo_dir)
+    assert at.button(key="use_dataset").disabled
+
+
+def test_import_through_the_page_makes_it_current_and_drops_the_banner(demo_dir: Path) -> None:
+    demo_id = store.current_id(demo_dir)
+    assert any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+    at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
+    assert [m.value for m in at.metric] == ["3", "3", "19", "0"]
+    assert not at.button(key="import").disabled
+    at.button(key="import").click().run()
+    assert not at.exception
+    assert any("Imported template.csv" in e.value for e in at.success)
+    assert store.current_id(demo_dir) != demo_id and store.manifest(demo_dir)["demo"] is False
+    assert at.selectbox[0].value == store.current_id(demo_dir) and at.button(key="use_dataset").disabled
+    assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+    assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "domains.py")).info)
+
+
+def test_switching_datasets_changes_current(demo_dir: Path) -> None:
+    demo_id = store.current_id(demo_dir)
+    at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
+    at.button(key="import").click().run()
+    imported_id = store.current_id(demo_dir)
+    assert imported_id != demo_id
+    at = _run()
+    at.selectbox[0].select(demo_id).run()
+    at.button(key="use_dataset").click().run()
+    assert not at.exception
+    assert store.current_id(demo_dir) == demo_id
+    assert at.selectbox[0].value == demo_id
+    assert any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+
+
+@pytest.mark.parametrize("fixture", ["ragged.csv", "empty.csv", "fake.xlsx", "fake.sav"])
+def test_a_bad_file_gets_a_plain_message(data_dir: Path, fixture: str) -> None:
+    at = _upload(_run(), "export_file", fixture, (FIXTURES / fixture).read_bytes())
+    assert at.error and "Traceback" not in at.error[0].value
+    assert not (data_dir / "CURRENT").exists()
+
+
+def test_a_saved_mapping_is_used_and_its_problems_listed(data_dir: Path) -> None:
+    spec = mapping.guess((FIXTURES / "template.csv").read_bytes(), "template.csv")
+    spec["columns"]["influence_funding"]["answers"]["A little"] = "somewhat"  # not on the scale
+    at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
+    at = _upload(at, "mapping_file", "saved.toml", mapping.to_toml(spec).encode())
+    assert at.warning and "not imported" in at.warning[0].value
+    problems = at.table[0].value
+    assert list(problems.columns) == ["row", "column", "value", "message"]
+    assert "somewhat" in " ".join(problems["message"])
+    assert at.button(key="import").disabled
+
+
+def test_a_broken_mapping_gets_a_plain_message(data_dir: Path) -> None:
+    at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
+    at = _upload(at, "mapping_file", "saved.toml", b"[import\nwave = ")
+    assert at.error and "not valid TOML" in at.error[0].value

@@ -1,0 +1,109 @@
+"""Page tests with Streamlit's AppTest: every page runs on the demo data, and the sidebar filters change it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from analysis import store
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "domains", "groups", "trust_types"]  # the pages that show the evidence
+ALL_PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
+TIMEOUT = 30
+
+
+@pytest.fixture
+def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo dataset, and Streamlit as a running server has it once st.navigation has run.
+
+    AppTest resets Streamlit's "app uses a pages/ directory" flag before every run, and because our page
+    scripts live in pages/, Streamlit then runs /domains and /groups as old-style pages without
+    dashboard.py (no sidebar filters). A server does this only on its very first run; see
+    test_pages_folder_does_not_bypass_the_frame below.
+    """
+    monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
+    monkeypatch.chdir(ROOT)
+    original = PagesManager.__init__
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return demo_dir
+
+
+def _page(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+def _shown(at: AppTest) -> list[str]:
+    """What the page shows in words and tables (captions, markdown, metrics, dataframes), unescaped."""
+    texts = [c.value for c in at.caption] + [m.value for m in at.markdown] + [m.value for m in at.metric]
+    return [t.replace("\\", "") for t in texts] + [df.value.to_csv() for df in at.dataframe]
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_runs_without_an_exception(app_env: Path, page: str) -> None:
+    at = _page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "the page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_evidence_pages_say_the_demo_data_is_illustrative(app_env: Path, page: str) -> None:
+    at = _page(page)
+    assert any("Illustrative data" in info.value for info in at.info), "the demo banner is missing"
+
+
+def test_a_page_runs_on_its_own(app_env: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "domains.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.dataframe
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_sidebar_filter_changes_the_page(app_env: Path, page: str) -> None:
+    at = _page(page)
+    before = _shown(at)
+    at.multiselect(key="filter_org_type").set_value(["mental_health_ld", "hospice"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = _shown(at)
+    assert after != before
+    assert any("Mental health and learning disability trust" in text for text in after), \
+        "the view's description names the chosen types"
+
+
+def test_without_data_the_pages_say_how_to_build_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("build --demo" in w.value for w in at.warning)
+
+
+def test_a_link_with_filters_opens_that_view(app_env: Path) -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params["org_type"] = ["hospice"]
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="filter_org_type").value == ["hospice"]
+    assert any("Organisation type: Hospice" in text for text in _shown(at))
+
+
+@pytest.mark.xfail(strict=True, reason="pages/ makes Streamlit run /domains and /groups as old-style pages, "
+                                       "without dashboard.py, on a server's first run: rename the folder")
+@pytest.mark.parametrize("page", ["domains", "groups"])
+def test_pages_folder_does_not_bypass_the_frame(demo_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
+    monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
+    monkeypatch.chdir(ROOT)
+    at = _page(page)
+    assert at.multiselect(key="filter_org_type")

@@ -1,0 +1,139 @@
+"""Atomic dataset storage: a crash mid-build leaves the previous dataset current, readable and unchanged."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import schema, store
+from tests.conftest import build_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CRASH_AFTER_SECOND_TABLE = """
+import os, sys
+from analysis import cli, store
+written = []
+real_write = store._write_table
+def write_then_die(folder, name, frame):
+    real_write(folder, name, frame)
+    written.append(name)
+    if len(written) == 2:
+        os._exit(9)
+store._write_table = write_then_die
+sys.exit(cli.main(["build", "--demo", "--data-dir", sys.argv[1]]))
+"""
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+
+
+def _snapshot(directory: Path) -> tuple[str, dict, dict[str, pd.DataFrame]]:
+    return store.current_id(directory), store.manifest(directory), store.read_core(directory)
+
+
+def test_a_crash_mid_build_leaves_the_previous_dataset_current(tmp_path: Path) -> None:
+    build_demo(tmp_path, seed=7)  # a different dataset from the one the crashing build writes
+    before_id, before_manifest, before_tables = _snapshot(tmp_path)
+
+    crashed = _run("-c", CRASH_AFTER_SECOND_TABLE, str(tmp_path))
+    assert crashed.returncode == 9, crashed.stderr
+
+    staging = list((tmp_path / "datasets").glob(".staging-*"))
+    assert len(staging) == 1 and len(list(staging[0].glob("*.parquet"))) == 2, "the crash came mid-build"
+    after_id, after_manifest, after_tables = _snapshot(tmp_path)
+    assert after_id == before_id
+    assert after_manifest == before_manifest
+    for name in schema.CORE_TABLES:
+        pd.testing.assert_frame_equal(after_tables[name], before_tables[name])
+    assert store.dataset_hash(after_tables) == before_manifest["dataset_hash"]
+    datasets = [p.name for p in (tmp_path / "datasets").iterdir() if not p.name.startswith(".")]
+    assert datasets == [before_id], "a half-written dataset must never be visible as data"
+
+    rebuilt = _run("-m", "analysis", "build", "--demo", "--data-dir", str(tmp_path))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert store.current_id(tmp_path) != before_id
+    assert not list((tmp_path / "datasets").glob(".staging-*")), "the next build clears abandoned staging"
+
+
+def test_stored_tables_read_back_with_the_same_hash(demo_dir: Path) -> None:
+    manifest = store.manifest(demo_dir)
+    assert store.dataset_hash(store.read_core(demo_dir)) == manifest["dataset_hash"]
+    assert manifest["dataset_id"] == store.current_id(demo_dir) == manifest["dataset_hash"][:16]
+
+
+@pytest.mark.parametrize("key", ["schema_version", "dataset_hash", "provenance", "demo", "created", "rows"])
+def test_manifest_records(demo_dir: Path, key: str) -> None:
+    assert key in store.manifest(demo_dir)
+
+
+def test_manifest_values(demo_dir: Path) -> None:
+    manifest = store.manifest(demo_dir)
+    assert manifest["schema_version"] == schema.SCHEMA_VERSION
+    assert len(manifest["dataset_hash"]) == 64 and int(manifest["dataset_hash"], 16) >= 0
+    assert manifest["provenance"] and all("kind" in p for p in manifest["provenance"])
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_every_table_is_stored_with_the_schema_columns(demo_dir: Path, table: str) -> None:
+    frame = store.read_table(demo_dir, table)
+    assert list(frame.columns) == list(schema.TABLES[table])
+    assert len(frame) > 0
+
+
+def test_writing_the_same_dataset_again_keeps_its_id(tmp_path: Path) -> None:
+    first = build_demo(tmp_path, seed=3)
+    second = build_demo(tmp_path, seed=3)
+    assert first == second
+    assert store.current_id(tmp_path) == first["dataset_id"]
+
+
+def test_the_app_user_can_read_what_the_build_wrote(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        build_demo(tmp_path, seed=3)
+    finally:
+        os.umask(old)
+    dataset = tmp_path / "datasets" / store.current_id(tmp_path)
+    for path in [tmp_path / "CURRENT", dataset, *dataset.iterdir()]:
+        assert path.stat().st_mode & stat.S_IROTH, f"{path} is not readable by others"
+
+
+# (explicit, environment, expected): --data-dir wins over $ENGAGEMENT_DATA_DIR, which wins over data/.
+@pytest.mark.parametrize(("explicit", "env", "expected"), [
+    ("given", "from-env", "given"),
+    (None, "from-env", "from-env"),
+    (None, None, None),
+])
+def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, explicit: str | None,
+                             env: str | None, expected: str | None) -> None:
+    if env:
+        monkeypatch.setenv(store.ENV_VAR, str(tmp_path / env))
+    else:
+        monkeypatch.delenv(store.ENV_VAR, raising=False)
+    got = store.data_dir(tmp_path / explicit if explicit else None)
+    assert got == ((tmp_path / expected).resolve() if expected else (ROOT / "data").resolve())
+
+
+def test_build_honours_the_environment_variable(tmp_path: Path) -> None:
+    built = _run("-m", "analysis", "build", "--demo", env={store.ENV_VAR: str(tmp_path / "env")})
+    assert built.returncode == 0, built.stderr
+    assert store.has_dataset(tmp_path / "env")
+    shown = _run("-m", "analysis", "summary", "--json", "--data-dir", str(tmp_path / "env"),
+                 env={store.ENV_VAR: str(tmp_path / "elsewhere")})
+    assert shown.returncode == 0, shown.stderr
+    assert store.manifest(tmp_path / "env")["dataset_hash"] in shown.stdout
+
+
+def test_no_dataset_is_reported_plainly(tmp_path: Path) -> None:
+    assert not store.has_dataset(tmp_path)
+    with pytest.raises(store.NoDataset, match="build --demo"):
+        store.current_id(tmp_path)
