@@ -7,10 +7,10 @@ from analysis import cached, store, vocab
 st.set_page_config(page_title="Engagement Explorer", page_icon=":material/forum:", layout="wide")
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),  # served at /
     st.Page("pages/domains.py", title="Influence by domain", icon=":material/bar_chart:", url_path="domains"),
     st.Page("pages/groups.py", title="Seldom-heard groups", icon=":material/groups:", url_path="groups"),
-    st.Page("pages/trust_types.py", title="Trust types", icon=":material/apartment:", url_path="trust-types"),
+    st.Page("pages/trust_types.py", title="Trust types", icon=":material/apartment:", url_path="trust_types"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",

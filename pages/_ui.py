@@ -23,8 +23,24 @@ class View:
     filters: flt.Filters
 
 
+def ensure_frame() -> None:
+    """Rerun inside dashboard.py when Streamlit ran this page script on its own.
+
+    Because our page scripts live in pages/, a freshly started Streamlit server treats the app as an
+    old-style multipage app until dashboard.py has called st.navigation once: a link straight to
+    /domains would then run pages/domains.py alone, without the shared filters. Clearing that flag and
+    rerunning sends the request through dashboard.py, which opens the same page (same url_path).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def current_view() -> View | None:
     """The current dataset and the filters in the URL; shows a message and returns None without data."""
+    ensure_frame()
     directory = store.data_dir()
     try:
         dataset_id = store.current_id(directory)

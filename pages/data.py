@@ -4,7 +4,9 @@ import streamlit as st
 
 from analysis import datasets, importing, mapping, mapping_table, store
 from analysis.summaries import escape_markdown
+from pages._ui import ensure_frame
 
+ensure_frame()
 directory = store.data_dir()
 st.title("Data")
 now, stored = st.container(), st.container()

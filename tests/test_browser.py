@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"
 PAGES = {"": "Listening, learning", "domains": "Influence by domain", "groups": "Seldom-heard groups",
-         "trust-types": "Trust types"}
+         "trust_types": "Trust types"}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 ORG_TYPE_LABEL = "Mental health and learning disability trust"
@@ -34,9 +35,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(demo_dir: Path) -> Iterator[str]:
-    """A Streamlit server on the demo data; its base URL."""
+@contextlib.contextmanager
+def _serve(demo_dir: Path) -> Iterator[str]:
+    """A freshly started Streamlit server on the demo data; its base URL."""
     port = _free_port()
     env = {**os.environ, store.ENV_VAR: str(demo_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
@@ -70,6 +71,13 @@ def server(demo_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def server(demo_dir: Path) -> Iterator[str]:
+    """The Streamlit server the browser tests share; its base URL."""
+    with _serve(demo_dir) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)"
@@ -86,24 +94,8 @@ def browser() -> Iterator[object]:
             launched.close()
 
 
-@pytest.fixture(scope="session")
-def warm_server(browser, server: str) -> str:
-    """The server after one visit to its root.
-
-    Until some session has run dashboard.py's st.navigation, Streamlit treats pages/ as an old-style
-    pages folder and serves /overview, /domains and /groups as bare scripts, without the sidebar
-    filters (see tests/test_pages.py::test_pages_folder_does_not_bypass_the_frame).
-    """
-    context = browser.new_context()
-    tab = context.new_page()
-    tab.goto(server)
-    tab.wait_for_selector('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', timeout=60_000)
-    context.close()
-    return server
-
-
 @pytest.fixture
-def page(browser, warm_server: str) -> Iterator[object]:
+def page(browser, server: str) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 3000})
     tab = context.new_page()
     tab.set_default_timeout(30_000)
@@ -160,10 +152,17 @@ def test_a_chosen_filter_goes_in_the_link_and_the_link_reopens_the_view(page, br
     other.close()
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard.py gives Overview url_path='overview' but default=True serves "
-                                       "it at /, so /overview says 'Page not found'")
-def test_the_overview_has_its_own_address(page, server: str) -> None:
-    page.goto(f"{server}/overview")
-    _wait_for_app(page)
-    page.wait_for_timeout(1000)
-    assert page.get_by_text("Page not found").count() == 0
+def test_a_link_straight_to_a_page_on_a_fresh_server_keeps_the_filters(browser, demo_dir: Path) -> None:
+    """A shared link is often the first request a new server gets; it must still run inside dashboard.py."""
+    with _serve(demo_dir) as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1500})
+        try:
+            tab = context.new_page()
+            tab.set_default_timeout(30_000)
+            tab.goto(f"{fresh}/groups?org_type=hospice")
+            _wait_for_app(tab)
+            tab.get_by_role("heading", name=re.compile("Seldom-heard groups")).first.wait_for()
+            assert "Hospice" in _org_type_select(tab).inner_text()
+            assert tab.get_by_text("Page not found").count() == 0
+        finally:
+            context.close()

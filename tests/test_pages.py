@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from analysis import store
@@ -18,22 +17,9 @@ TIMEOUT = 30
 
 @pytest.fixture
 def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo dataset, and Streamlit as a running server has it once st.navigation has run.
-
-    AppTest resets Streamlit's "app uses a pages/ directory" flag before every run, and because our page
-    scripts live in pages/, Streamlit then runs /domains and /groups as old-style pages without
-    dashboard.py (no sidebar filters). A server does this only on its very first run; see
-    test_pages_folder_does_not_bypass_the_frame below.
-    """
+    """The demo dataset as the app's data."""
     monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
     monkeypatch.chdir(ROOT)
-    original = PagesManager.__init__
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
     return demo_dir
 
 
@@ -99,8 +85,6 @@ def test_a_link_with_filters_opens_that_view(app_env: Path) -> None:
     assert any("Organisation type: Hospice" in text for text in _shown(at))
 
 
-@pytest.mark.xfail(strict=True, reason="pages/ makes Streamlit run /domains and /groups as old-style pages, "
-                                       "without dashboard.py, on a server's first run: rename the folder")
 @pytest.mark.parametrize("page", ["domains", "groups"])
 def test_pages_folder_does_not_bypass_the_frame(demo_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
