@@ -49,7 +49,7 @@ def _hidden_trace(labels: pd.Series, x: float = 0.0) -> go.Scatter:
     return go.Scatter(
         x=[x] * len(labels), y=list(labels), mode="markers+text", name=f"{HIDDEN_MARK} hidden (fewer than 10)",
         marker={"symbol": "x-thin-open", "size": 12, "color": PALETTE["ink"], "line": {"width": 2}},
-        text=["hidden"] * len(labels), textposition="middle right", hoverinfo="skip",
+        text=["hidden"] * len(labels), textposition="middle right", hoverinfo="skip", cliponaxis=False,
     )
 
 
@@ -59,16 +59,20 @@ def share_bars(frame: pd.DataFrame, label_col: str, title: str, subtitle: str,
     shown = frame[~frame["suppressed"]]
     hidden = frame[frame["suppressed"]]
     fig = go.Figure(go.Bar(
-        x=shown["positive_pct"], y=shown[label_col], orientation="h", name=value_label,
+        x=shown["positive_pct"], y=shown[label_col], orientation="h", name=value_label, showlegend=False,
         marker={"color": PALETTE["blue"]},
         error_x={"type": "data", "symmetric": False, "color": PALETTE["ink"], "thickness": 1.5,
                  "array": shown["ci_high_pct"] - shown["positive_pct"],
                  "arrayminus": shown["positive_pct"] - shown["ci_low_pct"]},
-        text=[f"{v:.0f}%" for v in shown["positive_pct"]], textposition="inside", insidetextanchor="start",
-        textfont={"color": "white"},
         customdata=shown[["ci_low_pct", "ci_high_pct", "base_n"]].to_numpy(),
         hovertemplate="%{y}: %{x:.1f}% (95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f}; "
                       "base %{customdata[2]:,.0f})<extra></extra>",
+    ))
+    # Values are written beyond the interval's upper end, where no whisker crosses them.
+    fig.add_trace(go.Scatter(
+        x=shown["ci_high_pct"] + 1.5, y=shown[label_col], mode="text",
+        text=[f"{v:.0f}%" for v in shown["positive_pct"]],
+        textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False,
     ))
     if len(hidden):
         fig.add_trace(_hidden_trace(hidden[label_col]))

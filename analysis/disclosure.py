@@ -19,26 +19,34 @@ def protect(
     partition: list[str] | None = None,
     min_base: int = MIN_BASE,
     low_base: int = LOW_BASE,
+    partitions: list[list[str]] | None = None,
 ) -> pd.DataFrame:
     """The frame with small results hidden, complementary suppression, and flags.
 
     Rows whose base is under `min_base` are suppressed: their `value_cols` and base become NA.
-    `partition` names the columns whose equal values mark rows that add up to a total shown
+    A partition names the columns whose equal values mark rows that add up to a total shown
     elsewhere (e.g. organisation types within a domain). In such a group, a lone suppressed row
     could be worked back from the total, so the next-smallest row with answers is suppressed too.
+    With several `partitions` (a table whose rows add up both ways, like types by domains), the
+    rule is applied to each in turn until nothing changes.
     Adds `suppressed` (bool) and `low_base` (bool) columns.
     """
-    base = frame[base_col].astype(float).to_numpy()
+    base = frame[base_col].astype(float).fillna(0).to_numpy()
     hidden = base < min_base
-    if partition:
-        keys = frame[partition].astype(str).agg("\x1f".join, axis=1).to_numpy()
-        for key in np.unique(keys):
-            rows = np.flatnonzero(keys == key)
-            while np.count_nonzero(hidden[rows] & (base[rows] > 0)) == 1:
-                candidates = rows[~hidden[rows] & (base[rows] > 0)]
-                if candidates.size == 0:
-                    break
-                hidden[candidates[np.argmin(base[candidates])]] = True
+    groupings = [p for p in [*(partitions or []), partition] if p]
+    keys_list = [frame[cols].astype(str).agg("\x1f".join, axis=1).to_numpy() for cols in groupings]
+    changed = True
+    while changed:
+        changed = False
+        for keys in keys_list:
+            for key in np.unique(keys):
+                rows = np.flatnonzero(keys == key)
+                while np.count_nonzero(hidden[rows] & (base[rows] > 0)) == 1:
+                    candidates = rows[~hidden[rows] & (base[rows] > 0)]
+                    if candidates.size == 0:
+                        break
+                    hidden[candidates[np.argmin(base[candidates])]] = True
+                    changed = True
     out = frame.assign(suppressed=hidden, low_base=~hidden & (base < low_base))
     for col in [*value_cols, base_col]:
         out[col] = out[col].astype(float).where(~hidden)

@@ -55,7 +55,7 @@ def domains_positive(cube: Cube, filters: Filters) -> Panel:
         title="Where people had influence: % saying some or a lot, by domain",
         subtitle=describe(filters),
         base_text=_base_range(frame) + f" {left_out:,} don't know or not applicable answers left out.",
-        summary=summaries.ranked_shares(frame, "domain_label", "people had some or a lot of influence"),
+        summary=summaries.ranked_shares(frame, "domain_label", "people had some or a lot of influence", lower=True),
         method=metrics.METHOD_NOTE,
         figure=charts.share_bars(frame, "domain_label", "Influence by domain: % some or a lot",
                                  describe(filters)),

@@ -80,8 +80,9 @@ def _domain_order(frame: pd.DataFrame) -> pd.DataFrame:
 def influence_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     """One row per influence domain: base, % positive with 95% interval, mean score; highest first."""
     shares = metrics.positive_share(_cells(cube, filters), ["domain"])
-    shares = _domain_order(shares).assign(domain_label=lambda f: f["domain"].map(vocab.DOMAINS))
-    shares = disclosure.protect(shares, SHARE_COLS)
+    shares = _domain_order(shares).assign(domain_label=lambda f: f["domain"].map(vocab.DOMAINS), _all="all")
+    # The domains' bases add up to the pooled base shown on the comparison charts.
+    shares = disclosure.protect(shares, SHARE_COLS, partition=["_all"]).drop(columns="_all")
     return shares.sort_values("positive_pct", ascending=False, na_position="last").reset_index(drop=True)
 
 
@@ -110,11 +111,13 @@ def _sums(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return cells.groupby(by, as_index=False, observed=True, sort=False)[SUMS].sum()
 
 
-def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups: list[str]) -> pd.DataFrame:
+def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups: list[str],
+                  exclusive: bool = False) -> pd.DataFrame:
     """Pooled influence for each subgroup (rows of `cells` by `key`) and for everyone else, with a verdict.
 
     `total` holds everyone's cells; everyone else is the total less the subgroup, level by level, so
-    overlapping subgroups (a person in several groups) are handled exactly.
+    overlapping subgroups (a person in several groups) are handled exactly. `exclusive` subgroups
+    (organisation types) add up to the total, so disclosure control also works across them.
     """
     mine = _sums(cells, [key, *LEVEL_KEYS])
     everyone = _sums(total, LEVEL_KEYS)
@@ -127,7 +130,10 @@ def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups:
         shares = metrics.positive_share(part, [key]).set_index(key).reindex(subgroups)
         frames.append(shares.assign(who=who, base_n=shares["base_n"].fillna(0)).rename_axis("subgroup"))
     out = pd.concat(frames).reset_index()[["subgroup", "who", "base_n", *SHARE_COLS]]
-    protected = disclosure.protect(out, SHARE_COLS, partition=["subgroup"])
+    # A subgroup and everyone else add up to the total; exclusive subgroups add up to it too.
+    out["_across"] = np.where(exclusive & (out["who"] == "subgroup"), "subgroups", out["who"] + out["subgroup"])
+    protected = disclosure.protect(out, SHARE_COLS, partitions=[["subgroup"], ["_across"]]).drop(
+        columns="_across")
     sub = protected[protected["who"] == "subgroup"].set_index("subgroup")
     other = protected[protected["who"] == "everyone else"].set_index("subgroup")
     verdict, p_value = metrics.compare_shares(sub["positive_pct"] / 100, sub["effective_n"],
@@ -147,7 +153,8 @@ def group_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     shares = grid.merge(shares, on=["group_id", "domain"], how="left").fillna({"base_n": 0})
     shares = shares.assign(group_label=shares["group_id"].map(vocab.SELDOM_HEARD_GROUPS),
                            domain_label=shares["domain"].map(vocab.DOMAINS))
-    return disclosure.protect(shares, SHARE_COLS)
+    # A group's domains add up to its pooled base on the group-against-everyone-else chart.
+    return disclosure.protect(shares, SHARE_COLS, partition=["group_id"])
 
 
 def group_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
@@ -161,7 +168,7 @@ def org_type_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     """Each organisation type against all others: pooled % positive across domains and a verdict."""
     cells = _cells(cube, filters)
     present = sorted(set(cells["org_type"]), key=_type_rank)
-    out = _against_rest(cells, "org_type", cells, present)
+    out = _against_rest(cells, "org_type", cells, present, exclusive=True)
     return out.assign(label=out["subgroup"].map(vocab.org_type_label),
                       sector=out["subgroup"].map(lambda t: vocab.ORG_TYPES[t][1]))
 
@@ -193,8 +200,10 @@ def org_type_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     shares = shares.assign(label=shares["org_type"].map(vocab.org_type_label),
                            domain_label=shares["domain"].map(vocab.DOMAINS))
     type_order = {t: i for i, t in enumerate(vocab.ORG_TYPES)}
-    shares = _domain_order(shares).sort_values("org_type", key=lambda s: s.map(type_order), kind="stable")
-    return disclosure.protect(shares.reset_index(drop=True), SHARE_COLS, partition=["domain"])
+    shares = _domain_order(shares).sort_values("org_type", key=lambda s: s.astype(str).map(type_order),
+                                               kind="stable")
+    # Types add up within a domain, and a type's domains add up to its pooled base.
+    return disclosure.protect(shares.reset_index(drop=True), SHARE_COLS, partitions=[["domain"], ["org_type"]])
 
 
 def participation_by_org_type(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
@@ -211,7 +220,7 @@ def participation_by_org_type(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
         ci_low_pct=100 * low, ci_high_pct=100 * high,
     ).rename(columns={"n": "organisations", "pos": "active_participation"})
     order = list(vocab.ORG_TYPES)
-    return out.sort_values("org_type", key=lambda s: s.map(order.index)).reset_index(drop=True)
+    return out.sort_values("org_type", key=lambda s: s.astype(str).map(order.index)).reset_index(drop=True)
 
 
 def respondent_counts(cube: Cube, filters: flt.Filters) -> dict[str, int]:

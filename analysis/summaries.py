@@ -11,16 +11,17 @@ def _pct(value: float) -> str:
     return f"{value:.0f}%"
 
 
-def ranked_shares(frame: pd.DataFrame, label_col: str, what: str) -> str:
-    """Which row has the highest and which the lowest share positive."""
+def ranked_shares(frame: pd.DataFrame, label_col: str, what: str, lower: bool = False) -> str:
+    """Which row has the highest and which the lowest share positive (`lower`: labels are common nouns)."""
     shown = frame[~frame["suppressed"]].sort_values("positive_pct", ascending=False)
     if shown.empty:
         return NOTHING
     top, bottom = shown.iloc[0], shown.iloc[-1]
     if len(shown) == 1:
         return f"{top[label_col]}: {_pct(top['positive_pct'])} said {what}."
+    bottom_label = bottom[label_col].lower() if lower else bottom[label_col]
     return (f"{top[label_col]} had the highest share saying {what} ({_pct(top['positive_pct'])}) and "
-            f"{bottom[label_col]} the lowest ({_pct(bottom['positive_pct'])}).")
+            f"{bottom_label} the lowest ({_pct(bottom['positive_pct'])}).")
 
 
 def distribution(dist: pd.DataFrame) -> str:
