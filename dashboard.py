@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis import cached, store, vocab
+from pages._ui import incident_guard
 
 st.set_page_config(page_title="Engagement Explorer", page_icon=":material/forum:", layout="wide")
 
@@ -11,6 +12,9 @@ PAGES = [
     st.Page("pages/domains.py", title="Influence by domain", icon=":material/bar_chart:", url_path="domains"),
     st.Page("pages/groups.py", title="Seldom-heard groups", icon=":material/groups:", url_path="groups"),
     st.Page("pages/trust_types.py", title="Trust types", icon=":material/apartment:", url_path="trust_types"),
+    st.Page("pages/voices.py", title="Voices", icon=":material/format_quote:", url_path="voices"),
+    st.Page("pages/framework.py", title="Engagement framework", icon=":material/checklist:", url_path="framework"),
+    st.Page("pages/actions.py", title="You said, we did", icon=":material/task_alt:", url_path="actions"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
@@ -36,4 +40,5 @@ with st.sidebar:
         elif key in st.query_params:
             del st.query_params[key]
 
-page.run()
+with incident_guard():  # a failing page shows a plain message with an incident id; details go to the log
+    page.run()

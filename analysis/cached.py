@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import panels, queries
+from analysis import acting_panels as acting_panels_mod
+from analysis import actions, panels, queries
+from analysis import voices as voices_mod
 from analysis.filters import Filters
 
 FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
@@ -25,3 +27,25 @@ def cube(data_dir: str, dataset_id: str) -> queries.Cube:
 def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
     """The panels of a page for one view of one dataset."""
     return panels.page_panels(page, cube(data_dir, dataset_id), Filters(**dict(filter_items)))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def voices(data_dir: str, dataset_id: str) -> voices_mod.Voices:
+    """A dataset's stories, loaded once per dataset and shared by every session."""
+    from pathlib import Path
+
+    return voices_mod.load_voices(Path(data_dir), dataset_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def action_data(data_dir: str, dataset_id: str) -> actions.ActionData:
+    """A dataset's actions, action groups and self-assessments, loaded once per dataset and shared by every session."""
+    from pathlib import Path
+
+    return actions.load(Path(data_dir), dataset_id)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def acting_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
+    """The panels of the framework or actions page for one view of one dataset."""
+    return acting_panels_mod.page_panels(page, action_data(data_dir, dataset_id), Filters(**dict(filter_items)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.vocab import LEVEL_COLOURS, PALETTE
+from analysis.vocab import HEAT_SCALE, LEVEL_COLOURS, PALETTE
 
 HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
 FONT = "Arial, Helvetica, sans-serif"
@@ -124,7 +124,7 @@ def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: s
             for vals, hids in zip(grid.to_numpy(), hidden.to_numpy(), strict=True)]
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=x_labels, y=y_order, text=text, texttemplate="%{text}", zmin=0, zmax=100,
-        colorscale=[[0, "#FFFFFF"], [0.5, PALETTE["sky"]], [1, PALETTE["blue"]]],
+        colorscale=[[0, HEAT_SCALE[0]], [0.5, HEAT_SCALE[1]], [1, HEAT_SCALE[2]]],
         colorbar={"title": {"text": "% positive"}, "ticksuffix": "%"}, xgap=2, ygap=2,
         hovertemplate="%{y} / %{x}: %{text}<extra></extra>", textfont={"color": PALETTE["ink"]},
     ))
@@ -155,3 +155,76 @@ def against_rest(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     fig.update_xaxes(range=[0, 100], title="% positive (some or a lot of influence)", ticksuffix="%")
     fig.update_yaxes(categoryorder="array", categoryarray=list(frame["label"])[::-1], title=None)
     return _finish(fig, title, subtitle, height=160 + 40 * len(frame))
+
+
+def wave_change(frame: pd.DataFrame, title: str, subtitle: str, value_label: str = "% positive") -> go.Figure:
+    """Dot plot: each row a label, the previous wave (diamond) beside the latest (circle), both with 95% intervals."""
+    fig = go.Figure()
+    for key, symbol, colour in (("previous", "diamond", PALETTE["orange"]), ("latest", "circle", PALETTE["blue"])):
+        shown = frame[~frame[f"{key}_suppressed"] & frame[f"{key}_positive_pct"].notna()]
+        wave = next((w for w in frame[f"{key}_wave"] if w), key)
+        fig.add_trace(go.Scatter(
+            x=shown[f"{key}_positive_pct"], y=shown["label"], mode="markers", name=f"Wave {wave}",
+            marker={"symbol": symbol, "size": 12, "color": colour, "line": {"width": 1, "color": PALETTE["ink"]}},
+            error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
+                     "array": shown[f"{key}_ci_high_pct"] - shown[f"{key}_positive_pct"],
+                     "arrayminus": shown[f"{key}_positive_pct"] - shown[f"{key}_ci_low_pct"]},
+            customdata=shown[[f"{key}_base_n", "verdict"]].to_numpy(),
+            hovertemplate=f"%{{y}} - wave {wave}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; latest "
+                          "against previous: %{customdata[1]})<extra></extra>",
+        ))
+    hidden = frame[frame["latest_suppressed"] & frame["previous_suppressed"]]
+    if len(hidden):
+        fig.add_trace(_hidden_trace(hidden["label"]))
+    fig.update_xaxes(range=[0, 100], title=value_label, ticksuffix="%")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame["label"])[::-1], title=None)
+    return _finish(fig, title, subtitle, height=160 + 40 * len(frame))
+
+
+def importance_influence(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
+    """Scatter: each domain a point, % who want a say (x) against % who had influence (y); below the line = a gap."""
+    shown = frame[~frame["importance_suppressed"] & ~frame["influence_suppressed"]]
+    fig = go.Figure(go.Scatter(x=[0, 100], y=[0, 100], mode="lines", name="Influence equal to wish for a say",
+                               line={"color": PALETTE["grey"], "dash": "dash", "width": 1}, hoverinfo="skip",
+                               showlegend=False))
+    # Neighbouring points get their labels on alternating sides, so close domains stay readable.
+    sides = ["middle right", "middle left", "bottom center", "top center"]
+    order = shown["influence_positive_pct"].rank(method="first").astype(int).to_numpy() - 1
+    fig.add_trace(go.Scatter(
+        x=shown["importance_positive_pct"], y=shown["influence_positive_pct"], mode="markers+text",
+        name="Domain", text=shown["domain_label"], textposition=[sides[i % 4] for i in order], showlegend=False,
+        marker={"size": 13, "color": PALETTE["blue"], "line": {"width": 1, "color": PALETTE["ink"]}},
+        error_y={"type": "data", "symmetric": False, "color": PALETTE["blue"], "thickness": 1.2,
+                 "array": shown["influence_ci_high_pct"] - shown["influence_positive_pct"],
+                 "arrayminus": shown["influence_positive_pct"] - shown["influence_ci_low_pct"]},
+        customdata=shown[["gap_pct"]].to_numpy(),
+        hovertemplate="%{text}: %{x:.0f}% want a say, %{y:.0f}% had influence (gap %{customdata[0]:.0f} "
+                      "points)<extra></extra>",
+    ))
+    fig.update_xaxes(range=[0, 100], title="% for whom having a say is fairly or very important", ticksuffix="%")
+    fig.update_yaxes(range=[0, 100], title="% with some or a lot of influence", ticksuffix="%")
+    return _finish(fig, title, subtitle, height=520)
+
+
+def paired_shares(frame: pd.DataFrame, label_col: str, series: dict[str, str], title: str, subtitle: str,
+                  value_label: str = "% of issues") -> go.Figure:
+    """Grouped horizontal bars: each row a label, one bar per series prefix (e.g. acted, told) with 95% intervals."""
+    shown = frame[~frame["suppressed"]]
+    fig = go.Figure()
+    for (prefix, name), colour in zip(series.items(), (PALETTE["blue"], PALETTE["orange"]), strict=False):
+        fig.add_trace(go.Bar(
+            x=shown[f"{prefix}_pct"], y=shown[label_col], orientation="h", name=name, marker={"color": colour},
+            error_x={"type": "data", "symmetric": False, "color": PALETTE["ink"], "thickness": 1.2,
+                     "array": shown[f"{prefix}_ci_high_pct"] - shown[f"{prefix}_pct"],
+                     "arrayminus": shown[f"{prefix}_pct"] - shown[f"{prefix}_ci_low_pct"]},
+            customdata=shown[[f"{prefix}_ci_low_pct", f"{prefix}_ci_high_pct", "base_n"]].to_numpy(),
+            hovertemplate=f"%{{y}}: {name} %{{x:.1f}}% (95% CI %{{customdata[0]:.1f}} to %{{customdata[1]:.1f}}; "
+                          "base %{customdata[2]:,.0f})<extra></extra>",
+        ))
+    hidden = frame[frame["suppressed"]]
+    if len(hidden):
+        fig.add_trace(_hidden_trace(hidden[label_col]))
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(range=[0, 100], title=value_label, ticksuffix="%")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame[label_col])[::-1], title=None)
+    return _finish(fig, title, subtitle, height=160 + 56 * len(frame))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import vocab
+from analysis import demo_stories, vocab
 
 SEED = 2009
 WAVE = "2008"
@@ -191,18 +191,21 @@ def _participation(rng: np.random.Generator, respondents: pd.DataFrame, org_type
 
 
 def demo_tables(seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """The core tables of the illustrative demo dataset."""
+    """The tables of the illustrative demo dataset: the 2008 study design, then the illustrative 2009 follow-up."""
+    from analysis import demo_followup  # imports this module; its own seeds run after 2008, which never moves
+
     rng = np.random.default_rng(seed)
     orgs = _organisations(rng)
     respondents, members = _respondents(rng, orgs)
-    return {
+    return demo_followup.add_follow_up({
         "organisations": orgs,
         "respondents": respondents,
         "memberships": members,
         "questions": _questions(),
         "scale_levels": scale_levels(),
         "answers": _answers(rng, respondents, members, orgs),
-    }
+        "stories": demo_stories.demo_stories(respondents, members),  # own seeded generator
+    })
 
 
 DEMO_DESCRIPTION = ("Illustrative demo data: generated to mirror the published findings and the design of "

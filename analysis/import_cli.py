@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import importing, mapping, store
+from analysis import importing, mapping, redact, store
 from analysis.errors import UserError
 from analysis.importers import MAX_BYTES, FileProblem
 
@@ -56,9 +56,16 @@ def _load(args: argparse.Namespace) -> importing.ImportReport:
             raise UserError(f"organisation lookup {lookup_name} (named in {map_path.name}) was not found at "
                             f"{lookup_path}")
         lookup = importing.read_lookup(lookup_path.read_bytes(), lookup_path.name)
+    names = None
+    names_file = str(spec.get("import", {}).get("names_file", "")).strip()
+    if names_file:  # staff and respondents' names to redact from free text, one a line
+        names_path = Path(names_file) if Path(names_file).is_absolute() else map_path.parent / names_file
+        if not names_path.is_file():
+            raise UserError(f"names file {names_file} (named in {map_path.name}) was not found at {names_path}")
+        names = redact.read_names(names_path)
     directory = store.data_dir(args.data_dir)
     return importing.run(data, name, spec, directory, dry_run=args.dry_run, lookup=lookup,
-                         mapping_name=map_path.name)
+                         mapping_name=map_path.name, names=names)
 
 
 def _import(args: argparse.Namespace) -> int:

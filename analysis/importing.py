@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import mapping as mapping_mod
-from analysis import schema, store, vocab
+from analysis import redact, schema, store, vocab
 from analysis.importers import Export, FileProblem, read_export
 from analysis.importers.base import decode
 
@@ -121,7 +121,8 @@ def _truthy(value: str) -> bool:
 
 
 def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame], *, sha256: str,
-                 lookup: pd.DataFrame | None = None) -> tuple[dict[str, pd.DataFrame], list[dict], int]:
+                 lookup: pd.DataFrame | None = None,
+                 names: list[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[dict], int]:
     """The core tables an import adds (not yet merged), the problems found, and the free-text answer count."""
     settings = mapping.get("import", {})
     entries = {c: e for c, e in mapping.get("columns", {}).items() if c in export.frame}
@@ -253,10 +254,14 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
     # questions, scales, answers
     questions, levels, answers = [], [], []
     free_text = 0
+    stories: list[pd.DataFrame] = []
+    # Free text is redacted here, before anything is stored: names from the mapping and the caller.
+    names_pattern = redact.names_pattern([*map(str, settings.get("names", [])), *(names or [])])
     for column, entry in entries.items():
         role = entry.get("role")
         if role == "free_text":
             free_text += int((frame[column].str.strip() != "").sum())
+            stories.append(_stories(frame[column], column, entry, respondents, names_pattern))
         if role != "question":
             continue
         qid = str(entry.get("question_id") or mapping_mod.slug(column))
@@ -294,10 +299,25 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
         "memberships": memberships,
         "questions": pd.DataFrame(questions, columns=list(schema.TABLES["questions"])).drop_duplicates("question_id"),
         "scale_levels": scale_levels,
+        "stories": (pd.concat(stories, ignore_index=True) if stories else schema.empty("stories")),
         "answers": (pd.concat(answers, ignore_index=True) if answers
                     else pd.DataFrame(columns=list(schema.TABLES["answers"]))),
     }
     return tables, problems, free_text
+
+
+def _stories(cells: pd.Series, column: str, entry: dict, respondents: pd.DataFrame,
+             names_pattern: re.Pattern | None) -> pd.DataFrame:
+    """The stories of one free-text column: one per non-blank answer, redacted, tagged from the mapping."""
+    text = cells.str.strip().reset_index(drop=True)
+    given = (text != "").to_numpy()
+    who = respondents.loc[given]
+    return pd.DataFrame({
+        "story_id": (who["respondent_id"] + "-" + mapping_mod.slug(column)).to_numpy(),
+        "respondent_id": who["respondent_id"].to_numpy(), "source": who["source"].to_numpy(),
+        "org_id": who["org_id"].to_numpy(), "wave": who["wave"].to_numpy(),
+        "domain": entry.get("domain") or pd.NA, "theme": entry.get("theme") or pd.NA,
+        "text": [redact.redact(t, names_pattern) for t in text[given]]})
 
 
 def _scale_levels(used: list[tuple[str, dict, set, dict]]) -> pd.DataFrame:
@@ -358,23 +378,36 @@ def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> tu
         if name in keys:
             combined = combined.drop_duplicates(keys[name], keep="first")
         merged[name] = schema.conform(name, combined)
+    for name in schema.OPTIONAL_TABLES:  # actions and assessments come by their own routes: keep them
+        merged[name] = previous.get(name, schema.empty(name))
+    if len(new.get("stories", ())):  # stories come with the import's free text: add them
+        frames = [schema.conform("stories", f) for f in (merged["stories"], new["stories"]) if len(f)]
+        merged["stories"] = pd.concat(frames, ignore_index=True).drop_duplicates("story_id", keep="first")
     return merged, problems
 
 
 # ---- the import ----
 
 def previous_tables(directory: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """The current imported dataset's core tables and provenance; empty ones when there is none or it is the demo."""
+    """The imported dataset to add to, with its provenance: the current one, or when the demo is current, the
+    newest imported one (so switching to the demo and back never drops earlier imports); empty when none."""
     if store.has_dataset(directory):
-        manifest = store.manifest(directory)
-        if not manifest.get("demo", False):
-            return store.read_core(directory), list(manifest.get("provenance", []))
+        manifest: dict | None = store.manifest(directory)
+        if manifest.get("demo", False):
+            imported = [m for m in store.list_datasets(directory) if not m.get("demo", False)]
+            manifest = imported[0] if imported else None
+        if manifest is not None:
+            return store.read_core(directory, manifest["dataset_id"]), list(manifest.get("provenance", []))
     return {name: schema.empty(name) for name in schema.CORE_TABLES}, []
 
 
 def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool = False,
-        lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping") -> ImportReport:
-    """Check an export against its mapping and, unless refused or a dry run, add it to the imported dataset."""
+        lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping",
+        names: list[str] | None = None) -> ImportReport:
+    """Check an export against its mapping and, unless refused or a dry run, add it to the imported dataset.
+
+    Free-text answers become stories, redacted of personal details (and of `names`) before anything is stored.
+    """
     name = Path(file_name).name
     report = ImportReport(file=name, dry_run=dry_run, sha256=hashlib.sha256(file_bytes).hexdigest())
     previous, provenance = previous_tables(directory)
@@ -407,7 +440,7 @@ def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dr
         report.message = f"{name} was not imported: the mapping needs fixing first."
         return report
     new, problems, report.free_text_answers = build_tables(export, mapping, previous, sha256=report.sha256,
-                                                           lookup=lookup)
+                                                           lookup=lookup, names=names)
     report.respondents, report.answers = len(new["respondents"]), len(new["answers"])
     report.tables = {n: new[n] for n in schema.CORE_TABLES}
     merged, clash = merge(previous, new) if not problems else (None, [])

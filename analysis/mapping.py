@@ -31,7 +31,7 @@ ROLES = {
     "group": "membership of the seldom-heard group named by `group` (any answer but blank/0/no/false)",
     "groups": "seldom-heard groups as a list in one cell, separated by ; or ,",
     "question": "a closed question: `question_id`, `measure`, `domain`, `scale`, and `answers`",
-    "free_text": "free text (counted now; stories come later)",
+    "free_text": "free text: each answer becomes a story, redacted; optional `domain` and `theme`",
     "ignore": "left out",
 }
 UNITS = ("users_group", "participant", "organisation")
@@ -341,6 +341,13 @@ def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") 
             problems.append(_problem(f"column {column!r} has role group but group {entry.get('group')!r} is not a "
                                      f"seldom-heard group id ({', '.join(vocab.SELDOM_HEARD_GROUPS)})", column,
                                      entry.get("group")))
+        if role == "free_text":
+            if entry.get("domain", "") not in {"", *vocab.DOMAINS}:
+                problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is not one of "
+                                         f"{', '.join(vocab.DOMAINS)} (or \"\" for none)", column, entry.get("domain")))
+            if entry.get("theme", "") not in {"", *vocab.THEMES}:
+                problems.append(_problem(f"column {column!r}: theme {entry.get('theme')!r} is not one of "
+                                         f"{', '.join(vocab.THEMES)} (or \"\" for none)", column, entry.get("theme")))
         if role != "question":
             continue
         qid = str(entry.get("question_id") or slug(column))

@@ -28,8 +28,8 @@ class Panel:
 
 
 def _base_range(frame: pd.DataFrame, col: str = "base_n", unit: str = "answers", per: str = "bar") -> str:
-    shown = frame.loc[~frame["suppressed"], col] if "suppressed" in frame else frame[col]
-    if frame.empty:
+    shown = (frame.loc[~frame["suppressed"], col] if "suppressed" in frame else frame[col]).dropna()
+    if frame.empty or (frame[col].isna().all()):  # e.g. no answers in the latest wave for this view
         return f"Base: no {unit} in this view."
     if shown.empty:
         return f"Base: fewer than {disclosure.MIN_BASE} {unit} in every cell."
@@ -204,11 +204,93 @@ def org_types_participation(cube: Cube, filters: Filters) -> Panel:
     )
 
 
+WAVE_METHOD = ("Latest wave in view against the wave before it, each with a 95% Wilson interval. Comparison: "
+               "two-sided two-proportion z-test at the 5% level, on effective bases (metrics.compare_shares). "
+               "In the demo the 2009 wave is an illustrative follow-up patient survey, while 2008 is the study's "
+               "users' groups, workshops and interviews: a change mixes time and source.")
+
+
+def _wave_summary(frame: pd.DataFrame, noun: str) -> str:
+    previous, latest = frame["previous_wave"].iloc[0] if len(frame) else "", frame["latest_wave"].iloc[0] \
+        if len(frame) else ""
+    if not previous or not latest:
+        return f"There is only one wave in this view, so {noun} cannot be compared over time."
+    parts = [f"{verdict.capitalize()}: {', '.join(frame.loc[frame['verdict'] == verdict, 'label'])}"
+             for verdict in ("better", "worse") if (frame["verdict"] == verdict).any()]
+    same = int((frame["verdict"] == "about the same").sum())
+    return (f"Wave {latest} against wave {previous}, % with some or a lot of influence. "
+            + ("; ".join(parts) + ". " if parts else "No significant change. ")
+            + f"{same} of {len(frame)} {noun} about the same.")
+
+
+def _wave_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    cols = {"label": label, "previous_wave": "Previous wave", "previous_base_n": "Previous: base",
+            "previous_positive_pct": "Previous: % positive", "latest_wave": "Latest wave",
+            "latest_base_n": "Latest: base", "latest_positive_pct": "Latest: % positive",
+            "latest_ci_low_pct": "Latest: 95% CI low", "latest_ci_high_pct": "Latest: 95% CI high",
+            "verdict": "Latest against previous", "p_value": "p-value", "suppressed": "Hidden (under 10)"}
+    return frame[list(cols)].rename(columns=cols).round(
+        {c: 1 for c in cols.values() if "%" in c or "CI" in c} | {"p-value": 4})
+
+
+def _by_wave(by: str, chart_id: str, noun: str, label: str) -> Callable[[Cube, Filters], Panel]:
+    def build(cube: Cube, filters: Filters) -> Panel:
+        frame = queries.wave_comparison(cube, filters, by)
+        title = f"Compared with the previous wave: % some or a lot of influence, by {noun.rstrip('s')}"
+        return Panel(
+            chart_id=chart_id, title=title, subtitle=describe(filters),
+            base_text=_base_range(frame.assign(base_n=frame["latest_base_n"]), unit="answers in the latest wave",
+                                  per="row"),
+            summary=_wave_summary(frame, noun),
+            method=f"{metrics.METHOD_NOTE} {WAVE_METHOD}",
+            figure=charts.wave_change(frame, title, describe(filters)),
+            table=_wave_table(frame, label),
+        )
+    build.__doc__ = f"{label}: the latest wave against the previous one, with verdicts."
+    return build
+
+
+domains_by_wave = _by_wave("domain", "domains_by_wave", "domains", "Domain")
+org_types_by_wave = _by_wave("org_type", "org_types_by_wave", "organisation types", "Organisation type")
+groups_by_wave = _by_wave("group_id", "groups_by_wave", "seldom-heard groups", "Group")
+
+
+def importance_vs_influence(cube: Cube, filters: Filters) -> Panel:
+    """What people most want a say in against where they have influence, by domain."""
+    frame = queries.importance_vs_influence(cube, filters)
+    waves = frame["waves"].iloc[0] if len(frame) else ""
+    top = frame[~frame["importance_suppressed"] & ~frame["influence_suppressed"]].head(2)
+    summary = ("No answers on what people want a say in are in this view." if top.empty else
+               "The biggest gaps between wanting a say and having influence: " + "; ".join(
+                   f"{r.domain_label} ({r.importance_positive_pct:.0f}% want a say, {r.influence_positive_pct:.0f}% "
+                   "had influence)" for r in top.itertuples()) + ".")
+    table = frame[["domain_label", "importance_base_n", "importance_positive_pct", "influence_base_n",
+                   "influence_positive_pct", "influence_ci_low_pct", "influence_ci_high_pct", "gap_pct"]].rename(
+        columns={"domain_label": "Domain", "importance_base_n": "Want a say: base",
+                 "importance_positive_pct": "% fairly or very important", "influence_base_n": "Influence: base",
+                 "influence_positive_pct": "% some or a lot of influence", "influence_ci_low_pct": "95% CI low",
+                 "influence_ci_high_pct": "95% CI high", "gap_pct": "Gap (points)"}).round(1)
+    return Panel(
+        chart_id="importance_vs_influence",
+        title="What people want a say in, against the influence they have",
+        subtitle=describe(filters) + (f" - wave {waves}" if waves else ""),
+        base_text=_base_range(frame.assign(base_n=frame["importance_base_n"], suppressed=frame[
+            "importance_suppressed"]), per="domain") + " Points below the dashed line: less influence than wish.",
+        summary=summary,
+        method=(f"{metrics.METHOD_NOTE} Importance is asked only in the illustrative 2009 follow-up survey; "
+                "influence is taken from the same wave(s). The study listed GP services and the care of specific "
+                "conditions (here: service plans), how communities are treated and safety (quality and safety), "
+                "staffing and money (funding), and facilities (care environment)."),
+        figure=charts.importance_influence(frame, "Wanting a say against having influence", describe(filters)),
+        table=table,
+    )
+
+
 PAGES: dict[str, list[Callable[[Cube, Filters], Panel]]] = {
     "overview": [domains_positive],
-    "domains": [domains_positive, domains_distribution],
-    "groups": [groups_heatmap, groups_against_rest, groups_reach],
-    "trust_types": [org_types_heatmap, org_types_against_rest, org_types_participation],
+    "domains": [domains_positive, domains_distribution, domains_by_wave, importance_vs_influence],
+    "groups": [groups_heatmap, groups_against_rest, groups_reach, groups_by_wave],
+    "trust_types": [org_types_heatmap, org_types_against_rest, org_types_participation, org_types_by_wave],
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -229,3 +229,58 @@ def respondent_counts(cube: Cube, filters: flt.Filters) -> dict[str, int]:
     resp = resp[resp["group_id"] == ALL]
     by_source = resp.groupby("source")["respondents"].sum()
     return {src: int(by_source.get(src, 0)) for src in vocab.SOURCES} | {"total": int(by_source.sum())}
+
+
+WAVE_LABELS = {"domain": vocab.DOMAINS, "org_type": {k: v[0] for k, v in vocab.ORG_TYPES.items()},
+               "group_id": vocab.SELDOM_HEARD_GROUPS, "sector": vocab.SECTORS}
+
+
+def compared_waves(cube: Cube, filters: flt.Filters) -> tuple[str | None, str | None]:
+    """(previous, latest): the latest wave in view (latest chosen, else latest in the data) and the one before."""
+    waves = cube.waves
+    chosen = [w for w in filters.wave if w in waves]
+    latest = max(chosen) if chosen else (waves[-1] if waves else None)
+    before = [w for w in waves if latest is not None and w < latest]
+    return (before[-1] if before else None), latest
+
+
+def wave_comparison(cube: Cube, filters: flt.Filters, by: str = "domain") -> pd.DataFrame:
+    """One row per `by` value (domain, org_type, group_id or sector): % positive in the latest wave against the
+    previous one, both with 95% intervals, and a verdict (better / about the same / worse)."""
+    previous, latest = compared_waves(cube, filters)
+    view = replace(filters, wave=())
+    cells = _cells(cube, view, group=None if by == "group_id" else ALL)
+    cells = cells[cells["wave"].isin([w for w in (previous, latest) if w])]
+    long = metrics.positive_share(cells, [by, "wave"]).astype({by: str, "wave": str})
+    long = disclosure.protect(long, SHARE_COLS)
+    labels = WAVE_LABELS.get(by, {})
+    keys = [k for k in labels if k in set(long[by])] + sorted(set(long[by]) - set(labels))
+    cols = ["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "effective_n", "suppressed"]
+    out = pd.DataFrame({by: keys})
+    for name, wave in (("previous", previous), ("latest", latest)):
+        part = long[long["wave"] == wave].set_index(by).reindex(keys)[cols]
+        part = part.fillna({"suppressed": False}).astype({"suppressed": bool})
+        out = out.join(part.add_prefix(f"{name}_").reset_index(drop=True))
+        out[f"{name}_wave"] = wave or ""
+    verdict, p_value = metrics.compare_shares(out["latest_positive_pct"] / 100, out["latest_effective_n"],
+                                              out["previous_positive_pct"] / 100, out["previous_effective_n"])
+    return out.assign(label=out[by].map(lambda k: labels.get(k, k)), verdict=verdict, p_value=p_value,
+                      suppressed=out["latest_suppressed"] | out["previous_suppressed"])
+
+
+def importance_vs_influence(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
+    """One row per domain: % who want a say (importance) beside % who had influence, among the same waves."""
+    importance = _cells(cube, filters, measure="importance")
+    waves = set(importance["wave"].astype(str))
+    influence = _cells(cube, filters)
+    influence = influence[influence["wave"].astype(str).isin(waves)]
+    frames = []
+    for name, cells in (("importance", importance), ("influence", influence)):
+        shares = disclosure.protect(metrics.positive_share(cells, ["domain"]).astype({"domain": str}), SHARE_COLS)
+        frames.append(shares.set_index("domain")[["base_n", "positive_pct", "ci_low_pct", "ci_high_pct",
+                                                  "suppressed"]].add_prefix(f"{name}_"))
+    out = frames[0].join(frames[1], how="inner").reset_index()
+    out = out[out["domain"].isin(list(vocab.DOMAINS))]
+    return out.assign(domain_label=out["domain"].map(vocab.DOMAINS),
+                      gap_pct=out["importance_positive_pct"] - out["influence_positive_pct"],
+                      waves=", ".join(sorted(waves))).sort_values("gap_pct", ascending=False).reset_index(drop=True)

@@ -55,6 +55,40 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "question_id": ("string", "Question (joins questions)."),
         "level_id": ("string", "Answer given (joins scale_levels on the question's scale)."),
     },
+    # Optional tables: a dataset may hold them or not (read as empty when it does not).
+    "stories": {
+        "story_id": ("string", "Identifier of the story (kept as text)."),
+        "respondent_id": ("string", "Who told it (joins respondents; their groups are in memberships)."),
+        "source": ("string", "Source id: users_group_survey, workshop, interview or an import's own."),
+        "org_id": ("string", "The organisation the story is about (joins organisations)."),
+        "wave": ("string", "Year of collection, for change over time."),
+        "domain": ("string", "Influence domain id the story is about; empty when none."),
+        "theme": ("string", "Theme id (vocabulary: themes); empty when not yet themed."),
+        "text": ("string", "The story or quote, redacted of personal details before it was stored."),
+    },
+    "assessments": {
+        "org_id": ("string", "Organisation that rated itself (joins organisations)."),
+        "wave": ("string", "Year of the self-assessment, for change over time."),
+        "area": ("string", "Framework area id (analysis/framework.py AREAS)."),
+        "item": ("string", "Checklist item id within the area (analysis/framework.py ITEMS)."),
+        "rating": ("string", "Rating id: not_started, developing, established or leading."),
+    },
+    "actions": {
+        "action_id": ("string", "Identifier of the issue raised (kept as text)."),
+        "org_id": ("string", "Organisation the issue was raised with (joins organisations)."),
+        "wave": ("string", "Year the issue was raised, for change over time."),
+        "domain": ("string", "Influence domain id the issue is about."),
+        "issue": ("string", "The issue people raised, in a sentence."),
+        "raised_on": ("datetime64[ns]", "Date the issue was raised."),
+        "action_taken": ("string", "What the organisation did about it; empty while the issue is open."),
+        "acted_on": ("datetime64[ns]", "Date the action was taken; empty while the issue is open."),
+        "feedback": ("string", "What the people who raised it were told; empty when they were not told."),
+        "feedback_on": ("datetime64[ns]", "Date the people who raised it were told; empty when they were not."),
+    },
+    "action_groups": {
+        "action_id": ("string", "Issue raised (joins actions)."),
+        "group_id": ("string", "Seldom-heard group affected by the issue, one a row."),
+    },
     # Derived tables, rebuilt from the ones above whenever a dataset is written.
     "agg_answers": {
         "org_type": ("string", "Organisation type id of the organisation the answer is about."),
@@ -86,6 +120,8 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
 
 CORE_TABLES = ("organisations", "respondents", "memberships", "questions", "scale_levels", "answers")
 DERIVED_TABLES = ("agg_answers", "agg_respondents")
+# Tables a dataset may lack; stored and hashed when present, read as empty when absent.
+OPTIONAL_TABLES = ("assessments", "actions", "action_groups", "stories")
 ALL_GROUPS = "_all"
 
 

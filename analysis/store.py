@@ -45,7 +45,8 @@ def dataset_hash(tables: dict[str, pd.DataFrame]) -> str:
     Each row is hashed; the row hashes are combined by order-free sums, so no large sort is needed.
     """
     digest = hashlib.sha256(f"schema:{schema.SCHEMA_VERSION}".encode())
-    for name in schema.CORE_TABLES:
+    present = [n for n in schema.OPTIONAL_TABLES if n in tables and len(tables[n])]  # absent or empty: not hashed
+    for name in [*schema.CORE_TABLES, *present]:
         frame = tables[name]
         rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
         mixed = pd.util.hash_array(rows)  # a second, independent mix of each row hash
@@ -102,6 +103,8 @@ def write_dataset(
 ) -> dict:
     """Validate, aggregate and store a dataset atomically, make it current, and return its manifest."""
     core = {name: schema.conform(name, tables[name]) for name in schema.CORE_TABLES}
+    core |= {name: schema.conform(name, tables[name]) for name in schema.OPTIONAL_TABLES
+             if name in tables and len(tables[name])}
     digest = dataset_hash(core)
     dataset_id = digest[:16]
     root = directory / "datasets"
@@ -123,7 +126,7 @@ def write_dataset(
         staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700, which would outlive the rename
         try:
-            for name, frame in {**core, **cube.build_aggregates(core)}.items():
+            for name, frame in {**core, **cube.build_aggregates(core)}.items():  # optional tables too
                 _write_table(staging, name, frame)
             _write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2))
             os.replace(staging, final)
@@ -182,14 +185,17 @@ def table_path(directory: Path, name: str, dataset_id: str | None = None) -> Pat
 
 
 def read_table(directory: Path, name: str, dataset_id: str | None = None) -> pd.DataFrame:
-    """A table of a dataset (the current one by default), with the schema's types."""
-    frame = pd.read_parquet(table_path(directory, name, dataset_id))
+    """A table of a dataset (the current one by default), with the schema's types; optional tables may be absent."""
+    path = table_path(directory, name, dataset_id)
+    if name in schema.OPTIONAL_TABLES and not path.exists():
+        return schema.empty(name)
+    frame = pd.read_parquet(path)
     return schema.conform(name, frame) if name in schema.TABLES else frame
 
 
 def read_core(directory: Path, dataset_id: str | None = None) -> dict[str, pd.DataFrame]:
-    """All core tables of a dataset."""
-    return {name: read_table(directory, name, dataset_id) for name in schema.CORE_TABLES}
+    """All core tables of a dataset, and its optional tables (empty when it has none)."""
+    return {name: read_table(directory, name, dataset_id) for name in (*schema.CORE_TABLES, *schema.OPTIONAL_TABLES)}
 
 
 def list_datasets(directory: Path) -> list[dict]:

@@ -13,7 +13,8 @@ def dataset_summary(directory: Path) -> dict:
     manifest = store.manifest(directory)
     core = store.read_core(directory)
     orgs, resp = core["organisations"], core["respondents"]
-    by_domain = queries.influence_by_domain(queries.load_cube(directory), flt.Filters())
+    cube = queries.load_cube(directory)
+    by_domain = queries.influence_by_domain(cube, flt.Filters())
     workshop = resp[resp["source"] == "workshop"]
     return {
         "schema_version": manifest["schema_version"],
@@ -29,11 +30,16 @@ def dataset_summary(directory: Path) -> dict:
         "workshop_participants": len(workshop),
         "respondents": len(resp),
         "answers": len(core["answers"]),
-        "influence_positive_pct_by_domain": {
-            row.domain: (None if row.suppressed else round(float(row.positive_pct), 1))
-            for row in by_domain.itertuples() if row.domain in vocab.DOMAINS
-        },
+        "influence_positive_pct_by_domain": _by_domain(by_domain),
+        "waves": cube.waves,
+        "influence_positive_pct_by_wave": {
+            wave: _by_domain(queries.influence_by_domain(cube, flt.Filters(wave=(wave,)))) for wave in cube.waves},
     }
+
+
+def _by_domain(frame) -> dict[str, float | None]:
+    return {row.domain: (None if row.suppressed else round(float(row.positive_pct), 1))
+            for row in frame.itertuples() if row.domain in vocab.DOMAINS}
 
 
 def summary_text(summary: dict) -> str:

@@ -27,6 +27,18 @@ SELDOM_HEARD_GROUPS: dict[str, str] = {
 
 SECTORS: dict[str, str] = {"nhs": "NHS", "independent": "Independent sector"}
 
+# Themes of people's stories: the study's four failings first, then what helped.
+THEMES: dict[str, str] = {
+    "not_involved_early": "Not involved early enough",
+    "not_informed": "Not kept informed",
+    "badly_organised": "Engagement badly organised or hard to reach",
+    "no_feedback": "No feedback on what was done",
+    "leadership": "Leaders who listen",
+    "voluntary_partnership": "Partnership with voluntary groups",
+    "outreach": "Outreach to communities",
+    "tailored_information": "Information made with and for people",
+}
+
 # Organisation type id -> (label, sector id)
 ORG_TYPES: dict[str, tuple[str, str]] = {
     "pct": ("Primary care trust (commissioner)", "nhs"),
@@ -62,6 +74,7 @@ SOURCES: dict[str, str] = {
 MEASURES: dict[str, str] = {
     "influence": "How much influence people have",
     "participation": "How actively users take part in the organisation's work",
+    "importance": "How much people want to influence it",
 }
 
 # Scales: ordered levels (lowest first), which count as positive, and the non-substantive answers.
@@ -71,6 +84,12 @@ SCALES: dict[str, dict] = {
         "levels": ["none", "a_little", "some", "a_lot"],
         "positive": ["some", "a_lot"],
         "non_substantive": ["dont_know", "not_applicable"],
+    },
+    "importance4": {
+        "label": "How much people want a say",
+        "levels": ["not_important", "slightly_important", "fairly_important", "very_important"],
+        "positive": ["fairly_important", "very_important"],
+        "non_substantive": ["dont_know"],
     },
 }
 
@@ -82,6 +101,10 @@ LEVEL_LABELS: dict[str, str] = {
     "dont_know": "Don't know",
     "not_applicable": "Not applicable",
     "prefer_not_to_say": "Prefer not to say",
+    "not_important": "Not important to have a say",
+    "slightly_important": "Slightly important",
+    "fairly_important": "Fairly important",
+    "very_important": "Very important",
 }
 
 # Filter keys are URL query parameter names; each maps to its vocabulary (wave is open-ended).
@@ -100,14 +123,21 @@ PALETTE: dict[str, str] = {
     "grey": "#6B6B6B",
     "ink": "#1F1F1F",
 }
+# Heatmap fill from 0% to 100%: lightness falls evenly, and ink text keeps 4.5:1 contrast on every cell.
+HEAT_SCALE: tuple[str, str, str] = ("#FFFFFF", "#A6D4F2", "#3D94CC")
 LEVEL_COLOURS: dict[str, str] = {
     "none": "#D55E00",
     "a_little": "#E69F00",
     "some": "#56B4E9",
     "a_lot": "#0072B2",
-    "dont_know": "#BDBDBD",
-    "not_applicable": "#DDDDDD",
-    "prefer_not_to_say": "#EEEEEE",
+    # Non-substantive answers: greys far enough apart in lightness to tell apart (tests/test_colour.py).
+    "dont_know": "#858585",
+    "not_applicable": "#ADADAD",
+    "prefer_not_to_say": "#D6D6D6",
+    "not_important": "#D55E00",
+    "slightly_important": "#E69F00",
+    "fairly_important": "#56B4E9",
+    "very_important": "#0072B2",
 }
 
 
@@ -131,6 +161,7 @@ def label(kind: str, value: str) -> str:
         "source": SOURCES,
         "level": LEVEL_LABELS,
         "measure": MEASURES,
+        "theme": THEMES,
     }.get(kind)
     if kind == "org_type":
         return org_type_label(value)

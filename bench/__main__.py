@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-apptest", action="store_true", help="skip the AppTest page reruns")
     parser.add_argument("--no-import", action="store_true", help="skip the import benchmark")
     parser.add_argument("--no-pack", action="store_true", help="skip the briefing pack benchmark")
+    parser.add_argument("--no-sessions", action="store_true", help="skip the concurrent browser sessions benchmark")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
     import pandas
@@ -197,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             *(f"| {r['format']} | {r['charts']} | {r['chromium_start_s']} | {r['first_pack_s']} | {r['median_s']} |"
               for r in rows)]))
         print(f"pack: {json.dumps(rows)}", flush=True)
+    if not args.no_sessions and (ROOT / "bench" / "sessions.py").exists():
+        from bench import sessions
+
+        runs = [sessions.run(sessions=25)]
+        results.setdefault("extra", []).append(sessions.markdown_section(runs, "python -m bench").rstrip("\n"))
+        print(f"sessions: {json.dumps(runs)}", flush=True)
     command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     Path(args.out).write_text(markdown(results, command.strip()), encoding="utf-8")
     print(f"wrote {args.out}")

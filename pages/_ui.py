@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import sys
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from analysis import briefing, cached, export, links, store
+from analysis import briefing, cached, drilldown, export, links, store
 from analysis import filters as flt
 from analysis.panels import Panel
 from analysis.summaries import escape_markdown
@@ -30,12 +35,27 @@ def ensure_frame() -> None:
     old-style multipage app until dashboard.py has called st.navigation once: a link straight to
     /domains would then run pages/domains.py alone, without the shared filters. Clearing that flag and
     rerunning sends the request through dashboard.py, which opens the same page (same url_path).
+    Sessions that started at the same moment as the first one had already chosen the old-style run
+    before the flag was cleared, so a page run from dashboard.py but not inside it reruns too.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-    if PagesManager.uses_pages_directory:
+    ctx = get_script_run_ctx()
+    alone = ctx is not None and Path(ctx.main_script_path).name == "dashboard.py" and not _inside_dashboard()
+    if PagesManager.uses_pages_directory or alone:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def _inside_dashboard() -> bool:
+    """Whether dashboard.py is on the call stack (it runs every page through st.navigation)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if Path(frame.f_code.co_filename).name == "dashboard.py":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def current_view() -> View | None:
@@ -45,7 +65,7 @@ def current_view() -> View | None:
     try:
         dataset_id = store.current_id(directory)
     except store.NoDataset as exc:
-        st.warning(f"No data to show yet. {exc}")
+        st.warning(f"No data to show yet. {escape_markdown(exc)}")
         return None
     cube = cached.cube(str(directory), dataset_id)
     params = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -61,7 +81,7 @@ def current_view() -> View | None:
 
 def page_header(title: str, view: View | None) -> None:
     """Page title and, for the demo dataset, the illustrative-data banner."""
-    st.title(title)
+    st.title(escape_markdown(title))
     if view is not None and view.manifest.get("demo"):
         st.info("**Illustrative data.** These figures are generated to mirror the published findings and the "
                 "design of the Healthcare Commission's 2009 study. They are not the study's own responses.",
@@ -102,6 +122,11 @@ def panels(page: str, view: View) -> list[Panel]:
     return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
 
 
+def acting_panels(page: str, view: View) -> list[Panel]:
+    """The framework or actions page's panels for the view, from the cache."""
+    return cached.acting_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
+
+
 def downloads(panel: Panel, view: View) -> None:
     """Buttons for the chart as PNG, SVG and PDF (drawn on the server) and its numbers as CSV and XLSX."""
     images = {} if export.renderer_problem() else export.IMAGE_FORMATS
@@ -116,16 +141,88 @@ def downloads(panel: Panel, view: View) -> None:
                                  f"this chart as {fmt.upper()}")
 
 
+def quotes_link(panel: Panel, view: View, event: object) -> None:
+    """After a bar or cell is picked, a link to the Voices page filtered to the quotes behind it."""
+    points = list(getattr(getattr(event, "selection", None), "points", None) or [])
+    drill = drilldown.voices_filters(panel.chart_id, points[0]) if points else {}
+    if drill:
+        st.page_link("pages/voices.py", label=f"Show me the quotes: {drilldown.describe(drill)}",
+                     icon=":material/format_quote:", query_params=drilldown.voices_query(drill, view.filters))
+    elif panel.chart_id in drilldown.CHART_AXES:
+        st.caption("Pick a bar or cell to see the quotes behind it.")
+
+
+def url_select(label: str, options: dict[str, str], key: str) -> str:
+    """A selectbox whose choice is kept in the page address under `key` ('' means any)."""
+    state_key = f"voices_{key}"
+    if state_key not in st.session_state:
+        wanted = st.query_params.get(key, "")
+        st.session_state[state_key] = wanted if wanted in options else ""
+    choice = st.selectbox(label, ["", *options], format_func=lambda v: options.get(v, "Any"), key=state_key)
+    if choice:
+        st.query_params[key] = choice
+    elif key in st.query_params:
+        del st.query_params[key]
+    return choice
+
+
 def show_panel(panel: Panel, view: View | None = None) -> None:
     """A chart with its title, base, plain-English summary (its text alternative), downloads and table."""
-    st.subheader(panel.title, anchor=panel.chart_id)
+    st.subheader(escape_markdown(panel.title), anchor=panel.chart_id)
     st.caption(escape_markdown(f"{panel.subtitle}. {panel.base_text}"))
-    st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
-                    config={"displaylogo": False,
-                            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": panel.chart_id}})
+    event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
+                            on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False,
+                                    "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                             "filename": panel.chart_id}})
     if view is not None:
+        quotes_link(panel, view, event)
         downloads(panel, view)
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")
     with st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method"):
         st.dataframe(panel.table, hide_index=True, width="stretch")
         st.caption(escape_markdown(panel.method))
+
+
+LOG = logging.getLogger("engagement_explorer")
+
+
+@contextlib.contextmanager
+def incident_guard() -> Iterator[None]:
+    """Run a page: an unexpected error goes to the server log with an incident id; people see a plain message."""
+    try:
+        yield
+    except Exception:  # Streamlit's stop and rerun are BaseExceptions and pass straight through
+        incident = uuid.uuid4().hex[:6].upper()
+        LOG.exception("Incident %s: the page failed", incident)
+        st.error("Something went wrong showing this page. Try again, or change the filters. If it keeps "
+                 f"happening, tell us this incident id: **{escape_markdown(incident)}**.", icon=":material/error:")
+
+
+def sign_in_provider() -> str | None:
+    """The sign-in provider set in .streamlit/secrets.toml [auth] ('' for a single unnamed one); None when off."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    auth = st.secrets.get("auth")
+    if not auth:
+        return None
+    if "client_id" in auth:
+        return ""
+    return next((name for name, value in auth.items() if hasattr(value, "keys")), "")
+
+
+def require_sign_in_for_imports() -> None:
+    """When sign-in is configured, only signed-in people get past this point; others get a sign-in button."""
+    provider = sign_in_provider()
+    if provider is None:
+        return
+    if st.user.is_logged_in:
+        left, right = st.columns([4, 1])
+        left.caption(f"Signed in as {escape_markdown(st.user.get('name') or st.user.get('email') or '')}.")
+        right.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out")
+        return
+    st.info("Importing data and choosing the dataset every page shows are open to signed-in people only.",
+            icon=":material/lock:")
+    st.button("Sign in", type="primary", icon=":material/login:", key="sign_in", on_click=st.login,
+              args=(provider or None,))
+    st.stop()

@@ -4,11 +4,12 @@ import streamlit as st
 
 from analysis import datasets, importing, mapping, mapping_table, store
 from analysis.summaries import escape_markdown
-from pages._ui import ensure_frame
+from pages._ui import ensure_frame, require_sign_in_for_imports
 
 ensure_frame()
-directory = store.data_dir()
 st.title("Data")
+require_sign_in_for_imports()
+directory = store.data_dir()
 now, stored = st.container(), st.container()
 
 st.header("Import a survey export")
@@ -19,19 +20,17 @@ saved = st.file_uploader("A mapping saved earlier (TOML, optional)", type=["toml
 spec, error = (mapping_table.starting_mapping(upload.getvalue(), upload.name, saved and saved.getvalue(),
                                               saved and saved.name) if upload else (None, ""))
 if error:
-    st.error(error, icon=":material/error:")
+    st.error(escape_markdown(error), icon=":material/error:")
 if spec is not None:
     edit_key = f"{upload.file_id}-{saved.file_id if saved else 'suggested'}"
     choices = {k: st.column_config.SelectboxColumn(k, options=v) for k, v in mapping_table.options(spec).items()}
     choices["value"] = st.column_config.TextColumn("value", width="medium")
     with st.form("mapping_form", border=False):
         st.subheader("Mapping", anchor=False, help="Settings, columns, and answer labels placed on scales.")
-        settings = st.data_editor(mapping_table.settings_frame(spec), hide_index=True, width="stretch",
-                                  column_config=choices, disabled=mapping_table.LOCKED, key=f"settings_{edit_key}")
-        columns = st.data_editor(mapping_table.columns_frame(spec), hide_index=True, width="stretch",
-                                 column_config=choices, disabled=mapping_table.LOCKED, key=f"columns_{edit_key}")
-        answers = st.data_editor(mapping_table.answers_frame(spec), hide_index=True, width="stretch",
-                                 column_config=choices, disabled=mapping_table.LOCKED, key=f"answers_{edit_key}")
+        settings, columns, answers = (
+            st.data_editor(frame(spec), hide_index=True, width="stretch", column_config=choices,
+                           disabled=mapping_table.LOCKED, key=f"{frame.__name__}_{edit_key}")
+            for frame in (mapping_table.settings_frame, mapping_table.columns_frame, mapping_table.answers_frame))
         st.form_submit_button("Check the mapping", icon=":material/fact_check:")
     spec = mapping_table.apply(spec, settings, columns, answers)
     st.download_button("Download this mapping (TOML) for next time", mapping.to_toml(spec), icon=":material/download:",
@@ -40,17 +39,16 @@ if spec is not None:
     st.subheader("Preview", anchor=False)
     for col, (label, count) in zip(st.columns(4), datasets.report_counts(report).items(), strict=True):
         col.metric(label, f"{count:,}")
-    (st.success if report.ok else st.warning)(report.message or "Checked.")
+    (st.success if report.ok else st.warning)(escape_markdown(report.message or "Checked."))
     if report.problems:
         st.table(datasets.problems_table(report), hide_index=True)
     for tab, name in zip(st.tabs(list(datasets.PREVIEW_TABLES.values())), datasets.PREVIEW_TABLES, strict=True):
         tab.dataframe(report.first_rows(name), hide_index=True, width="stretch")
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
         result = datasets.import_file(upload.getvalue(), upload.name, spec, directory)
-        (st.success if result.ok else st.error)(result.message)
+        (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
             st.table(datasets.problems_table(result), hide_index=True)
-
 labels = {m["dataset_id"]: datasets.dataset_label(m) for m in store.list_datasets(directory)}
 with stored:
     st.header("Stored datasets")

@@ -39,7 +39,7 @@ def pack(renderer, demo_cube: Cube) -> briefing.Pack:
 
 def test_pack_has_each_chart_once(demo_cube: Cube) -> None:
     ids = [p.chart_id for p in briefing.pack_panels(demo_cube, VIEW)]
-    assert len(ids) == len(set(ids)) == 8
+    assert len(ids) == len(set(ids)) == 12  # with the wave comparisons and importance against influence
     assert ids[0] == "domains_positive"
 
 

@@ -59,7 +59,7 @@ def test_import_through_the_page_makes_it_current_and_drops_the_banner(demo_dir:
     assert not at.button(key="import").disabled
     at.button(key="import").click().run()
     assert not at.exception
-    assert any("Imported template.csv" in e.value for e in at.success)
+    assert any("Imported template" in e.value for e in at.success)  # the file name comes escaped
     assert store.current_id(demo_dir) != demo_id and store.manifest(demo_dir)["demo"] is False
     assert at.selectbox[0].value == store.current_id(demo_dir) and at.button(key="use_dataset").disabled
     assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)

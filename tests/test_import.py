@@ -119,6 +119,16 @@ def test_demo_is_never_mixed_in(tmp_path, capsys):
     assert len(store.read_core(tmp_path / "data")["respondents"]) == 3
 
 
+def test_switching_to_the_demo_and_importing_again_keeps_earlier_imports(tmp_path, capsys):
+    _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), capsys=capsys)
+    store.write_dataset(demo_tables(), tmp_path / "data", demo=True, provenance=[], description="demo")
+    assert store.manifest(tmp_path / "data")["demo"]
+    _cli(tmp_path, "limesurvey.csv", _mapping("limesurvey.csv"), capsys=capsys)
+    manifest = store.manifest(tmp_path / "data")
+    assert not manifest["demo"]
+    assert [p["file"] for p in manifest["provenance"]] == ["google_forms.csv", "limesurvey.csv"]
+
+
 def test_dry_run_writes_nothing(tmp_path, capsys):
     code, report = _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), "--dry-run", capsys=capsys)
     assert (code, report["ok"], report["answers"]) == (0, True, 3)

@@ -1,0 +1,32 @@
+"""Command `redact`: text on standard input, written to standard output with personal details replaced."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis import redact
+from analysis.errors import UserError
+
+
+def _redact(args: argparse.Namespace) -> int:
+    names: list[str] = []
+    if args.names:
+        if not Path(args.names).is_file():
+            raise UserError(f"names file {args.names}: no such file (one name a line)")
+        names = redact.read_names(args.names)
+    pattern = redact.names_pattern(names)
+    for line in sys.stdin:
+        sys.stdout.write(redact.redact(line, pattern))
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the redact command."""
+    cmd = sub.add_parser("redact", parents=[common], help="redact personal details from text on standard input",
+                         description="Replaces NHS numbers (valid check digit), UK postcodes, UK phone numbers, "
+                                     "email addresses and listed names with marks such as [NHS number]. "
+                                     "Works offline.")
+    cmd.add_argument("--names", metavar="FILE", help="names to remove (staff and respondents), one a line")
+    cmd.set_defaults(func=_redact)

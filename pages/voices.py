@@ -1,0 +1,52 @@
+"""Voices: people's stories, themes by domain and by group, and a searchable list of quotes."""
+
+import streamlit as st
+
+from analysis import cached, disclosure, vocab, voices
+from analysis.summaries import escape_markdown
+from pages._ui import current_view, page_header, url_select
+
+view = current_view()
+page_header("Voices", view)
+st.markdown("What people said at workshops and in users' groups, tagged with the influence domain it is about, "
+            "the teller's seldom-heard groups and a theme: the study's four failings (not involved early, not "
+            "informed, engagement badly organised, no feedback on action) and what helped. Quotes are redacted "
+            "of personal details before they are stored.")
+if view is not None:
+    found = cached.voices(str(view.directory), view.dataset_id)
+    stories = voices.in_view(found, view.filters)
+    sizes = voices.group_sizes(cached.cube(str(view.directory), view.dataset_id).respondents, view.filters)
+    st.caption(escape_markdown(f"{len(stories):,} stories in this view. {disclosure.NOTE}"))
+    if stories.empty:
+        st.info("There are no stories in this view. Stories come from the demo data or from free-text columns "
+                "of an imported survey (role free_text in the mapping).")
+    st.subheader("Themes by domain", anchor="themes_by_domain")
+    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "domain"), "Domain"),
+                 hide_index=True, width="stretch")
+    st.subheader("Themes by seldom-heard group", anchor="themes_by_group")
+    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "group"), "Group"),
+                 hide_index=True, width="stretch")
+    st.caption(f"Number of stories; empty cells: fewer than {disclosure.MIN_BASE} stories, hidden. A story counts "
+               "towards every group its teller belongs to.")
+
+    st.subheader("Quotes", anchor="quotes")
+    search = st.text_input("Search the quotes", value=st.query_params.get("q", ""), key="voices_q",
+                           placeholder="a word or phrase, e.g. interpreter")
+    if search:
+        st.query_params["q"] = search
+    elif "q" in st.query_params:
+        del st.query_params["q"]
+    theme_col, domain_col, group_col = st.columns(3)
+    with theme_col:
+        theme = url_select("Theme", vocab.THEMES, "theme")
+    with domain_col:
+        domain = url_select("Domain", vocab.DOMAINS, "domain")
+    with group_col:
+        group = url_select("Seldom-heard group", vocab.SELDOM_HEARD_GROUPS, "group")
+    listed = voices.quotes(stories, found.story_groups, sizes, search=search, theme=theme, domain=domain,
+                           group=group)
+    for notice in listed.notices:
+        st.warning(escape_markdown(notice), icon=":material/visibility_off:")
+    st.caption(f"{len(listed.table):,} quotes match. Quotes are shown as plain text, exactly as stored.")
+    st.dataframe(listed.table, hide_index=True, width="stretch", key="voices_quotes",
+                 column_config={"Quote": st.column_config.TextColumn(width="large")})

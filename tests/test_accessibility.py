@@ -1,0 +1,51 @@
+"""Every chart has a text alternative and a table of its numbers, and says nothing by colour alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import panels, queries
+from analysis.filters import Filters
+
+VIEWS = {
+    "everything": Filters(),
+    "one source": Filters(source=("workshop",)),
+    "interviews only": Filters(source=("interview",)),
+    "a small view": Filters(org_type=("hospice",), region=("london",)),
+    "an early wave": Filters(wave=("2008",)),
+}
+BUILDERS = [(page, build) for page, builders in panels.PAGES.items() for build in builders]
+
+
+@pytest.mark.parametrize(("page", "build"), BUILDERS, ids=[f"{p}-{b.__name__}" for p, b in BUILDERS])
+def test_every_panel_has_a_summary_and_a_table(demo_cube: queries.Cube, page: str, build) -> None:
+    panel = build(demo_cube, Filters())
+    assert panel.summary.strip(), "the plain-English summary is the chart's text alternative"
+    assert panel.title.strip() and panel.base_text.strip()
+    assert len(panel.table) and len(panel.table.columns), "a table of the chart's numbers"
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("page", list(panels.PAGES))
+def test_every_view_still_gets_words_and_a_table(demo_cube: queries.Cube, page: str, view: str) -> None:
+    for panel in panels.page_panels(page, demo_cube, VIEWS[view]):
+        assert panel.summary.strip(), f"{panel.chart_id}: no summary"
+        assert len(panel.table.columns), f"{panel.chart_id}: no table"
+
+
+def _traces(chart_id: str, demo_cube: queries.Cube):
+    built = {p.chart_id: p for page in panels.PAGES for p in panels.page_panels(page, demo_cube, Filters())}
+    return built[chart_id].figure.data
+
+
+def test_less_influence_is_hatched_not_only_coloured(demo_cube: queries.Cube) -> None:
+    shapes = {t.name: t.marker.pattern.shape for t in _traces("domains_distribution", demo_cube)}
+    assert shapes["No influence"] == "/" and shapes["A little"] == "/"
+    assert not shapes["Some"] and not shapes["A lot"]
+
+
+@pytest.mark.parametrize("chart_id", ["groups_against_rest", "org_types_against_rest"])
+def test_a_group_and_everyone_else_differ_in_shape_not_only_colour(demo_cube: queries.Cube, chart_id: str) -> None:
+    symbols = {t.name: t.marker.symbol for t in _traces(chart_id, demo_cube) if t.name in {"This group",
+                                                                                          "Everyone else"}}
+    assert len(set(symbols.values())) == 2, symbols

@@ -1,0 +1,207 @@
+"""Browser journeys and accessibility: every page (found from the navigation) rendered, screenshotted and
+checked with axe-core; each filter, a copied link, downloads, an upload, and the keyboard.
+
+Debian's Chromium against a server on a free loopback port (fixtures in tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+FIXTURES = Path(__file__).parent / "fixtures"
+FILTERS = {"org_type": "Organisation type", "sector": "Sector", "region": "Region", "source": "Source",
+           "wave": "Wave"}
+CHOICES = {"org_type": "Acute hospital trust", "sector": "NHS", "region": "London", "source": "Workshop",
+           "wave": "2009"}
+FAILING_IMPACTS = {"serious", "critical"}
+# (axe rule, CSS selector fragment) pairs caused by Streamlit's own markup that we cannot change; each is
+# described in docs/accessibility.md with what we did about it. Keep this list short and specific.
+AXE_EXCLUSIONS: list[tuple[str, str]] = []
+
+
+def wait_for_app(tab) -> None:
+    """The app has drawn: sidebar filters present, no script running, some text shown."""
+    tab.wait_for_selector('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    tab.wait_for_selector('[data-testid="stMain"] h1')
+
+
+def nav_links(tab, base: str) -> dict[str, str]:
+    """Every page in the sidebar navigation: its path (after the base URL) and its title."""
+    more = tab.locator('[data-testid="stSidebarNavViewButton"]')
+    if more.count() and "more" in more.inner_text().lower():
+        more.click()
+    links = tab.eval_on_selector_all('[data-testid="stSidebarNav"] a',
+                                     "els => els.map(e => [e.href, e.innerText.trim()])")
+    return {urllib.parse.urlsplit(href).path.removeprefix(urllib.parse.urlsplit(base).path).strip("/"): title
+            for href, title in links}
+
+
+def dashboard_page_count() -> int:
+    """How many st.Page entries dashboard.py's navigation lists."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call)
+               and isinstance(node.func, ast.Attribute) and node.func.attr == "Page")
+
+
+def axe_problems(tab) -> list[str]:
+    """Serious and critical axe-core violations on the page, less the documented Streamlit exclusions."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = []
+    for violation in Axe().run(tab).response["violations"]:
+        if violation["impact"] not in FAILING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            target = " ".join(map(str, node["target"]))
+            if any(rule == violation["id"] and part in target for rule, part in AXE_EXCLUSIONS):
+                continue
+            found.append(f"{violation['id']} ({violation['impact']}): {target} {node['html'][:120]}")
+    return found
+
+
+def base_caption(tab):
+    """The first chart's caption: its filters and its base."""
+    return tab.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').filter(has_text="Base:").first
+
+
+def sidebar_select(tab, label: str):
+    return tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+
+
+def test_every_page_renders_without_errors_or_serious_accessibility_problems(page, server: str) -> None:
+    page.goto(server)
+    wait_for_app(page)
+    pages = nav_links(page, server)
+    assert len(pages) == dashboard_page_count(), f"navigation shows {pages}"
+    assert "data" in pages
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems: dict[str, list[str]] = {}
+    for path, title in pages.items():
+        page.goto(f"{server}/{path}")
+        wait_for_app(page)
+        page.wait_for_timeout(1000)  # let the charts draw before the screenshot
+        page.screenshot(path=str(SHOTS / f"{path or 'overview'}.png"), full_page=True)
+        found = [f"exception: {e}" for e in page.locator('[data-testid="stException"]').all_inner_texts()]
+        found += ["page not found"] * page.get_by_text("Page not found").count()
+        found += [f"error shown: {e}" for e in page.locator('[data-testid="stAlertContentError"]').all_inner_texts()]
+        found += axe_problems(page)
+        if found:
+            problems[f"{title} (/{path})"] = found
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("key", list(FILTERS))
+def test_each_sidebar_filter_changes_the_link_and_the_captions(page, server: str, key: str) -> None:
+    page.goto(f"{server}/domains")
+    wait_for_app(page)
+    before = base_caption(page).inner_text()
+    assert before.startswith("All organisations")
+    sidebar_select(page, FILTERS[key]).click()
+    label = CHOICES[key]
+    page.get_by_role("option", name=label, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(rf"[?&]{key}="))
+    wait_for_app(page)
+    page.wait_for_function("before => { const c = [...document.querySelectorAll("
+                           "'[data-testid=\"stMain\"] [data-testid=\"stCaptionContainer\"]')]"
+                           ".find(e => e.innerText.includes('Base:')); return c && c.innerText !== before; }",
+                           arg=before)
+    after = base_caption(page).inner_text()
+    assert f"{FILTERS[key]}: {label}" in after, after
+
+
+def test_the_copied_link_reopens_the_view(page, server: str) -> None:
+    page.goto(f"{server}/groups?sector=independent&source=interview")
+    wait_for_app(page)
+    page.get_by_text("Copy link to this view").click()
+    link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
+    assert link.startswith(server) and "sector=independent" in link and "source=interview" in link
+    other = page.context.new_page()
+    other.goto(link)
+    wait_for_app(other)
+    assert "Independent sector" in sidebar_select(other, "Sector").inner_text()
+    assert "Sector: Independent sector" in base_caption(other).inner_text()
+    assert other.locator('[data-testid="stAlertContentWarning"]').count() == 0, "same dataset: no warning"
+    other.close()
+
+
+def test_a_chart_and_a_briefing_pack_download(page, server: str, tmp_path: Path) -> None:
+    page.goto(f"{server}/domains")
+    wait_for_app(page)
+    with page.expect_download() as csv_download:
+        page.locator('[data-testid="stDownloadButton"] button').filter(has_text="CSV").first.click()
+    csv_file = tmp_path / csv_download.value.suggested_filename
+    csv_download.value.save_as(csv_file)
+    assert csv_file.suffix == ".csv" and csv_file.stat().st_size > 0
+    assert "Domain" in csv_file.read_text(encoding="utf-8-sig").splitlines()[0]
+
+    with page.expect_download(timeout=90_000) as pack_download:
+        page.get_by_role("button", name=re.compile("Download briefing pack")).click()
+    pack = tmp_path / pack_download.value.suggested_filename
+    pack_download.value.save_as(pack)
+    assert pack.suffix == ".pptx" and pack.stat().st_size > 0
+    assert pack.read_bytes()[:4] == b"PK\x03\x04", "a PowerPoint file is a zip"
+    with zipfile.ZipFile(pack) as deck:
+        assert any(name.startswith("ppt/slides/slide") for name in deck.namelist())
+
+
+def test_a_file_uploads_on_the_data_page(page, server: str) -> None:
+    page.goto(f"{server}/data")
+    wait_for_app(page)
+    uploader = page.locator('.st-key-export_file input[type="file"]')
+    uploader.set_input_files(str(FIXTURES / "template.csv"))
+    page.get_by_role("heading", name="Preview").wait_for()
+    wait_for_app(page)
+    metrics = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert metrics[:4] == ["3", "3", "19", "0"], metrics
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert not axe_problems(page), "the mapping editor and preview are accessible too"
+
+
+def test_a_filter_can_be_chosen_with_the_keyboard_alone(page, server: str) -> None:
+    page.goto(f"{server}/domains")
+    wait_for_app(page)
+    target = sidebar_select(page, "Organisation type").locator("input")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the Organisation type filter")
+    page.keyboard.type("Hospice")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"org_type=hospice"))
+    wait_for_app(page)
+    assert "Hospice" in sidebar_select(page, "Organisation type").inner_text()
+
+
+def test_sessions_opening_together_on_a_fresh_server_all_get_the_frame(browser, demo_dir: Path) -> None:
+    """The first requests a server gets may arrive together; every one must run inside dashboard.py."""
+    from conftest import serve_app
+
+    with serve_app(demo_dir) as fresh:
+        contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(4)]
+        try:
+            tabs = [context.new_page() for context in contexts]
+            for tab in tabs:
+                tab.set_default_timeout(60_000)
+                tab.goto(f"{fresh}/domains", wait_until="commit")
+            for tab in tabs:
+                wait_for_app(tab)
+                assert tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Influence by domain").count()
+                assert tab.locator('[data-testid="stException"]').count() == 0
+        finally:
+            for context in contexts:
+                context.close()
