@@ -51,3 +51,34 @@ def test_injected_stories_show_as_text(browser, injected_server: str) -> None:
         assert tab.locator('[data-testid="stException"]').count() == 0
     finally:
         context.close()
+
+
+def test_clicking_a_bar_lands_on_the_quotes_behind_it(page, server: str) -> None:
+    """Drill from the domains chart: click the 'Funding and priorities' bar, follow the link to Voices."""
+    page.goto(f"{server}/domains?org_type=acute")
+    chart = page.locator(".js-plotly-plot").first
+    chart.locator("g.point path").first.wait_for()
+    # Click only once the script run has finished: a run still drawing replaces the chart and its selection.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(500)
+    tick = chart.locator("g.ytick text", has_text="Funding and priorities").first.bounding_box()
+    tick_y = tick["y"] + tick["height"] / 2
+    boxes = [b for b in (bar.bounding_box() for bar in chart.locator("g.point path").all()) if b]
+    box = min(boxes, key=lambda b: abs(b["y"] + b["height"] / 2 - tick_y))  # the bar beside that label
+    link = page.get_by_role("link", name="Show me the quotes: Funding and priorities")
+    # Plotly may still be wiring up its click handling just after drawing; a person would click again.
+    for _ in range(4):
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # drag layer covers bars
+        try:
+            link.wait_for(timeout=5_000)
+            break
+        except Exception:
+            continue
+    link.click()
+    page.wait_for_url("**/voices?*")
+    assert "domain=funding" in page.url and "org_type=acute" in page.url
+    page.get_by_role("heading", name="Voices").first.wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    assert page.locator('[data-testid="stException"]').count() == 0
+    quotes = page.get_by_text("quotes match")
+    quotes.first.wait_for()
