@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import acting_panels as acting_panels_mod
-from analysis import actions, panels, queries
+from analysis import actions, overview, panels, queries
 from analysis import voices as voices_mod
 from analysis.filters import Filters
 
@@ -49,3 +49,9 @@ def action_data(data_dir: str, dataset_id: str) -> actions.ActionData:
 def acting_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
     """The panels of the framework or actions page for one view of one dataset."""
     return acting_panels_mod.page_panels(page, action_data(data_dir, dataset_id), Filters(**dict(filter_items)))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) -> overview.Facts:
+    """The Overview page's headline numbers for one view of one dataset."""
+    return overview.headline_facts(cube(data_dir, dataset_id), Filters(**dict(filter_items)))

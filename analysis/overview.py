@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from analysis import filters as flt
 from analysis import metrics, queries, summaries
@@ -38,9 +37,8 @@ class Facts:
     provenance: str
 
 
-def headline_facts(directory: Path, filters: flt.Filters) -> Facts:
+def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
     """Who took part in the view, trusts' declared compliance against users' groups' views, and provenance."""
-    cube = queries.load_cube(directory)
     counts = queries.respondent_counts(cube, filters)
     orgs = flt.apply(cube.organisations.assign(source="interview", wave=""),
                      flt.Filters(org_type=filters.org_type, sector=filters.sector, region=filters.region))

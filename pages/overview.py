@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis import overview
+from analysis import cached, overview
 from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
@@ -11,7 +11,7 @@ st.markdown(overview.INTRO)
 if view is None:
     st.stop()
 
-facts = overview.headline_facts(view.directory, view.filters)
+facts = cached.headline_facts(str(view.directory), view.dataset_id, tuple(view.filters.items()))
 cols = st.columns(4)
 for col, (label, value, help_text) in zip(cols, facts.metrics, strict=True):
     col.metric(label, value, help=help_text)
