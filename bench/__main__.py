@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-import", action="store_true", help="skip the import benchmark")
     parser.add_argument("--no-pack", action="store_true", help="skip the briefing pack benchmark")
     parser.add_argument("--no-coldstart", action="store_true", help="skip the cold-start browser benchmark")
-    parser.add_argument("--no-sessions", action="store_true", help="skip the concurrent browser sessions benchmark")
+    parser.add_argument("--no-sessions", action="store_true", help="skip the concurrent sessions benchmark")
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     args = parser.parse_args(argv)
     import pandas
@@ -210,12 +210,15 @@ def main(argv: list[str] | None = None) -> int:
             *(f"| {r['format']} | {r['charts']} | {r['chromium_start_s']} | {r['first_pack_s']} | {r['median_s']} |"
               for r in rows)]))
         print(f"pack: {json.dumps(rows)}", flush=True)
-    if not args.no_sessions and (ROOT / "bench" / "sessions.py").exists():
-        from bench import sessions
+    if not args.no_sessions:
+        from bench import ws_load
 
-        runs = [sessions.run(sessions=25)]
-        results.setdefault("extra", []).append(sessions.markdown_section(runs, "python -m bench").rstrip("\n"))
-        print(f"sessions: {json.dumps(runs)}", flush=True)
+        # 25 people at once: clicking back to back (the worst case) and pausing 1 to 3 s between
+        # changes as people do; then 10 at a million respondents. Whole browsers: python -m bench.sessions.
+        runs = [ws_load.run(sessions=25), ws_load.run(sessions=25, think=2.0),
+                ws_load.run(sessions=10, respondents=1_000_000)]
+        results.setdefault("extra", []).append(ws_load.markdown_section(runs, "python -m bench").rstrip("\n"))
+        print(f"sessions: {json.dumps(runs, default=str)}", flush=True)
     command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
     Path(args.out).write_text(markdown(results, command.strip()), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -132,7 +132,7 @@ def downloads(panel: Panel, view: View) -> None:
     images = {} if export.renderer_problem() else export.IMAGE_FORMATS
     files = {fmt: (lambda fmt=fmt: export.chart_image(panel, view.manifest, fmt), mime)
              for fmt, mime in images.items()}
-    files["csv"] = (export.table_csv(panel.table), export.DATA_FORMATS["csv"])
+    files["csv"] = (lambda: export.table_csv(panel.table), export.DATA_FORMATS["csv"])  # built when clicked
     files["xlsx"] = (lambda: export.table_xlsx(panel, view.manifest), export.DATA_FORMATS["xlsx"])
     for col, (fmt, (data, mime)) in zip(st.columns(len(files) + 2), files.items(), strict=False):
         col.download_button(fmt.upper(), data=data, file_name=export.file_name(panel, fmt), mime=mime,

@@ -21,12 +21,12 @@ if view is not None:
         st.info("There are no stories in this view. Stories come from the demo data or from free-text columns "
                 "of an imported survey (role free_text in the mapping).")
     st.subheader("Themes by domain", anchor="themes_by_domain")
-    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "domain"), "Domain"),
-                 hide_index=True, width="stretch")
+    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "domain"), "Domain")
+                 .style.format(na_rep="hidden", precision=0), hide_index=True, width="stretch")
     st.subheader("Themes by seldom-heard group", anchor="themes_by_group")
-    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "group"), "Group"),
-                 hide_index=True, width="stretch")
-    st.caption(f"Number of stories; empty cells: fewer than {disclosure.MIN_BASE} stories, hidden. A story counts "
+    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "group"), "Group")
+                 .style.format(na_rep="hidden", precision=0), hide_index=True, width="stretch")
+    st.caption(f"Number of stories; 'hidden': fewer than {disclosure.MIN_BASE} stories. A story counts "
                "towards every group its teller belongs to.")
 
     st.subheader("Quotes", anchor="quotes")
