@@ -7,44 +7,12 @@ first page shows its charts (target: under 3 s). Loopback only, bounded.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
-
-
-@contextlib.contextmanager
-def serve(data_dir: Path, timeout: float = 60) -> Iterator[str]:
-    """A freshly started Streamlit server on loopback; its base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address",
-                             "127.0.0.1", "--server.port", str(port), "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                break
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+from bench.sessions import CHROMIUM, serve
+from bench.sessions import CHROMIUM_ARGS as ARGS
 
 
 def first_charts_seconds(data_dir: Path, runs: int = 3, path: str = "domains") -> list[float]:
@@ -56,7 +24,7 @@ def first_charts_seconds(data_dir: Path, runs: int = 3, path: str = "domains") -
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
             for _ in range(runs):
-                with serve(data_dir) as base:
+                with serve(data_dir) as (base, _pid):
                     page = browser.new_page(viewport={"width": 1400, "height": 1200})
                     start = time.perf_counter()
                     page.goto(f"{base}/{path}")

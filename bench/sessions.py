@@ -50,6 +50,19 @@ def rss_mb(pid: int) -> float:
     return math.nan
 
 
+def sample_rss(pid: int, every_s: float = 0.25) -> tuple[list[float], asyncio.Event, asyncio.Task]:
+    """Start reading a process's RSS every `every_s` seconds: the samples, the event that stops it, its task."""
+    samples: list[float] = []
+    stop = asyncio.Event()
+
+    async def sample() -> None:
+        while not stop.is_set():
+            samples.append(rss_mb(pid))
+            await asyncio.sleep(every_s)
+
+    return samples, stop, asyncio.create_task(sample())
+
+
 def percentile(values: list[float], pct: float) -> float:
     """The pct-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -143,16 +156,8 @@ async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: 
                         hold_s: float) -> dict:
     from playwright.async_api import async_playwright
 
-    samples: list[float] = []
-    stop = asyncio.Event()
-
-    async def sample() -> None:
-        while not stop.is_set():
-            samples.append(rss_mb(pid))
-            await asyncio.sleep(0.25)
-
     start_mb = rss_mb(pid)
-    sampler = asyncio.create_task(sample())
+    samples, stop, sampler = sample_rss(pid)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         hold, ready = asyncio.Event(), []

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.sessions import CHOICES, MAX_SESSIONS, build_dataset, percentile, rss_mb, serve
+from bench.sessions import CHOICES, MAX_SESSIONS, build_dataset, percentile, rss_mb, sample_rss, serve
 
 SECTION = "## Concurrent sessions (websocket protocol)"
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -215,16 +215,8 @@ async def _session(base: str, path: str, changes: int, ready: list, hold: asynci
 
 async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: str, settle: float,
                         hold_s: float, warmup: bool, think: float = 0.0) -> dict:
-    samples: list[float] = []
-    stop = asyncio.Event()
-
-    async def sample() -> None:
-        while not stop.is_set():
-            samples.append(rss_mb(pid))
-            await asyncio.sleep(0.25)
-
     start_mb = rss_mb(pid)
-    sampler = asyncio.create_task(sample())
+    samples, stop, sampler = sample_rss(pid)
     warm: dict | None = None
     baseline_mb = math.nan
     if warmup:  # one session opened and closed first: imports and caches are then in the baseline
