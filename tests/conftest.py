@@ -43,6 +43,14 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_tables: dict[str, pd
     return directory
 
 
+@pytest.fixture
+def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo dataset as the app's data, run from the repository root (as AppTest page tests need)."""
+    monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    return demo_dir
+
+
 @pytest.fixture(scope="session")
 def demo_cube(demo_dir: Path) -> queries.Cube:
     """The demo dataset's count tables."""

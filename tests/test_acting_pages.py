@@ -10,17 +10,10 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
-from analysis import framework, store
+from analysis import framework
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
-
-
-@pytest.fixture
-def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
-    monkeypatch.chdir(ROOT)
-    return demo_dir
 
 
 def _page(page: str) -> AppTest:

@@ -15,14 +15,6 @@ ALL_PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.name.s
 TIMEOUT = 30
 
 
-@pytest.fixture
-def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The demo dataset as the app's data."""
-    monkeypatch.setenv(store.ENV_VAR, str(demo_dir))
-    monkeypatch.chdir(ROOT)
-    return demo_dir
-
-
 def _page(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.run()
