@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analysis import cached, store, vocab
-from pages._ui import incident_guard
+from pages._access import incident_guard
 
 st.set_page_config(page_title="Engagement Explorer", page_icon=":material/forum:", layout="wide")
 

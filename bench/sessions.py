@@ -90,10 +90,11 @@ def serve(data_dir: Path) -> Iterator[tuple[str, int]]:
     """A freshly started Streamlit server on 127.0.0.1; its base URL and process id."""
     port = _free_port()
     env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finally; a file, not a pipe, so a chatty server never blocks
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -102,10 +103,13 @@ def serve(data_dir: Path) -> Iterator[tuple[str, int]]:
                 if r.status == 200:
                     break
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Streamlit server did not start")
+                errors.seek(0)
+                raise RuntimeError("the Streamlit server did not start: "
+                                   + errors.read().decode(errors="replace")[-2000:])
             time.sleep(0.2)
         yield base, proc.pid
     finally:
+        errors.close()
         proc.terminate()
         try:
             proc.wait(timeout=10)

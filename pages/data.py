@@ -4,11 +4,11 @@ import streamlit as st
 
 from analysis import datasets, importing, mapping, mapping_table, store
 from analysis.summaries import escape_markdown
-from pages._ui import ensure_frame, require_sign_in_for_imports
+from pages import _access, _ui
 
-ensure_frame()
+_ui.ensure_frame()
 st.title("Data")
-require_sign_in_for_imports()
+_access.require_sign_in_for_imports()
 directory = store.data_dir()
 now, stored = st.container(), st.container()
 

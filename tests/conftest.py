@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import demo, queries, store
+from bench import sessions
 
 
 def build_demo(directory: Path, seed: int = demo.SEED) -> dict:
@@ -59,52 +55,18 @@ def demo_cube(demo_dir: Path) -> queries.Cube:
 
 # ---- browser fixtures (shared by the browser test modules) ----
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def free_port() -> int:
-    """A free local TCP port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+CHROMIUM = Path(sessions.CHROMIUM)
+CHROMIUM_ARGS = sessions.CHROMIUM_ARGS
 
 
 @contextlib.contextmanager
 def serve_app(data_dir: Path) -> Iterator[str]:
-    """A freshly started Streamlit server on a data directory; its base URL."""
-    root = Path(__file__).resolve().parent.parent
-    port = free_port()
-    env = {**os.environ, store.ENV_VAR: str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    """A freshly started Streamlit server on a data directory; its base URL (the benchmarks' starter)."""
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                pytest.fail(f"the Streamlit server did not start: {err[-2000:]}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        with sessions.serve(data_dir) as (base, _pid):
+            yield base
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

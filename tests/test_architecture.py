@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ANALYSIS = sorted((ROOT / "analysis").rglob("*.py"))
 APP_CODE = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")), *ANALYSIS]
-PAGE_SCRIPTS = [p for p in sorted((ROOT / "pages").glob("*.py")) if p.name != "_ui.py"]
+PAGE_SCRIPTS = [p for p in sorted((ROOT / "pages").glob("*.py")) if not p.name.startswith("_")]  # _*.py: helpers
 MAX_PAGE_LINES = 70
 
 
