@@ -8,10 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import briefing, cached, drilldown, export, links, store
+from analysis import cached, drilldown, links, store
 from analysis import filters as flt
 from analysis.panels import Panel
 from analysis.summaries import escape_markdown
+from pages import _exports
 
 
 @dataclass(frozen=True)
@@ -83,34 +84,7 @@ def page_header(title: str, view: View | None) -> None:
                 "design of the Healthcare Commission's 2009 study. They are not the study's own responses.",
                 icon=":material/info:")
     if view is not None:
-        view_tools(view)
-
-
-def _page_url() -> str:
-    try:
-        return st.context.url or "./"
-    except AttributeError:  # older Streamlit, or no browser session
-        return "./"
-
-
-def view_tools(view: View) -> None:
-    """The briefing-pack download for the whole view and a link that reproduces it."""
-    problem = export.renderer_problem()
-    cube = cached.cube(str(view.directory), view.dataset_id)
-    left, mid, right = st.columns([3, 2, 5])
-    for col, fmt, label in ((left, "pptx", "Download briefing pack"), (mid, "pdf", "PDF pack")):
-        col.download_button(
-            label, data=lambda fmt=fmt: briefing.build(cube, view.filters, fmt),
-            file_name=briefing.file_name(view.manifest, fmt), mime=briefing.MIME[fmt], on_click="ignore",
-            icon=":material/slideshow:" if fmt == "pptx" else ":material/picture_as_pdf:",
-            disabled=problem is not None, key=f"pack_{fmt}",
-            help="Every chart in this view, with summaries, bases, method, alt text and speaker notes.")
-    with right.expander("Copy link to this view"):
-        st.code(links.view_link(_page_url(), view.filters, view.manifest), language=None, wrap_lines=True)
-        st.caption("The link keeps every filter and names the dataset, so whoever opens it is told if the "
-                   "data have changed since.")
-    if problem:
-        st.info(escape_markdown(problem), icon=":material/image_not_supported:")
+        _exports.view_tools(view)
 
 
 def panels(page: str, view: View) -> list[Panel]:
@@ -121,20 +95,6 @@ def panels(page: str, view: View) -> list[Panel]:
 def acting_panels(page: str, view: View) -> list[Panel]:
     """The framework or actions page's panels for the view, from the cache."""
     return cached.acting_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
-
-
-def downloads(panel: Panel, view: View) -> None:
-    """Buttons for the chart as PNG, SVG and PDF (drawn on the server) and its numbers as CSV and XLSX."""
-    images = {} if export.renderer_problem() else export.IMAGE_FORMATS
-    files = {fmt: (lambda fmt=fmt: export.chart_image(panel, view.manifest, fmt), mime)
-             for fmt, mime in images.items()}
-    files["csv"] = (lambda: export.table_csv(panel.table), export.DATA_FORMATS["csv"])  # built when clicked
-    files["xlsx"] = (lambda: export.table_xlsx(panel, view.manifest), export.DATA_FORMATS["xlsx"])
-    for col, (fmt, (data, mime)) in zip(st.columns(len(files) + 2), files.items(), strict=False):
-        col.download_button(fmt.upper(), data=data, file_name=export.file_name(panel, fmt), mime=mime,
-                            on_click="ignore", icon=":material/download:", key=f"dl_{panel.chart_id}_{fmt}",
-                            help=f"Download {'the numbers behind ' if fmt in export.DATA_FORMATS else ''}"
-                                 f"this chart as {fmt.upper()}")
 
 
 def quotes_link(panel: Panel, view: View, event: object) -> None:
@@ -173,7 +133,7 @@ def show_panel(panel: Panel, view: View | None = None) -> None:
                                                              "filename": panel.chart_id}})
     if view is not None:
         quotes_link(panel, view, event)
-        downloads(panel, view)
+        _exports.downloads(panel, view)
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")
     with st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method"):
         st.dataframe(panel.table, hide_index=True, width="stretch")
