@@ -8,7 +8,7 @@ PORT ?= 8501
 .PHONY: run test demo-data chromium lint bench clean
 
 run: $(VENV)/.runtime demo-data
-	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev chromium
 	$(PY) -m pytest

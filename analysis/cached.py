@@ -5,12 +5,17 @@ Caches are keyed by small arguments only (data directory, dataset id, filter val
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from analysis import acting_panels as acting_panels_mod
 from analysis import actions, overview, panels, queries
 from analysis import voices as voices_mod
 from analysis.filters import Filters
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -55,3 +60,20 @@ def acting_panels(page: str, data_dir: str, dataset_id: str, filter_items: Filte
 def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) -> overview.Facts:
     """The Overview page's headline numbers for one view of one dataset."""
     return overview.headline_facts(cube(data_dir, dataset_id), Filters(**dict(filter_items)))
+
+
+def warm(directory: Path) -> list[str]:
+    """Load the current dataset and draw every page's unfiltered view into the caches, so that the first
+    visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""
+    from analysis import filters as flt
+    from analysis import store
+
+    if not store.has_dataset(directory):
+        return []
+    dataset_id = store.current_id(directory)
+    data = cube(str(directory), dataset_id)
+    items = tuple(flt.parse({}, waves=data.waves).items())
+    headline_facts(str(directory), dataset_id, items)
+    for page in panels.PAGES:
+        page_panels(page, str(directory), dataset_id, items)
+    return list(panels.PAGES)

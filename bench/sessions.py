@@ -86,13 +86,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(data_dir: Path) -> Iterator[tuple[str, int]]:
-    """A freshly started Streamlit server on 127.0.0.1; its base URL and process id."""
+def serve(data_dir: Path, script: str = "serve.py") -> Iterator[tuple[str, int]]:
+    """A freshly started Streamlit server on 127.0.0.1, as `make run` starts it (serve.py, which warms the
+    caches before it opens its port); its base URL and process id. `script` may name dashboard.py, which
+    opens at once and leaves the work to the first visitor."""
     port = _free_port()
     env = {**os.environ, "ENGAGEMENT_DATA_DIR": str(data_dir), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finally; a file, not a pipe, so a chatty server never blocks
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"

@@ -33,10 +33,11 @@ def view_tools(view: View) -> None:
             icon=":material/slideshow:" if fmt == "pptx" else ":material/picture_as_pdf:",
             disabled=problem is not None, key=f"pack_{fmt}",
             help="Every chart in this view, with summaries, bases, method, alt text and speaker notes.")
-    with right.expander("Copy link to this view"):
-        st.code(links.view_link(_page_url(), view.filters, view.manifest), language=None, wrap_lines=True)
-        st.caption("The link keeps every filter and names the dataset, so whoever opens it is told if the "
-                   "data have changed since.")
+    link_box = right.expander("Copy link to this view", key="copy_link", on_change="rerun")
+    if link_box.open:  # drawn only when opened: the code box's highlighter is slow to load on a first visit
+        link_box.code(links.view_link(_page_url(), view.filters, view.manifest), language=None, wrap_lines=True)
+        link_box.caption("The link keeps every filter and names the dataset, so whoever opens it is told if "
+                         "the data have changed since.")
     if problem:
         st.info(escape_markdown(problem), icon=":material/image_not_supported:")
 

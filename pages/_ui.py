@@ -14,6 +14,8 @@ from analysis.panels import Panel
 from analysis.summaries import escape_markdown
 from pages import _exports
 
+TABLE_KEY = "table_"  # + chart id: the session-state key of a chart's table expander (True when open)
+
 
 @dataclass(frozen=True)
 class View:
@@ -135,6 +137,8 @@ def show_panel(panel: Panel, view: View | None = None) -> None:
         quotes_link(panel, view, event)
         _exports.downloads(panel, view)
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")
-    with st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method"):
-        st.dataframe(panel.table, hide_index=True, width="stretch")
-        st.caption(escape_markdown(panel.method))
+    box = st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method",
+                      key=f"{TABLE_KEY}{panel.chart_id}", on_change="rerun")
+    if box.open:  # drawn once opened: the table grid is the slowest part of a first page load
+        box.dataframe(panel.table, hide_index=True, width="stretch")
+        box.caption(escape_markdown(panel.method))

@@ -53,6 +53,22 @@ def demo_cube(demo_dir: Path) -> queries.Cube:
     return queries.load_cube(demo_dir)
 
 
+# ---- AppTest helpers ----
+
+def table_keys(at) -> list[str]:
+    """The session-state keys of the page's chart-table expanders (pages/_ui.TABLE_KEY + chart id)."""
+    from pages._ui import TABLE_KEY
+
+    return [key for key in at.session_state._state._state.filtered_state if key.startswith(TABLE_KEY)]
+
+
+def open_tables(at):
+    """Open every chart's table on an AppTest page (a table is drawn only once its expander is open)."""
+    for key in table_keys(at):
+        at.session_state[key] = True
+    return at.run()
+
+
 # ---- browser fixtures (shared by the browser test modules) ----
 
 CHROMIUM = Path(sessions.CHROMIUM)
@@ -60,10 +76,11 @@ CHROMIUM_ARGS = sessions.CHROMIUM_ARGS
 
 
 @contextlib.contextmanager
-def serve_app(data_dir: Path) -> Iterator[str]:
-    """A freshly started Streamlit server on a data directory; its base URL (the benchmarks' starter)."""
+def serve_app(data_dir: Path, script: str = "serve.py") -> Iterator[str]:
+    """A freshly started Streamlit server on a data directory; its base URL (the benchmarks' starter).
+    serve.py is what `make run` starts; dashboard.py is the plain `streamlit run`, without the warm-up."""
     try:
-        with sessions.serve(data_dir) as (base, _pid):
+        with sessions.serve(data_dir, script) as (base, _pid):
             yield base
     except RuntimeError as exc:
         pytest.fail(str(exc))

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import open_tables
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +21,7 @@ def _page(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.run()
     at.switch_page(f"pages/{page}.py").run()
+    open_tables(at)
     _ok(at)
     return at
 

@@ -49,9 +49,11 @@ def test_a_chosen_filter_goes_in_the_link_and_the_link_reopens_the_view(page, br
     other.close()
 
 
-def test_a_link_straight_to_a_page_on_a_fresh_server_keeps_the_filters(browser, demo_dir: Path) -> None:
-    """A shared link is often the first request a new server gets; it must still run inside dashboard.py."""
-    with _serve(demo_dir) as fresh:
+@pytest.mark.parametrize("script", ["serve.py", "dashboard.py"])
+def test_a_link_straight_to_a_page_on_a_fresh_server_keeps_the_filters(browser, demo_dir: Path, script: str) -> None:
+    """A shared link is often the first request a new server gets; it must still run inside dashboard.py,
+    whether the server was warmed (serve.py, as `make run` starts it) or not (streamlit run dashboard.py)."""
+    with _serve(demo_dir, script) as fresh:
         context = browser.new_context(viewport={"width": 1400, "height": 1500})
         try:
             tab = context.new_page()

@@ -187,11 +187,12 @@ def test_a_filter_can_be_chosen_with_the_keyboard_alone(page, server: str) -> No
     assert "Hospice" in sidebar_select(page, "Organisation type").inner_text()
 
 
-def test_sessions_opening_together_on_a_fresh_server_all_get_the_frame(browser, demo_dir: Path) -> None:
+@pytest.mark.parametrize("script", ["serve.py", "dashboard.py"])
+def test_sessions_opening_together_on_a_fresh_server_all_get_the_frame(browser, demo_dir: Path, script: str) -> None:
     """The first requests a server gets may arrive together; every one must run inside dashboard.py."""
     from conftest import serve_app
 
-    with serve_app(demo_dir) as fresh:
+    with serve_app(demo_dir, script) as fresh:
         contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(4)]
         try:
             tabs = [context.new_page() for context in contexts]

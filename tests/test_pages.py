@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import open_tables, table_keys
 from streamlit.testing.v1 import AppTest
 
 from analysis import store
@@ -20,7 +21,7 @@ def _page(page: str) -> AppTest:
     at.run()
     if page != "overview":
         at.switch_page(f"pages/{page}.py").run()
-    return at
+    return open_tables(at)
 
 
 def _shown(at: AppTest) -> list[str]:
@@ -43,9 +44,22 @@ def test_evidence_pages_say_the_demo_data_is_illustrative(app_env: Path, page: s
 
 
 def test_a_page_runs_on_its_own(app_env: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "domains.py"), default_timeout=TIMEOUT).run()
+    at = open_tables(AppTest.from_file(str(ROOT / "pages" / "domains.py"), default_timeout=TIMEOUT).run())
     assert not at.exception, [e.value for e in at.exception]
     assert at.dataframe
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_has_its_table_once_opened(app_env: Path, page: str) -> None:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    labels = [e.label for e in at.expander if e.label.startswith("Table of the numbers")]
+    assert labels and len(labels) == len(table_keys(at)), "every chart has a table expander"
+    assert not at.dataframe, "closed tables are not drawn (they slow the first page load)"
+    open_tables(at)
+    rows = [len(df.value) for df in at.dataframe]
+    assert [f"({n} rows)" for n in rows] == [label.split(" chart ")[1].split(" and")[0] for label in labels]
 
 
 @pytest.mark.parametrize("page", PAGES)
