@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import json
 import os
 import platform
@@ -70,31 +69,11 @@ def page_times(directory: Path, repeats: int) -> dict[str, dict[str, float]]:
 
 
 def apptest_times(directory: Path, repeats: int) -> dict[str, float]:
-    """Median server time of a whole page rerun after a filter change (a view not seen before), via AppTest."""
-    from streamlit.testing.v1 import AppTest
-
-    os.environ["ENGAGEMENT_DATA_DIR"] = str(directory)
-    result = {}
-    pages = {"overview": "pages/overview.py", "domains": "pages/domains.py", "groups": "pages/groups.py",
-             "trust_types": "pages/trust_types.py"}
-    # Every rerun asks for a view not asked for before, so the panel cache never answers: each time is a
-    # real recomputation (cached repeats would be far quicker).
-    types = ["pct", "acute", "ambulance", "mental_health_ld", "independent_acute", "hospice",
-             "independent_walk_in", "independent_mental_health"]
-    views = [list(combo) for size in (1, 2, 3) for combo in itertools.combinations(types, size)]
-    for offset, (page, script) in enumerate(pages.items()):
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-        at.switch_page(script).run()
-        times = []
-        for choice in views[offset * (5 * repeats + 1):(offset + 1) * (5 * repeats + 1)]:
-            at.multiselect(key="filter_org_type").set_value(choice)
-            start = time.perf_counter()
-            at.run()
-            times.append(time.perf_counter() - start)
-            if at.exception:
-                raise RuntimeError(f"{page}: {at.exception[0].message}")
-        result[page] = 1000 * statistics.median(times[1:])
-    return result
+    """Median server time of a whole page rerun after a filter change, via AppTest, in a fresh process (as a
+    server holds one dataset: no caches or memory left over from other sizes or the plain approach)."""
+    out = subprocess.run([sys.executable, "-m", "bench.apptest", str(directory), "--repeats", str(repeats)],
+                         cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def import_throughput(tmp: Path, rows: int = 100_000, questions: int = 30) -> dict:
