@@ -107,24 +107,31 @@ def markdown(results: dict, command: str) -> str:
               "Ours: the page's panels (queries on the pre-aggregated count tables, disclosure control, figures). "
               "Plain: read the long answers table from Parquet and filter and group it in pandas on every rerun "
               "(numbers only, no figures). AppTest: the whole page script rerun through Streamlit's AppTest "
-              "after changing the organisation-type filter (server time).", "",
-              "| dataset | page | ours | plain | plain / ours | AppTest rerun |", "|---|---|---|---|---|---|"]
+              "after changing the organisation-type filter (server time). Server: the same on a real server "
+              "(serve.py), one websocket session (bench/server_rerun.py), from sending the change to the end of "
+              "the script run, 15 views none seen before.", "",
+              "| dataset | page | ours | plain | plain / ours | AppTest rerun | server rerun |",
+              "|---|---|---|---|---|---|---|"]
     for size, row in results["sizes"].items():
         for page, t in row["pages"].items():
             app = row.get("apptest", {}).get(page)
+            server = row.get("server", {}).get(page)
             lines.append(f"| {size} | {page} | {t['ours_ms']:.0f} | {t['plain_ms']:.0f} | "
-                         f"{t['plain_ms'] / t['ours_ms']:.1f}x | {'' if app is None else f'{app:.0f}'} |")
+                         f"{t['plain_ms'] / t['ours_ms']:.1f}x | {'' if app is None else f'{app:.0f}'} | "
+                         f"{'' if server is None else f'{server:.0f}'} |")
     sizes = list(results["sizes"])
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         lines += ["", f"Scaling, {large} against {small} (target: within 1.5x, under 300 ms):", "",
-                  "| page | ours ratio | AppTest ratio | plain ratio |", "|---|---|---|---|"]
+                  "| page | ours ratio | AppTest ratio | server ratio | plain ratio |", "|---|---|---|---|---|"]
         for page in results["sizes"][small]["pages"]:
             a, b = results["sizes"][small], results["sizes"][large]
             ours = b["pages"][page]["ours_ms"] / a["pages"][page]["ours_ms"]
             naive = b["pages"][page]["plain_ms"] / a["pages"][page]["plain_ms"]
             app = (b["apptest"][page] / a["apptest"][page]) if a.get("apptest") and b.get("apptest") else None
-            lines.append(f"| {page} | {ours:.2f}x | {'' if app is None else f'{app:.2f}x'} | {naive:.1f}x |")
+            server = (b["server"][page] / a["server"][page]) if a.get("server") and b.get("server") else None
+            lines.append(f"| {page} | {ours:.2f}x | {'' if app is None else f'{app:.2f}x'} | "
+                         f"{'' if server is None else f'{server:.2f}x'} | {naive:.1f}x |")
     if "import" in results:
         imp = results["import"]
         lines += ["", "## Import throughput", "",
@@ -142,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", default=["study", "100000", "1000000"])
     parser.add_argument("--repeats", type=int, default=3, help="passes over the filter cycle per page")
     parser.add_argument("--no-apptest", action="store_true", help="skip the AppTest page reruns")
+    parser.add_argument("--no-server", action="store_true", help="skip the real-server page reruns")
     parser.add_argument("--no-import", action="store_true", help="skip the import benchmark")
     parser.add_argument("--no-pack", action="store_true", help="skip the briefing pack benchmark")
     parser.add_argument("--no-coldstart", action="store_true", help="skip the cold-start browser benchmark")
@@ -167,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             row = {"respondents": respondents, "build": built, "pages": page_times(directory, args.repeats)}
             if not args.no_apptest:
                 row["apptest"] = apptest_times(directory, args.repeats)
+            if not args.no_server:
+                from bench import server_rerun
+
+                row["server"] = server_rerun.measure(directory)
             results["sizes"][size] = row
             print(f"{size}: {json.dumps(row)}", flush=True)
         if not args.no_coldstart:

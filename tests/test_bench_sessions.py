@@ -31,3 +31,12 @@ def test_memory_is_read_from_proc() -> None:
     import os
 
     assert sessions.rss_mb(os.getpid()) > 1
+
+
+def test_server_rerun_views_are_all_new() -> None:
+    """Every rerun the real-server benchmark times asks for a view the caches have not seen."""
+    from bench import server_rerun
+
+    views = server_rerun._views()
+    assert len(views) == 15 and all(views)
+    assert len({tuple(sorted(v)) for v in views}) == len(views)

@@ -1,0 +1,83 @@
+"""Server time of a page rerun on a real server: one websocket session, each filter change a view not seen before.
+
+    python -m bench.server_rerun DATA_DIR [--page domains]
+
+A freshly started server (serve.py, as `make run` starts it) and one simulated browser speaking Streamlit's
+websocket protocol on loopback. It adds organisation types to the filter one at a time (8 views), then takes
+them away from the front (7 more), so every rerun is a view the caches have not seen. Each time runs from
+sending the widget change to script_finished: the server's whole script run, with no browser drawing and
+none of AppTest's polling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from analysis import vocab
+from bench.sessions import serve
+from bench.ws_load import FILTER_LABEL, XSRF_COOKIE, Run, http_get, read_run, rerun_msg
+
+PAGES = ("overview", "domains", "groups", "trust_types")
+
+
+def _views() -> list[list[str]]:
+    labels = list(vocab.filter_options("org_type").values())
+    growing = [labels[:k] for k in range(1, len(labels) + 1)]
+    shrinking = [labels[k:] for k in range(1, len(labels))]
+    return growing + shrinking
+
+
+async def _page_reruns(base: str, page: str) -> list[float]:
+    from websockets.asyncio.client import connect
+
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    path = "" if page == "overview" else page
+    await http_get(host, port, f"/{path}")
+    _, cookies = await http_get(host, port, "/_stcore/health")
+    token = cookies.get(XSRF_COOKIE, "")
+    async with connect(f"ws://{host}:{port}/_stcore/stream", subprotocols=["streamlit", token], origin=base,
+                       additional_headers={"Cookie": f"{XSRF_COOKIE}={token}"} if token else None,
+                       max_size=None, open_timeout=120, ping_interval=None) as ws:
+        state: dict = {"page_hash": "", "query": ""}
+        url = f"{base}/{path}"
+        await ws.send(rerun_msg(path, "", "", {}, url).SerializeToString())
+        first = await read_run(ws, Run(), state)
+        widget = first.multiselects.get(FILTER_LABEL)
+        if widget is None or first.errors:
+            raise RuntimeError(f"{page}: the page did not render its filters: {first.errors}")
+        values: dict[str, list[str]] = {wid: [] for wid in first.multiselects.values()}
+        seconds = []
+        for view in _views():
+            values[widget] = view
+            started = time.perf_counter()
+            await ws.send(rerun_msg(path, state["page_hash"], state["query"], values,
+                                    url + ("?" + state["query"] if state["query"] else "")).SerializeToString())
+            run = await read_run(ws, Run(), state)
+            seconds.append(time.perf_counter() - started)
+            if run.errors:
+                raise RuntimeError(f"{page}: {run.errors}")
+    return seconds
+
+
+def measure(data_dir: Path) -> dict[str, float]:
+    """Median rerun time (ms) per page, each page on its own freshly started server."""
+    result = {}
+    for page in PAGES:
+        with serve(data_dir) as (base, _pid):
+            seconds = asyncio.run(asyncio.wait_for(_page_reruns(base, page), 600))
+        result[page] = 1000 * statistics.median(seconds)
+    return result
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(prog="python -m bench.server_rerun", description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path)
+    args = parser.parse_args()
+    print(json.dumps(measure(args.data_dir)))
