@@ -28,38 +28,38 @@ FLOOR_APP = "bench/floor_app.py"
 CHARTS_JS = "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n"
 KINDS = {"make run (serve.py)": "serve.py", "plain streamlit run dashboard.py": "dashboard.py",
          "floor: one-chart Streamlit page": FLOOR_APP}
-VISITS = {"first": ("", 1, True), "domains": ("domains", 4, True), "returning": ("", 1, False)}
 
 
-def _visit(browser, context, base: str, path: str, charts: int) -> tuple[float, object]:
-    """Seconds from asking for the page until `charts` charts are drawn; the context used."""
-    context = context or browser.new_context(viewport={"width": 1400, "height": 1200})
+def _seconds_to_charts(context, base: str, path: str, charts: int) -> float:
+    """Seconds from asking for the page (a new tab in `context`) until `charts` charts are drawn."""
     page = context.new_page()
     start = time.perf_counter()
     page.goto(f"{base}/{path}")
     page.wait_for_function(CHARTS_JS, arg=charts, timeout=60_000)
     elapsed = time.perf_counter() - start
     page.close()
-    return elapsed, context
+    return elapsed
 
 
 def one_server(browser, data_dir: Path, script: str) -> dict[str, float]:
-    """A fresh server, then the visits (the floor app has one page, so only first and returning)."""
+    """A fresh server: seconds until it is ready; the first page `/` in a new browser; `/domains` in another new
+    browser (not for the one-page floor app); `/` again in the first browser, now with Streamlit's files cached."""
     times: dict[str, float] = {}
-    contexts = []
     launched = time.perf_counter()
     with serve(data_dir, script) as (base, _pid):
         times["ready"] = time.perf_counter() - launched  # until its health check answers
-        first_context = None
-        for visit, (path, charts, new_context) in VISITS.items():
-            if script == FLOOR_APP and visit == "domains":
-                continue
-            elapsed, context = _visit(browser, None if new_context else first_context, base, path, charts)
-            first_context = first_context or context
-            contexts.append(context)
-            times[visit] = elapsed
-        for context in {id(c): c for c in contexts}.values():
-            context.close()
+        first = browser.new_context(viewport={"width": 1400, "height": 1200})
+        try:
+            times["first"] = _seconds_to_charts(first, base, "", 1)
+            if script != FLOOR_APP:
+                other = browser.new_context(viewport={"width": 1400, "height": 1200})
+                try:
+                    times["domains"] = _seconds_to_charts(other, base, "domains", 4)
+                finally:
+                    other.close()
+            times["returning"] = _seconds_to_charts(first, base, "", 1)
+        finally:
+            first.close()
     return times
 
 

@@ -17,11 +17,10 @@ import json
 import statistics
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from analysis import vocab
 from bench.sessions import serve
-from bench.ws_load import FILTER_LABEL, XSRF_COOKIE, Run, http_get, read_run, rerun_msg
+from bench.ws_load import FILTER_LABEL, change_widgets, open_page
 
 PAGES = ("overview", "domains", "groups", "trust_types")
 
@@ -34,35 +33,23 @@ def _views() -> list[list[str]]:
 
 
 async def _page_reruns(base: str, page: str) -> list[float]:
-    from websockets.asyncio.client import connect
-
-    parts = urlsplit(base)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     path = "" if page == "overview" else page
-    await http_get(host, port, f"/{path}")
-    _, cookies = await http_get(host, port, "/_stcore/health")
-    token = cookies.get(XSRF_COOKIE, "")
-    async with connect(f"ws://{host}:{port}/_stcore/stream", subprotocols=["streamlit", token], origin=base,
-                       additional_headers={"Cookie": f"{XSRF_COOKIE}={token}"} if token else None,
-                       max_size=None, open_timeout=120, ping_interval=None) as ws:
-        state: dict = {"page_hash": "", "query": ""}
-        url = f"{base}/{path}"
-        await ws.send(rerun_msg(path, "", "", {}, url).SerializeToString())
-        first = await read_run(ws, Run(), state)
+    ws, state, url, first, problems = await open_page(base, path)
+    try:
         widget = first.multiselects.get(FILTER_LABEL)
-        if widget is None or first.errors:
-            raise RuntimeError(f"{page}: the page did not render its filters: {first.errors}")
+        if widget is None or first.errors or problems:
+            raise RuntimeError(f"{page}: the page did not render its filters: {first.errors + problems}")
         values: dict[str, list[str]] = {wid: [] for wid in first.multiselects.values()}
         seconds = []
         for view in _views():
             values[widget] = view
             started = time.perf_counter()
-            await ws.send(rerun_msg(path, state["page_hash"], state["query"], values,
-                                    url + ("?" + state["query"] if state["query"] else "")).SerializeToString())
-            run = await read_run(ws, Run(), state)
+            run = await change_widgets(ws, path, state, url, values)
             seconds.append(time.perf_counter() - started)
             if run.errors:
                 raise RuntimeError(f"{page}: {run.errors}")
+    finally:
+        await ws.close()
     return seconds
 
 

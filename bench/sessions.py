@@ -186,6 +186,28 @@ async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: 
             "open_mb": open_mb, "closed_mb": closed_mb, "after_mb": after_mb, "settle_s": settle}
 
 
+def summarise(measured: dict) -> dict:
+    """Counts, medians and 95th percentiles of the measured sessions (each with render_s, reruns_s, errors)."""
+    sessions = measured["sessions"]
+    renders = [s["render_s"] for s in sessions if not math.isnan(s["render_s"])]
+    reruns = [t for s in sessions for t in s["reruns_s"]]
+    return {
+        "rendered": sum(1 for s in sessions if not s["errors"] and not math.isnan(s["render_s"])),
+        "errors": [e for s in sessions for e in s["errors"]],
+        "render_median_s": statistics.median(renders) if renders else math.nan,
+        "render_p95_s": percentile(renders, 95), "render_max_s": max(renders, default=math.nan),
+        "rerun_median_s": statistics.median(reruns) if reruns else math.nan,
+        "rerun_p95_s": percentile(reruns, 95), "rerun_max_s": max(reruns, default=math.nan),
+        "reruns": len(reruns),
+    }
+
+
+def errors_note(runs: list[dict]) -> list[str]:
+    """Markdown lines naming the first few distinct errors seen in the runs (none when there were none)."""
+    errors = sorted({e for r in runs for e in r["errors"]})
+    return ["", "Errors seen: " + "; ".join(errors[:5])] if errors else []
+
+
 def run(sessions: int = 25, respondents: int | None = None, changes: int = 3, path: str = "domains",
         settle: float = 30.0, hold_s: float = 2.0, timeout: float = 600.0) -> dict:
     """Build a dataset, start a fresh server and drive `sessions` concurrent browser sessions against it."""
@@ -196,18 +218,10 @@ def run(sessions: int = 25, respondents: int | None = None, changes: int = 3, pa
         with serve(Path(tmp)) as (base, pid):
             measured = asyncio.run(asyncio.wait_for(
                 _run_sessions(base, pid, sessions, changes, path, settle, hold_s), timeout))
-    renders = [s["render_s"] for s in measured["sessions"] if not math.isnan(s["render_s"])]
-    reruns = [t for s in measured["sessions"] for t in s["reruns_s"]]
     return {
         "when": dt.date.today().isoformat(), "sessions": sessions, "respondents": respondents,
         "changes": changes, "page": path, "build_s": build_s, "cores": os.cpu_count(), "load": os.getloadavg()[0],
-        "rendered": sum(1 for s in measured["sessions"] if not s["errors"] and not math.isnan(s["render_s"])),
-        "errors": [e for s in measured["sessions"] for e in s["errors"]],
-        "render_median_s": statistics.median(renders) if renders else math.nan,
-        "render_p95_s": percentile(renders, 95), "render_max_s": max(renders, default=math.nan),
-        "rerun_median_s": statistics.median(reruns) if reruns else math.nan,
-        "rerun_p95_s": percentile(reruns, 95), "rerun_max_s": max(reruns, default=math.nan),
-        "reruns": len(reruns),
+        **summarise(measured),
         **{k: measured[k] for k in ("wall_s", "start_mb", "peak_mb", "open_mb", "closed_mb", "after_mb",
                                     "settle_s")},
     }
@@ -238,10 +252,8 @@ def markdown_section(runs: list[dict], command: str = "python -m bench.sessions"
         "rerun median / p95 (s) | RSS start (MB) | peak (MB) | all open (MB) | after close (MB) | load average |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(summary_line(r) for r in runs),
+        *errors_note(runs),
     ]
-    errors = sorted({e for r in runs for e in r["errors"]})
-    if errors:
-        lines += ["", "Errors seen: " + "; ".join(errors[:5])]
     return "\n".join(lines) + "\n"
 
 

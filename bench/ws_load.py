@@ -26,14 +26,13 @@ import math
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.sessions import CHOICES, MAX_SESSIONS, build_dataset, percentile, rss_mb, sample_rss, serve
+from bench.sessions import CHOICES, MAX_SESSIONS, build_dataset, errors_note, rss_mb, sample_rss, serve, summarise
 
 SECTION = "## Concurrent sessions (websocket protocol)"
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -151,6 +150,40 @@ async def read_run(ws, run: Run, state: dict) -> Run:
             return run
 
 
+async def open_page(base: str, path: str):
+    """Open a page as a browser does: GET it, take the XSRF cookie from the health check, connect the websocket
+    and run the page once. (websocket, page state, page URL, the first run, problems seen); the caller closes
+    the websocket."""
+    from websockets.asyncio.client import connect
+
+    parts = urlsplit(base)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    problems = []
+    status, _ = await http_get(host, port, f"/{path}")
+    if status != 200:
+        problems.append(f"GET /{path}: HTTP {status}")
+    _, cookies = await http_get(host, port, "/_stcore/health")
+    token = cookies.get(XSRF_COOKIE, "")
+    ws = await connect(f"ws://{host}:{port}/_stcore/stream", subprotocols=["streamlit", token],
+                       origin=base, additional_headers={"Cookie": f"{XSRF_COOKIE}={token}"} if token else None,
+                       max_size=None, open_timeout=120, ping_interval=None)
+    try:
+        state: dict = {"page_hash": "", "query": ""}
+        url = f"{base}/{path}"
+        await ws.send(rerun_msg(path, "", "", {}, url).SerializeToString())
+        return ws, state, url, await read_run(ws, Run(), state), problems
+    except BaseException:
+        await ws.close()
+        raise
+
+
+async def change_widgets(ws, path: str, state: dict, url: str, values: dict[str, list[str]]) -> Run:
+    """Send the widgets' new values as the frontend does and read the rerun they cause."""
+    await ws.send(rerun_msg(path, state["page_hash"], state["query"], values,
+                            url + ("?" + state["query"] if state["query"] else "")).SerializeToString())
+    return await read_run(ws, Run(), state)
+
+
 async def _session(base: str, path: str, changes: int, ready: list, hold: asyncio.Event,
                    think: float = 0.0, seed: int = 0) -> dict:
     """One session: load, connect, render the page, change the filter `changes` times, timing each.
@@ -158,28 +191,13 @@ async def _session(base: str, path: str, changes: int, ready: list, hold: asynci
     `think` is a person's pause before each change (seconds, varied 0.5x to 1.5x); 0 fires them back to back.
     """
     pauses = random.Random(seed)
-    from websockets.asyncio.client import connect
-
     result: dict = {"render_s": math.nan, "reruns_s": [], "errors": []}
-    parts = urlsplit(base)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     ws = None
     try:
         start = time.perf_counter()
-        status, _ = await http_get(host, port, f"/{path}")
-        if status != 200:
-            result["errors"].append(f"GET /{path}: HTTP {status}")
-        status, cookies = await http_get(host, port, "/_stcore/health")
-        token = cookies.get(XSRF_COOKIE, "")
-        ws = await connect(f"ws://{host}:{port}/_stcore/stream", subprotocols=["streamlit", token],
-                           origin=base, additional_headers={"Cookie": f"{XSRF_COOKIE}={token}"} if token else None,
-                           max_size=None, open_timeout=120, ping_interval=None)
-        state: dict = {"page_hash": "", "query": ""}
-        url = f"{base}/{path}"
-        await ws.send(rerun_msg(path, "", "", {}, url).SerializeToString())
-        first = await read_run(ws, Run(), state)
+        ws, state, url, first, problems = await open_page(base, path)
         result["render_s"] = time.perf_counter() - start
-        result["errors"] += first.errors
+        result["errors"] += problems + first.errors
         result["early_runs"] = first.early
         if not first.caption:
             result["errors"].append("no chart caption on the first render")
@@ -194,9 +212,7 @@ async def _session(base: str, path: str, changes: int, ready: list, hold: asynci
                     await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
                 values[widget] = [*values[widget], choice]
                 started = time.perf_counter()
-                await ws.send(rerun_msg(path, state["page_hash"], state["query"], values,
-                                        url + ("?" + state["query"] if state["query"] else "")).SerializeToString())
-                run = await read_run(ws, Run(), state)
+                run = await change_widgets(ws, path, state, url, values)
                 result["reruns_s"].append(time.perf_counter() - started)
                 result["errors"] += run.errors
                 if not run.caption or run.caption == caption:
@@ -243,22 +259,6 @@ async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: 
     return {"sessions": results, "warmup": warm, "wall_s": wall, "start_mb": start_mb, "baseline_mb": baseline_mb,
             "peak_mb": max(samples, default=math.nan), "open_mb": open_mb, "closed_mb": closed_mb,
             "after_mb": after_mb, "settle_s": settle}
-
-
-def summarise(measured: dict) -> dict:
-    """Counts, medians and 95th percentiles of the measured sessions."""
-    sessions = measured["sessions"]
-    renders = [s["render_s"] for s in sessions if not math.isnan(s["render_s"])]
-    reruns = [t for s in sessions for t in s["reruns_s"]]
-    return {
-        "rendered": sum(1 for s in sessions if not s["errors"] and not math.isnan(s["render_s"])),
-        "errors": [e for s in sessions for e in s["errors"]],
-        "render_median_s": statistics.median(renders) if renders else math.nan,
-        "render_p95_s": percentile(renders, 95), "render_max_s": max(renders, default=math.nan),
-        "rerun_median_s": statistics.median(reruns) if reruns else math.nan,
-        "rerun_p95_s": percentile(reruns, 95), "rerun_max_s": max(reruns, default=math.nan),
-        "reruns": len(reruns),
-    }
 
 
 def run(sessions: int = 25, respondents: int | None = None, changes: int = 3, path: str = "domains",
@@ -323,10 +323,8 @@ def markdown_section(runs: list[dict], command: str = "python -m bench.ws_load")
         "after close (MB) | load average |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(summary_line(r) for r in runs),
+        *errors_note(runs),
     ]
-    errors = sorted({e for r in runs for e in r["errors"]})
-    if errors:
-        lines += ["", "Errors seen: " + "; ".join(errors[:5])]
     return "\n".join(lines) + "\n"
 
 
