@@ -268,14 +268,19 @@ def write_section(section: str, path: Path = ROOT / "BENCHMARKS.md") -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the concurrent-sessions benchmark, print the figures, and write them to BENCHMARKS.md."""
-    parser = argparse.ArgumentParser(prog="python -m bench.sessions", description=__doc__.splitlines()[0])
+def load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options both load benchmarks take: sessions, data size, filter changes, settling time, time limit."""
     parser.add_argument("--sessions", type=int, default=25, help=f"concurrent sessions (at most {MAX_SESSIONS})")
     parser.add_argument("--respondents", type=int, help="build a national-scale dataset of N respondents")
     parser.add_argument("--changes", type=int, default=3, help="filter changes per session")
     parser.add_argument("--settle", type=float, default=30.0, help="seconds to wait after closing before reading RSS")
     parser.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the concurrent-sessions benchmark, print the figures, and write them to BENCHMARKS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench.sessions", description=__doc__.splitlines()[0])
+    load_arguments(parser)
     parser.add_argument("--no-write", action="store_true", help="print only; leave BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     result = run(args.sessions, args.respondents, args.changes, settle=args.settle, timeout=args.timeout)

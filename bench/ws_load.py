@@ -32,7 +32,17 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.sessions import CHOICES, MAX_SESSIONS, build_dataset, errors_note, rss_mb, sample_rss, serve, summarise
+from bench.sessions import (
+    CHOICES,
+    MAX_SESSIONS,
+    build_dataset,
+    errors_note,
+    load_arguments,
+    rss_mb,
+    sample_rss,
+    serve,
+    summarise,
+)
 
 SECTION = "## Concurrent sessions (websocket protocol)"
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -331,11 +341,7 @@ def markdown_section(runs: list[dict], command: str = "python -m bench.ws_load")
 def main(argv: list[str] | None = None) -> int:
     """Run the websocket concurrent-sessions benchmark; print the figures as JSON and a markdown section."""
     parser = argparse.ArgumentParser(prog="python -m bench.ws_load", description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=25, help=f"concurrent sessions (at most {MAX_SESSIONS})")
-    parser.add_argument("--respondents", type=int, help="build a national-scale dataset of N respondents")
-    parser.add_argument("--changes", type=int, default=3, help="filter changes per session")
-    parser.add_argument("--settle", type=float, default=30.0, help="seconds to wait after closing before reading RSS")
-    parser.add_argument("--timeout", type=float, default=600.0, help="give up after this many seconds")
+    load_arguments(parser)
     parser.add_argument("--no-warmup", action="store_true", help="no warm-up session: all N arrive on a cold server")
     parser.add_argument("--think", type=float, default=0.0,
                         help="a person's pause before each filter change, seconds (0: back to back, the worst case)")
