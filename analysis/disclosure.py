@@ -34,7 +34,8 @@ def protect(
     base = frame[base_col].astype(float).fillna(0).to_numpy()
     hidden = base < min_base
     groupings = [p for p in [*(partitions or []), partition] if p]
-    keys_list = [frame[cols].astype(str).agg("\x1f".join, axis=1).to_numpy() for cols in groupings]
+    keys_list = [frame.groupby(cols, observed=True, dropna=False, sort=False).ngroup().to_numpy()
+                 for cols in groupings]
     changed = True
     while changed:
         changed = False

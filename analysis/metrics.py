@@ -45,37 +45,57 @@ def exact_interval(successes: np.ndarray, n: np.ndarray, alpha: float = 0.05) ->
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
-def positive_share(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """One row per `by` group of answer-level cells: base, left-out count, % positive with interval, mean score.
+SUM_COLS = ["base_n", "excluded_n", "w", "w2", "w_pos", "n_pos", "w_score"]
+
+
+def share_sums(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per `by` group of answer-level cells (one row in all when `by` is empty): the sums that
+    positive_share turns into percentages. They add up, so sums for "everyone else" are everyone's less a
+    subgroup's.
 
     `cells` has columns n, sum_w, sum_w2, positive, substantive, level_order (as in agg_answers).
     """
-    sub = cells["substantive"].astype(bool)
-    pos = cells["positive"].astype(bool) & sub
-    frame = cells.assign(
-        base_n=cells["n"].where(sub, 0),
-        excluded_n=cells["n"].where(~sub, 0),
-        w=cells["sum_w"].where(sub, 0.0),
-        w2=cells["sum_w2"].where(sub, 0.0),
-        w_pos=cells["sum_w"].where(pos, 0.0),
-        n_pos=cells["n"].where(pos, 0),
-        w_score=(cells["sum_w"] * cells["level_order"]).where(sub, 0.0),
-    )
-    totals = frame.groupby(by, as_index=False, observed=True, dropna=False)[
-        ["base_n", "excluded_n", "w", "w2", "w_pos", "n_pos", "w_score"]].sum()
+    sub = cells["substantive"].to_numpy(dtype=bool, na_value=False)
+    pos = cells["positive"].to_numpy(dtype=bool, na_value=False) & sub
+    n = cells["n"].to_numpy(dtype=float)
+    w = cells["sum_w"].to_numpy(dtype=float)
+    # Only the grouping columns and the sums: copying the whole cell table would cost more than the sums.
+    frame = pd.DataFrame({**{col: cells[col] for col in by},
+                          "base_n": np.where(sub, n, 0.0), "excluded_n": np.where(sub, 0.0, n),
+                          "w": np.where(sub, w, 0.0), "w2": np.where(sub, cells["sum_w2"].to_numpy(dtype=float), 0.0),
+                          "w_pos": np.where(pos, w, 0.0), "n_pos": np.where(pos, n, 0.0),
+                          "w_score": np.where(sub, w * cells["level_order"].to_numpy(dtype=float), 0.0)},
+                         index=cells.index)
+    if not by:
+        return frame.sum().to_frame().T
+    return frame.groupby(by, as_index=False, observed=True, dropna=False).sum()
+
+
+def shares(totals: pd.DataFrame) -> pd.DataFrame:
+    """The share_sums frame as bases, left-out counts, % positive with 95% Wilson interval and mean score."""
     with np.errstate(divide="ignore", invalid="ignore"):
         share = totals["w_pos"] / totals["w"]
         n_eff = totals["w"] ** 2 / totals["w2"]
         low, high = wilson_interval(share * n_eff, n_eff)
         mean = totals["w_score"] / totals["w"]
     return totals.assign(
-        positive_n=totals["n_pos"],
+        base_n=totals["base_n"].round().astype(np.int64),
+        excluded_n=totals["excluded_n"].round().astype(np.int64),
+        positive_n=totals["n_pos"].round().astype(np.int64),
         effective_n=n_eff,
         positive_pct=100 * share,
         ci_low_pct=100 * low,
         ci_high_pct=100 * high,
         mean_score=mean,
     ).drop(columns=["w", "w2", "w_pos", "n_pos", "w_score"])
+
+
+def positive_share(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """One row per `by` group of answer-level cells: base, left-out count, % positive with interval, mean score.
+
+    `cells` has columns n, sum_w, sum_w2, positive, substantive, level_order (as in agg_answers).
+    """
+    return shares(share_sums(cells, by))
 
 
 def compare_shares(p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarray,

@@ -76,6 +76,6 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
 
 
 def _answers(cube: queries.Cube, filters: flt.Filters) -> int:
-    return int(flt.apply(cube.cells("influence", groups=False), filters)["n"].sum())
+    return int(cube.cells("influence", groups=False, filters=filters)["n"].sum())
 
 

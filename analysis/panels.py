@@ -125,14 +125,13 @@ def groups_against_rest(cube: Cube, filters: Filters) -> Panel:
 def groups_reach(cube: Cube, filters: Filters) -> Panel:
     """How many users' groups and workshop participants speak for each seldom-heard group."""
     frame = queries.group_reach(cube, filters)
-    fig = go.Figure(go.Bar(x=frame["users_groups"], y=frame["label"], orientation="h",
-                           marker={"color": charts.PALETTE["green"]}, name="Users' groups",
-                           text=frame["users_groups"], textposition="outside",
-                           hovertemplate="%{y}: %{x} users' groups<extra></extra>"))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(frame["label"])[::-1])
-    fig.update_xaxes(title="Users' groups that speak for the group")
-    charts._finish(fig, "Users' groups speaking for each seldom-heard group", describe(filters),
-                   height=160 + 36 * len(frame))
+    fig = charts.figure([go.Bar(x=frame["users_groups"], y=frame["label"], orientation="h",
+                                marker={"color": charts.PALETTE["green"]}, name="Users' groups",
+                                text=frame["users_groups"], textposition="outside",
+                                hovertemplate="%{y}: %{x} users' groups<extra></extra>")],
+                        "Users' groups speaking for each seldom-heard group", describe(filters),
+                        height=160 + 36 * len(frame), xaxis={"title": "Users' groups that speak for the group"},
+                        yaxis={"categoryorder": "array", "categoryarray": list(frame["label"])[::-1]})
     table = frame[["label", "users_groups", "workshop_participants", "suppressed"]].rename(columns={
         "label": "Group", "users_groups": "Users' groups", "workshop_participants": "Workshop participants",
         "suppressed": "Participants hidden (under 10)"})

@@ -16,6 +16,54 @@ SHARE_COLS = ["positive_pct", "ci_low_pct", "ci_high_pct", "mean_score", "positi
               "effective_n"]
 
 
+FILTER_ONLY = ["region", "source"]  # filtered on, never grouped by: a view's cells are summed over them
+SUMS = ["n", "sum_w", "sum_w2"]
+
+
+@dataclass(frozen=True)
+class CellIndex:
+    """One measure's count cells (everyone's or per group), encoded once so a view is a mask and a bincount.
+
+    `cells` has one row per combination of the columns a query groups by (all but region, source and the
+    sums); `key` gives each count cell's row in it, and `codes` each filter column's category codes.
+    """
+
+    frame: pd.DataFrame
+    cells: pd.DataFrame
+    key: np.ndarray
+    codes: dict[str, np.ndarray]
+    categories: dict[str, pd.Index]
+
+    @classmethod
+    def build(cls, frame: pd.DataFrame) -> CellIndex:
+        """The index of a count table whose text columns are categories."""
+        dims = [c for c in frame.columns if c not in (*FILTER_ONLY, *SUMS)]
+        key = frame.groupby(dims, observed=True, sort=True, dropna=False).ngroup().to_numpy() if len(frame) \
+            else np.zeros(0, dtype=np.int64)
+        first = np.unique(key, return_index=True)[1]
+        filter_cols = [c for c in vocab.FILTER_KEYS if c in frame]
+        return cls(frame=frame, cells=frame[dims].iloc[first].reset_index(drop=True), key=key,
+                   codes={c: frame[c].cat.codes.to_numpy() for c in filter_cols},
+                   categories={c: frame[c].cat.categories for c in filter_cols})
+
+    def view(self, filters: flt.Filters) -> pd.DataFrame:
+        """The cells in the filtered view, summed over region and source: one row per cell with answers."""
+        mask = None
+        for column, values in filters.items():
+            if values and column in self.codes:
+                wanted = self.categories[column].get_indexer(list(values))
+                hit = np.isin(self.codes[column], wanted[wanted >= 0])
+                mask = hit if mask is None else mask & hit
+        key = self.key if mask is None else self.key[mask]
+        size = len(self.cells)
+        sums = {c: np.bincount(key, weights=self.frame[c].to_numpy(dtype=float) if mask is None else
+                               self.frame[c].to_numpy(dtype=float)[mask], minlength=size) for c in SUMS}
+        present = np.bincount(key, minlength=size) > 0
+        return self.cells[present].assign(n=sums["n"][present].round().astype(np.int64),
+                                          sum_w=sums["sum_w"][present],
+                                          sum_w2=sums["sum_w2"][present]).reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Cube:
     """A dataset's count tables, loaded once per dataset and split by measure and by everyone/groups."""
@@ -24,17 +72,20 @@ class Cube:
     respondents: pd.DataFrame
     organisations: pd.DataFrame
     manifest: dict
-    parts: dict[tuple[str, bool], pd.DataFrame] = field(default_factory=dict, compare=False)
+    parts: dict[tuple[str, bool], CellIndex] = field(default_factory=dict, compare=False)
 
     @property
     def waves(self) -> list[str]:
         """The waves present in the dataset, oldest first."""
         return sorted(self.respondents["wave"].dropna().unique().tolist())
 
-    def cells(self, measure: str, groups: bool) -> pd.DataFrame:
-        """Count cells of one measure, for everyone (groups False) or per seldom-heard group (True)."""
-        empty = self.answers.iloc[:0]
-        return self.parts.get((measure, groups), empty)
+    def cells(self, measure: str, groups: bool, filters: flt.Filters | None = None) -> pd.DataFrame:
+        """Count cells of one measure in a view, for everyone (groups False) or per seldom-heard group (True),
+        summed over region and source."""
+        part = self.parts.get((measure, groups))
+        if part is None:
+            return self.answers.iloc[:0].drop(columns=FILTER_ONLY)
+        return part.view(filters or flt.Filters())
 
 
 def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
@@ -48,7 +99,7 @@ def make_cube(answers: pd.DataFrame, respondents: pd.DataFrame, organisations: p
     """A Cube from a dataset's count tables (agg_answers, agg_respondents) and organisations."""
     answers = _categorical(answers)
     is_all = (answers["group_id"] == ALL).to_numpy()
-    parts = {(str(measure), groups): part.reset_index(drop=True)
+    parts = {(str(measure), groups): CellIndex.build(part.reset_index(drop=True))
              for (measure, groups), part in answers.groupby(
                  [answers["measure"].astype(str), ~is_all], observed=True, sort=False)}
     return Cube(answers=answers, respondents=respondents, organisations=organisations, manifest=manifest,
@@ -65,10 +116,10 @@ def load_cube(directory: Path, dataset_id: str | None = None) -> Cube:
 
 
 def _cells(cube: Cube, filters: flt.Filters, measure: str = "influence", group: str | None = ALL) -> pd.DataFrame:
-    """Filtered count cells: everyone's (group ALL), one group's, or every group's (group None)."""
+    """Count cells in the view: everyone's (group ALL), one group's, or every group's (group None)."""
     if group == ALL:
-        return flt.apply(cube.cells(measure, groups=False), filters)
-    cells = flt.apply(cube.cells(measure, groups=True), filters)
+        return cube.cells(measure, groups=False, filters=filters)
+    cells = cube.cells(measure, groups=True, filters=filters)
     return cells if group is None else cells[cells["group_id"] == group]
 
 
@@ -103,33 +154,20 @@ def level_distribution(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     return _domain_order(dist).sort_values(["level_order"], kind="stable").reset_index(drop=True)
 
 
-LEVEL_KEYS = ["domain", "level_id", "level_order", "positive", "substantive"]
-SUMS = ["n", "sum_w", "sum_w2"]
-
-
-def _sums(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    return cells.groupby(by, as_index=False, observed=True, sort=False)[SUMS].sum()
-
-
 def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups: list[str],
                   exclusive: bool = False) -> pd.DataFrame:
     """Pooled influence for each subgroup (rows of `cells` by `key`) and for everyone else, with a verdict.
 
-    `total` holds everyone's cells; everyone else is the total less the subgroup, level by level, so
+    `total` holds everyone's cells; everyone else's sums are the total's less the subgroup's, so
     overlapping subgroups (a person in several groups) are handled exactly. `exclusive` subgroups
     (organisation types) add up to the total, so disclosure control also works across them.
     """
-    mine = _sums(cells, [key, *LEVEL_KEYS])
-    everyone = _sums(total, LEVEL_KEYS)
-    rest = everyone.merge(pd.DataFrame({key: subgroups}), how="cross").merge(
-        mine, on=[key, *LEVEL_KEYS], how="left", suffixes=("", "_mine"))
-    rest = rest.assign(**{c: rest[c] - rest[f"{c}_mine"].fillna(0) for c in SUMS}).drop(
-        columns=[f"{c}_mine" for c in SUMS])
-    frames = []
-    for who, part in (("subgroup", mine), ("everyone else", rest)):
-        shares = metrics.positive_share(part, [key]).set_index(key).reindex(subgroups)
-        frames.append(shares.assign(who=who, base_n=shares["base_n"].fillna(0)).rename_axis("subgroup"))
-    out = pd.concat(frames).reset_index()[["subgroup", "who", "base_n", *SHARE_COLS]]
+    mine = metrics.share_sums(cells, [key]).set_index(key).reindex(subgroups, fill_value=0.0)
+    mine.index = pd.Index(subgroups, dtype=object)
+    everyone = metrics.share_sums(total, [])
+    rest = everyone[metrics.SUM_COLS].to_numpy() - mine[metrics.SUM_COLS]
+    frames = [metrics.shares(sums).assign(who=who) for who, sums in (("subgroup", mine), ("everyone else", rest))]
+    out = pd.concat(frames).rename_axis("subgroup").reset_index()[["subgroup", "who", "base_n", *SHARE_COLS]]
     # A subgroup and everyone else add up to the total; exclusive subgroups add up to it too.
     out["_across"] = np.where(exclusive & (out["who"] == "subgroup"), "subgroups", out["who"] + out["subgroup"])
     protected = disclosure.protect(out, SHARE_COLS, partitions=[["subgroup"], ["_across"]]).drop(
@@ -140,9 +178,8 @@ def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups:
                                               other["positive_pct"] / 100, other["effective_n"])
     result = sub.drop(columns="who").join(
         other[["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "suppressed"]].add_prefix("rest_"))
-    overall = metrics.positive_share(everyone.assign(_all=1), ["_all"])["positive_pct"]
-    return result.assign(verdict=verdict, p_value=p_value,
-                         overall_positive_pct=overall.iloc[0] if len(overall) else np.nan).reset_index()
+    overall = metrics.shares(everyone)["positive_pct"].iloc[0]
+    return result.assign(verdict=verdict, p_value=p_value, overall_positive_pct=overall).reset_index()
 
 
 def group_by_domain(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
