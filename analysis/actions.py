@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -39,7 +38,7 @@ def action_data(tables: dict[str, pd.DataFrame]) -> ActionData:
                       organisations=tables["organisations"])
 
 
-def load(directory: Path, dataset_id: str | None = None) -> ActionData:
+def load(directory: store.Location, dataset_id: str | None = None) -> ActionData:
     """The actions, action groups and assessments of a dataset (the current one by default)."""
     names = ("organisations", "actions", "action_groups", "assessments")
     return action_data({name: store.read_table(directory, name, dataset_id) for name in names})

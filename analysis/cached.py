@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from analysis import acting_panels as acting_panels_mod
-from analysis import actions, overview, panels, queries
+from analysis import actions, overview, panels, queries, store
 from analysis import voices as voices_mod
 from analysis.filters import Filters
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from analysis.store import Location
 
 FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -23,9 +23,7 @@ FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
 @st.cache_resource(max_entries=4, show_spinner=False)
 def cube(data_dir: str, dataset_id: str) -> queries.Cube:
     """A dataset's count tables, loaded once per dataset and shared by every session."""
-    from pathlib import Path
-
-    return queries.load_cube(Path(data_dir), dataset_id)
+    return queries.load_cube(store.data_dir(data_dir), dataset_id)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -37,17 +35,13 @@ def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterI
 @st.cache_resource(max_entries=4, show_spinner=False)
 def voices(data_dir: str, dataset_id: str) -> voices_mod.Voices:
     """A dataset's stories, loaded once per dataset and shared by every session."""
-    from pathlib import Path
-
-    return voices_mod.load_voices(Path(data_dir), dataset_id)
+    return voices_mod.load_voices(store.data_dir(data_dir), dataset_id)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def action_data(data_dir: str, dataset_id: str) -> actions.ActionData:
     """A dataset's actions, action groups and self-assessments, loaded once per dataset and shared by every session."""
-    from pathlib import Path
-
-    return actions.load(Path(data_dir), dataset_id)
+    return actions.load(store.data_dir(data_dir), dataset_id)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -62,11 +56,10 @@ def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) ->
     return overview.headline_facts(cube(data_dir, dataset_id), Filters(**dict(filter_items)))
 
 
-def warm(directory: Path) -> list[str]:
+def warm(directory: Location) -> list[str]:
     """Load the current dataset and draw every page's unfiltered view into the caches, so that the first
     visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""
     from analysis import filters as flt
-    from analysis import store
 
     if not store.has_dataset(directory):
         return []

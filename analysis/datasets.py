@@ -14,18 +14,25 @@ PROVENANCE_COLUMNS = ["What", "File", "When (UTC)", "Layout", "Rows read", "Resp
 PREVIEW_TABLES = {"respondents": "Respondents", "answers": "Answers", "memberships": "Memberships",
                   "organisations": "Organisations", "questions": "Questions", "scale_levels": "Scale levels"}
 
+IMPORT_INTRO = ("Upload an export (Qualtrics, SurveyMonkey, LimeSurvey, ODK, Google Forms, SPSS, our template), "
+                "review the mapping and the preview, then import. Imports never mix with the demo; a refused one "
+                "writes nothing.")
+READ_ONLY_NOTE = ("This app reads its data from a store in object storage (`ENGAGEMENT_DATA_DIR` is a URI), which it "
+                  "does not write to. Import on the machine that writes the store, with `python -m analysis import`, "
+                  "and copy the dataset up (docs/scaling.md).")
+
 
 def kind(manifest: dict) -> str:
     """'Demo (illustrative)' or 'Imported'."""
     return "Demo (illustrative)" if manifest.get("demo") else "Imported"
 
 
-def current_or_none(directory: Path) -> str | None:
+def current_or_none(directory: store.Location) -> str | None:
     """The current dataset's id, or None when there is none."""
     return store.current_id(directory) if store.has_dataset(directory) else None
 
 
-def datasets_frame(directory: Path) -> pd.DataFrame:
+def datasets_frame(directory: store.Location) -> pd.DataFrame:
     """One row per stored dataset, newest first, with the current one ticked."""
     current = current_or_none(directory)
     rows = [[m.get("dataset_id") == current, m.get("dataset_id", ""), m.get("description", ""), kind(m),

@@ -473,7 +473,7 @@ def preview(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *
             lookup: pd.DataFrame | None = None) -> ImportReport:
     """What importing would do, without writing: counts, the rows as they would be stored, the problems."""
     try:
-        return run(file_bytes, file_name, mapping, Path(directory), dry_run=True, lookup=lookup)
+        return run(file_bytes, file_name, mapping, directory, dry_run=True, lookup=lookup)
     except Exception as exc:  # the page shows every failure as a problem, never a traceback
         return ImportReport(file=Path(file_name).name, problems=[problem(f"unexpected error: {exc}")],
                             message=f"{file_name} could not be checked: {exc}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -106,7 +105,7 @@ def make_cube(answers: pd.DataFrame, respondents: pd.DataFrame, organisations: p
                 parts=parts)
 
 
-def load_cube(directory: Path, dataset_id: str | None = None) -> Cube:
+def load_cube(directory: store.Location, dataset_id: str | None = None) -> Cube:
     """The count tables and manifest of a dataset (the current one by default)."""
     dataset_id = dataset_id or store.current_id(directory)
     return make_cube(store.read_table(directory, "agg_answers", dataset_id),

@@ -8,6 +8,10 @@ Layout under the data directory:
 A dataset is written into a hidden staging folder, fsynced, renamed into place, and only then is
 CURRENT replaced (write beside, fsync, os.replace). A crash at any point leaves the previous
 dataset readable and unchanged.
+
+The store is read from a local folder or from a storage URI with the same layout (`s3://bucket/prefix`,
+`gs://...`, `file:///...`), through `pyarrow.fs`: the app and the read-only commands can serve a store that
+another machine writes. Writing (build, import, choosing the dataset in use) needs a local folder.
 """
 
 from __future__ import annotations
@@ -18,25 +22,81 @@ import json
 import os
 import shutil
 import tempfile
+import time
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.fs as pafs
 
 from analysis import cube, schema
 
 ENV_VAR = "ENGAGEMENT_DATA_DIR"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KEEP_DATASETS = 5
+POINTER_SECONDS = 5.0  # how long a store read by URI trusts the CURRENT it last read (one request per rerun saved)
+
+
+Location = Path | str  # a local data directory, or the URI of a store in object storage
 
 
 class NoDataset(LookupError):
     """There is no dataset in the data directory yet."""
 
 
-def data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The data directory: the explicit one, else $ENGAGEMENT_DATA_DIR, else data/ in the repo."""
+class ReadOnlyStore(ValueError):
+    """A write was asked of a store given by URI: writing needs a local data directory."""
+
+
+def is_uri(location: Location) -> bool:
+    """Whether a location is a storage URI (s3://, gs://, ...) rather than a local folder."""
+    return isinstance(location, str) and "://" in location and not location.startswith("file://")
+
+
+def data_dir(explicit: str | os.PathLike | None = None) -> Location:
+    """Where the data is: the explicit location, else $ENGAGEMENT_DATA_DIR, else data/ in the repo.
+
+    A local folder (or a file:// URI) comes back as an absolute Path; any other URI (s3://bucket/prefix)
+    comes back as the URI, for the read-only functions below.
+    """
     chosen = explicit or os.environ.get(ENV_VAR) or REPO_ROOT / "data"
+    if is_uri(str(chosen)):
+        return str(chosen).rstrip("/")
+    if str(chosen).startswith("file://"):
+        chosen = pafs.FileSystem.from_uri(str(chosen))[1]
     return Path(chosen).expanduser().resolve()
+
+
+@lru_cache(maxsize=8)
+def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
+    return pafs.FileSystem.from_uri(uri)
+
+
+def _read_text(location: Location, relative: str) -> str | None:
+    """A small text file of the store (CURRENT, a manifest), or None when it is not there."""
+    if not is_uri(location):
+        path = Path(location) / relative
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    fs, base = _filesystem(location)
+    try:
+        with fs.open_input_stream(f"{base}/{relative}") as handle:
+            return handle.read().decode("utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _exists(location: Location, relative: str) -> bool:
+    if not is_uri(location):
+        return (Path(location) / relative).exists()
+    fs, base = _filesystem(location)
+    return fs.get_file_info(f"{base}/{relative}").type != pafs.FileType.NotFound
+
+
+def _writable(location: Location) -> Path:
+    if is_uri(location):
+        raise ReadOnlyStore(f"{location} is a storage URI, which this app only reads. Build or import into a "
+                            "local data directory and copy it to the store (docs/scaling.md).")
+    return Path(location)
 
 
 def dataset_hash(tables: dict[str, pd.DataFrame]) -> str:
@@ -102,6 +162,7 @@ def write_dataset(
     description: str,
 ) -> dict:
     """Validate, aggregate and store a dataset atomically, make it current, and return its manifest."""
+    directory = _writable(directory)
     core = {name: schema.conform(name, tables[name]) for name in schema.CORE_TABLES}
     core |= {name: schema.conform(name, tables[name]) for name in schema.OPTIONAL_TABLES
              if name in tables and len(tables[name])}
@@ -151,19 +212,32 @@ def _prune(directory: Path, keep: str) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def current_id(directory: Path) -> str:
-    """The id of the dataset in use; NoDataset when none has been built."""
-    pointer = directory / "CURRENT"
-    if not pointer.exists():
+_pointers: dict[str, tuple[float, str]] = {}
+
+
+def current_id(directory: Location) -> str:
+    """The id of the dataset in use; NoDataset when none has been built.
+
+    A store read by URI is asked again only after POINTER_SECONDS, so a new dataset shows within seconds
+    without a request to object storage on every rerun.
+    """
+    if is_uri(directory):
+        read_at, dataset_id = _pointers.get(str(directory), (float("-inf"), ""))
+        if time.monotonic() - read_at < POINTER_SECONDS:
+            return dataset_id
+    pointer = _read_text(directory, "CURRENT")
+    if pointer is None:
         raise NoDataset(f"No dataset in {directory}. Build one with: python -m analysis build --demo")
-    dataset_id = pointer.read_text(encoding="utf-8").strip()
-    if not (directory / "datasets" / dataset_id / "manifest.json").exists():
-        raise NoDataset(f"{directory / 'CURRENT'} names dataset {dataset_id!r}, which is missing. "
+    dataset_id = pointer.strip()
+    if not _exists(directory, f"datasets/{dataset_id}/manifest.json"):
+        raise NoDataset(f"{directory}/CURRENT names dataset {dataset_id!r}, which is missing. "
                         "Rebuild with: python -m analysis build --demo")
+    if is_uri(directory):
+        _pointers[str(directory)] = (time.monotonic(), dataset_id)
     return dataset_id
 
 
-def has_dataset(directory: Path) -> bool:
+def has_dataset(directory: Location) -> bool:
     """True when the data directory holds a usable current dataset."""
     try:
         current_id(directory)
@@ -172,43 +246,50 @@ def has_dataset(directory: Path) -> bool:
     return True
 
 
-def manifest(directory: Path, dataset_id: str | None = None) -> dict:
+def manifest(directory: Location, dataset_id: str | None = None) -> dict:
     """The manifest of a dataset (the current one by default)."""
     dataset_id = dataset_id or current_id(directory)
-    return json.loads((directory / "datasets" / dataset_id / "manifest.json").read_text(encoding="utf-8"))
+    text = _read_text(directory, f"datasets/{dataset_id}/manifest.json")
+    if text is None:
+        raise NoDataset(f"There is no dataset {dataset_id!r} in {directory}.")
+    return json.loads(text)
 
 
-def table_path(directory: Path, name: str, dataset_id: str | None = None) -> Path:
-    """Where a table of a dataset (the current one by default) is stored."""
-    dataset_id = dataset_id or current_id(directory)
-    return directory / "datasets" / dataset_id / f"{name}.parquet"
-
-
-def read_table(directory: Path, name: str, dataset_id: str | None = None) -> pd.DataFrame:
+def read_table(directory: Location, name: str, dataset_id: str | None = None) -> pd.DataFrame:
     """A table of a dataset (the current one by default), with the schema's types; optional tables may be absent."""
-    path = table_path(directory, name, dataset_id)
-    if name in schema.OPTIONAL_TABLES and not path.exists():
+    relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
+    if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
         return schema.empty(name)
-    frame = pd.read_parquet(path)
+    if is_uri(directory):
+        fs, base = _filesystem(directory)
+        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
+    else:
+        frame = pd.read_parquet(Path(directory) / relative)
     return schema.conform(name, frame) if name in schema.TABLES else frame
 
 
-def read_core(directory: Path, dataset_id: str | None = None) -> dict[str, pd.DataFrame]:
+def read_core(directory: Location, dataset_id: str | None = None) -> dict[str, pd.DataFrame]:
     """All core tables of a dataset, and its optional tables (empty when it has none)."""
     return {name: read_table(directory, name, dataset_id) for name in (*schema.CORE_TABLES, *schema.OPTIONAL_TABLES)}
 
 
-def list_datasets(directory: Path) -> list[dict]:
+def list_datasets(directory: Location) -> list[dict]:
     """The manifests of every stored dataset, newest first (none when the directory holds none)."""
-    root = directory / "datasets"
-    found = [json.loads(path.read_text(encoding="utf-8"))
-             for path in (root.glob("*/manifest.json") if root.is_dir() else [])
-             if not path.parent.name.startswith(".")]
+    if is_uri(directory):
+        fs, base = _filesystem(directory)
+        folders = fs.get_file_info(pafs.FileSelector(f"{base}/datasets", allow_not_found=True))
+        ids = [info.base_name for info in folders if info.type == pafs.FileType.Directory]
+    else:
+        root = Path(directory) / "datasets"
+        ids = [path.parent.name for path in (root.glob("*/manifest.json") if root.is_dir() else [])]
+    found = [json.loads(text) for text in (_read_text(directory, f"datasets/{i}/manifest.json")
+                                           for i in ids if not i.startswith(".")) if text is not None]
     return sorted(found, key=lambda m: (str(m.get("created", "")), m.get("dataset_id", "")), reverse=True)
 
 
-def use_dataset(directory: Path, dataset_id: str) -> None:
+def use_dataset(directory: Location, dataset_id: str) -> None:
     """Make a stored dataset the current one (an atomic replace of CURRENT); NoDataset when it is not stored."""
+    directory = _writable(directory)
     if not dataset_id or dataset_id.startswith(".") or "/" in dataset_id or "\\" in dataset_id or not (
             directory / "datasets" / dataset_id / "manifest.json").is_file():
         raise NoDataset(f"There is no dataset {dataset_id!r} in {directory / 'datasets'}.")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from analysis import filters as flt
 from analysis import queries, store, vocab
 
 
-def dataset_summary(directory: Path) -> dict:
+def dataset_summary(directory: store.Location) -> dict:
     """Counts, schema version, hash, demo flag and % positive by domain for the current dataset."""
     manifest = store.manifest(directory)
     core = store.read_core(directory)

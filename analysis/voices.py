@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -42,7 +41,7 @@ def make_voices(stories: pd.DataFrame, organisations: pd.DataFrame, memberships:
     return Voices(stories=joined.reset_index(drop=True), story_groups=groups[["story_id", "group_id"]])
 
 
-def load_voices(directory: Path, dataset_id: str | None = None) -> Voices:
+def load_voices(directory: store.Location, dataset_id: str | None = None) -> Voices:
     """The stories of a dataset (the current one by default); none when it has no stories table."""
     dataset_id = dataset_id or store.current_id(directory)
     return make_voices(store.read_table(directory, "stories", dataset_id),

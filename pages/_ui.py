@@ -21,7 +21,7 @@ TABLE_KEY = "table_"  # + chart id: the session-state key of a chart's table exp
 class View:
     """The dataset and filters a page shows."""
 
-    directory: Path
+    directory: store.Location
     dataset_id: str
     manifest: dict
     filters: flt.Filters

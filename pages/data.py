@@ -11,12 +11,12 @@ st.title("Data")
 _access.require_sign_in_for_imports()
 directory = store.data_dir()
 now, stored = st.container(), st.container()
-
+read_only = store.is_uri(directory)  # a store in object storage: read, never written, by the app
 st.header("Import a survey export")
-st.markdown("Upload an export (Qualtrics, SurveyMonkey, LimeSurvey, ODK, Google Forms, SPSS, our template), review the "
-            "mapping and the preview, then import. Imports never mix with the demo; a refused one writes nothing.")
-upload = st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"], key="export_file")
-saved = st.file_uploader("A mapping saved earlier (TOML, optional)", type=["toml"], key="mapping_file")
+(st.info if read_only else st.markdown)(datasets.READ_ONLY_NOTE if read_only else datasets.IMPORT_INTRO)
+upload, saved = (None, None) if read_only else (
+    st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"], key="export_file"),
+    st.file_uploader("A mapping saved earlier (TOML, optional)", type=["toml"], key="mapping_file"))
 spec, error = (mapping_table.starting_mapping(upload.getvalue(), upload.name, saved and saved.getvalue(),
                                               saved and saved.name) if upload else (None, ""))
 if error:
@@ -56,7 +56,7 @@ with stored:
     current = datasets.current_or_none(directory)
     chosen = st.selectbox("Show this dataset on every page", list(labels), format_func=labels.get,
                           index=list(labels).index(current) if current in labels else None, key=f"choice_{current}")
-    if st.button("Use this dataset", disabled=not chosen or chosen == current, key="use_dataset"):
+    if st.button("Use this dataset", disabled=read_only or not chosen or chosen == current, key="use_dataset"):
         store.use_dataset(directory, chosen)
         st.rerun()
 with now:
