@@ -143,6 +143,18 @@ def markdown(results: dict, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+
+def _commit() -> str:
+    """' on commit abc1234' (with ' plus uncommitted changes' when the tree differs), or '' outside git."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    return f" on commit {head}" + (" plus uncommitted changes" if dirty else "")
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and write BENCHMARKS.md."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
@@ -161,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     import streamlit
 
     results: dict = {
-        "when": dt.date.today().isoformat(),
+        "when": dt.date.today().isoformat() + _commit(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "versions": f"pandas {pandas.__version__}, plotly {plotly.__version__}, streamlit {streamlit.__version__}",
         "sizes": {},
