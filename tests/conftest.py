@@ -111,13 +111,20 @@ def browser() -> Iterator[object]:
             launched.close()
 
 
-@pytest.fixture
-def page(browser, server: str) -> Iterator[object]:
-    """A fresh browser tab on the shared server."""
-    context = browser.new_context(viewport={"width": 1400, "height": 3000})
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
+@contextlib.contextmanager
+def new_tab(browser, height: int = 3000) -> Iterator[object]:
+    """A tab in a browser context of its own (nothing cached: a first-time visitor), closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
     try:
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
         yield tab
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    """A fresh browser tab on the shared server."""
+    with new_tab(browser) as tab:
+        yield tab

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import new_tab
 from conftest import serve_app as _serve  # the browser, server and page fixtures live in conftest.py
 
 pytestmark = pytest.mark.browser
@@ -53,15 +54,9 @@ def test_a_chosen_filter_goes_in_the_link_and_the_link_reopens_the_view(page, br
 def test_a_link_straight_to_a_page_on_a_fresh_server_keeps_the_filters(browser, demo_dir: Path, script: str) -> None:
     """A shared link is often the first request a new server gets; it must still run inside dashboard.py,
     whether the server was warmed (serve.py, as `make run` starts it) or not (streamlit run dashboard.py)."""
-    with _serve(demo_dir, script) as fresh:
-        context = browser.new_context(viewport={"width": 1400, "height": 1500})
-        try:
-            tab = context.new_page()
-            tab.set_default_timeout(30_000)
-            tab.goto(f"{fresh}/groups?org_type=hospice")
-            _wait_for_app(tab)
-            tab.get_by_role("heading", name=re.compile("Seldom-heard groups")).first.wait_for()
-            assert "Hospice" in _org_type_select(tab).inner_text()
-            assert tab.get_by_text("Page not found").count() == 0
-        finally:
-            context.close()
+    with _serve(demo_dir, script) as fresh, new_tab(browser, height=1500) as tab:
+        tab.goto(f"{fresh}/groups?org_type=hospice")
+        _wait_for_app(tab)
+        tab.get_by_role("heading", name=re.compile("Seldom-heard groups")).first.wait_for()
+        assert "Hospice" in _org_type_select(tab).inner_text()
+        assert tab.get_by_text("Page not found").count() == 0

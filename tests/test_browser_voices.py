@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import serve_app
+from conftest import new_tab, serve_app
 
 from analysis import demo, store
 
@@ -34,10 +34,7 @@ def injected_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_injected_stories_show_as_text(browser, injected_server: str) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 2000})
-    try:
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
+    with new_tab(browser, height=2000) as tab:
         tab.goto(f"{injected_server}/voices?q=zebra")
         tab.get_by_role("heading", name="Voices").first.wait_for()
         tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
@@ -49,8 +46,6 @@ def test_injected_stories_show_as_text(browser, injected_server: str) -> None:
         assert tab.locator('a[href^="javascript"]').count() == 0
         assert tab.locator("img[src='x']").count() == 0
         assert tab.locator('[data-testid="stException"]').count() == 0
-    finally:
-        context.close()
 
 
 def test_clicking_a_bar_lands_on_the_quotes_behind_it(page, server: str) -> None:
