@@ -52,7 +52,7 @@ def figure(traces: list, title: str, subtitle: str, height: int, xaxis: dict | N
         "title": {"text": title, "subtitle": {"text": subtitle, "font": {"size": 13}}}, **layout})
 
 
-def _label_axis(labels: list) -> dict:
+def label_axis(labels: list) -> dict:
     """A category axis listing `labels` from the top down."""
     return {"categoryorder": "array", "categoryarray": list(labels)[::-1], "title": None}
 
@@ -90,7 +90,7 @@ def share_bars(frame: pd.DataFrame, label_col: str, title: str, subtitle: str,
         traces.append(_hidden_trace(hidden[label_col]))
     return figure(traces, title, subtitle, height=140 + 44 * len(frame),
                   xaxis={"range": [0, 100], "title": value_label, "ticksuffix": "%"},
-                  yaxis=_label_axis(frame[label_col]))
+                  yaxis=label_axis(frame[label_col]))
 
 
 def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
@@ -120,7 +120,7 @@ def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure
                   xaxis={"title": "% of answers (less influence to the left, more to the right)", "ticksuffix": "%",
                          "range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
                          "ticktext": ["100", "50", "0", "50", "100"]},
-                  yaxis=_label_axis(domains))
+                  yaxis=label_axis(domains))
 
 
 def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: str) -> go.Figure:
@@ -165,7 +165,7 @@ def against_rest(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
         traces.append(_hidden_trace(hidden["label"]))
     return figure(traces, title, subtitle, height=160 + 40 * len(frame),
                   xaxis={"range": [0, 100], "title": "% positive (some or a lot of influence)", "ticksuffix": "%"},
-                  yaxis=_label_axis(frame["label"]))
+                  yaxis=label_axis(frame["label"]))
 
 
 def wave_change(frame: pd.DataFrame, title: str, subtitle: str, value_label: str = "% positive") -> go.Figure:
@@ -189,7 +189,7 @@ def wave_change(frame: pd.DataFrame, title: str, subtitle: str, value_label: str
         traces.append(_hidden_trace(hidden["label"]))
     return figure(traces, title, subtitle, height=160 + 40 * len(frame),
                   xaxis={"range": [0, 100], "title": value_label, "ticksuffix": "%"},
-                  yaxis=_label_axis(frame["label"]))
+                  yaxis=label_axis(frame["label"]))
 
 
 def importance_influence(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
@@ -237,4 +237,4 @@ def paired_shares(frame: pd.DataFrame, label_col: str, series: dict[str, str], t
         traces.append(_hidden_trace(hidden[label_col]))
     return figure(traces, title, subtitle, height=160 + 56 * len(frame), barmode="group",
                   xaxis={"range": [0, 100], "title": value_label, "ticksuffix": "%"},
-                  yaxis=_label_axis(frame[label_col]))
+                  yaxis=label_axis(frame[label_col]))

@@ -131,7 +131,7 @@ def groups_reach(cube: Cube, filters: Filters) -> Panel:
                                 hovertemplate="%{y}: %{x} users' groups<extra></extra>")],
                         "Users' groups speaking for each seldom-heard group", describe(filters),
                         height=160 + 36 * len(frame), xaxis={"title": "Users' groups that speak for the group"},
-                        yaxis={"categoryorder": "array", "categoryarray": list(frame["label"])[::-1]})
+                        yaxis=charts.label_axis(frame["label"]))
     table = frame[["label", "users_groups", "workshop_participants", "suppressed"]].rename(columns={
         "label": "Group", "users_groups": "Users' groups", "workshop_participants": "Workshop participants",
         "suppressed": "Participants hidden (under 10)"})

@@ -24,10 +24,11 @@ class CellIndex:
     """One measure's count cells (everyone's or per group), encoded once so a view is a mask and a bincount.
 
     `cells` has one row per combination of the columns a query groups by (all but region, source and the
-    sums); `key` gives each count cell's row in it, and `codes` each filter column's category codes.
+    sums); `key` gives each count cell's row in it, `sums` its n, sum_w and sum_w2 (as floats, one column
+    each), and `codes` each filter column's category codes.
     """
 
-    frame: pd.DataFrame
+    sums: np.ndarray
     cells: pd.DataFrame
     key: np.ndarray
     codes: dict[str, np.ndarray]
@@ -41,7 +42,8 @@ class CellIndex:
             else np.zeros(0, dtype=np.int64)
         first = np.unique(key, return_index=True)[1]
         filter_cols = [c for c in vocab.FILTER_KEYS if c in frame]
-        return cls(frame=frame, cells=frame[dims].iloc[first].reset_index(drop=True), key=key,
+        return cls(sums=frame[SUMS].to_numpy(dtype=float), cells=frame[dims].iloc[first].reset_index(drop=True),
+                   key=key,
                    codes={c: frame[c].cat.codes.to_numpy() for c in filter_cols},
                    categories={c: frame[c].cat.categories for c in filter_cols})
 
@@ -53,21 +55,22 @@ class CellIndex:
                 wanted = self.categories[column].get_indexer(list(values))
                 hit = np.isin(self.codes[column], wanted[wanted >= 0])
                 mask = hit if mask is None else mask & hit
-        key = self.key if mask is None else self.key[mask]
+        key, values = (self.key, self.sums) if mask is None else (self.key[mask], self.sums[mask])
         size = len(self.cells)
-        sums = {c: np.bincount(key, weights=self.frame[c].to_numpy(dtype=float) if mask is None else
-                               self.frame[c].to_numpy(dtype=float)[mask], minlength=size) for c in SUMS}
+        n, sum_w, sum_w2 = (np.bincount(key, weights=values[:, i], minlength=size) for i in range(len(SUMS)))
         present = np.bincount(key, minlength=size) > 0
-        return self.cells[present].assign(n=sums["n"][present].round().astype(np.int64),
-                                          sum_w=sums["sum_w"][present],
-                                          sum_w2=sums["sum_w2"][present]).reset_index(drop=True)
+        return self.cells[present].assign(n=n[present].round().astype(np.int64), sum_w=sum_w[present],
+                                          sum_w2=sum_w2[present]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
 class Cube:
-    """A dataset's count tables, loaded once per dataset and split by measure and by everyone/groups."""
+    """A dataset's count tables, loaded once per dataset and split by measure and by everyone/groups.
 
-    answers: pd.DataFrame
+    `no_cells` is what a view of a measure the dataset lacks gives: the cells' columns and no rows.
+    """
+
+    no_cells: pd.DataFrame
     respondents: pd.DataFrame
     organisations: pd.DataFrame
     manifest: dict
@@ -83,7 +86,7 @@ class Cube:
         summed over region and source."""
         part = self.parts.get((measure, groups))
         if part is None:
-            return self.answers.iloc[:0].drop(columns=FILTER_ONLY)
+            return self.no_cells
         return part.view(filters or flt.Filters())
 
 
@@ -101,8 +104,8 @@ def make_cube(answers: pd.DataFrame, respondents: pd.DataFrame, organisations: p
     parts = {(str(measure), groups): CellIndex.build(part.reset_index(drop=True))
              for (measure, groups), part in answers.groupby(
                  [answers["measure"].astype(str), ~is_all], observed=True, sort=False)}
-    return Cube(answers=answers, respondents=respondents, organisations=organisations, manifest=manifest,
-                parts=parts)
+    return Cube(no_cells=answers.iloc[:0].drop(columns=FILTER_ONLY), respondents=respondents,
+                organisations=organisations, manifest=manifest, parts=parts)
 
 
 def load_cube(directory: store.Location, dataset_id: str | None = None) -> Cube:
@@ -162,7 +165,7 @@ def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups:
     (organisation types) add up to the total, so disclosure control also works across them.
     """
     mine = metrics.share_sums(cells, [key]).set_index(key).reindex(subgroups, fill_value=0.0)
-    mine.index = pd.Index(subgroups, dtype=object)
+    mine.index = pd.Index(subgroups, dtype=object)  # plain labels, not the cells' categories: joined with text below
     everyone = metrics.share_sums(total, [])
     rest = everyone[metrics.SUM_COLS].to_numpy() - mine[metrics.SUM_COLS]
     frames = [metrics.shares(sums).assign(who=who) for who, sums in (("subgroup", mine), ("everyone else", rest))]

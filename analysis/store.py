@@ -68,15 +68,17 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Location:
 
 
 @lru_cache(maxsize=8)
-def _filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
+def _uri_filesystem(uri: str) -> tuple[pafs.FileSystem, str]:
     return pafs.FileSystem.from_uri(uri)
+
+
+def _filesystem(location: Location) -> tuple[pafs.FileSystem, str]:
+    """The filesystem a store is read through, and the store's path on it: local folders and URIs alike."""
+    return _uri_filesystem(location) if is_uri(location) else (pafs.LocalFileSystem(), str(location))
 
 
 def _read_text(location: Location, relative: str) -> str | None:
     """A small text file of the store (CURRENT, a manifest), or None when it is not there."""
-    if not is_uri(location):
-        path = Path(location) / relative
-        return path.read_text(encoding="utf-8") if path.is_file() else None
     fs, base = _filesystem(location)
     try:
         with fs.open_input_stream(f"{base}/{relative}") as handle:
@@ -86,8 +88,6 @@ def _read_text(location: Location, relative: str) -> str | None:
 
 
 def _exists(location: Location, relative: str) -> bool:
-    if not is_uri(location):
-        return (Path(location) / relative).exists()
     fs, base = _filesystem(location)
     return fs.get_file_info(f"{base}/{relative}").type != pafs.FileType.NotFound
 
@@ -260,11 +260,8 @@ def read_table(directory: Location, name: str, dataset_id: str | None = None) ->
     relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
     if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
         return schema.empty(name)
-    if is_uri(directory):
-        fs, base = _filesystem(directory)
-        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
-    else:
-        frame = pd.read_parquet(Path(directory) / relative)
+    fs, base = _filesystem(directory)
+    frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
     return schema.conform(name, frame) if name in schema.TABLES else frame
 
 
@@ -275,13 +272,9 @@ def read_core(directory: Location, dataset_id: str | None = None) -> dict[str, p
 
 def list_datasets(directory: Location) -> list[dict]:
     """The manifests of every stored dataset, newest first (none when the directory holds none)."""
-    if is_uri(directory):
-        fs, base = _filesystem(directory)
-        folders = fs.get_file_info(pafs.FileSelector(f"{base}/datasets", allow_not_found=True))
-        ids = [info.base_name for info in folders if info.type == pafs.FileType.Directory]
-    else:
-        root = Path(directory) / "datasets"
-        ids = [path.parent.name for path in (root.glob("*/manifest.json") if root.is_dir() else [])]
+    fs, base = _filesystem(directory)
+    folders = fs.get_file_info(pafs.FileSelector(f"{base}/datasets", allow_not_found=True))
+    ids = [info.base_name for info in folders if info.type == pafs.FileType.Directory]
     found = [json.loads(text) for text in (_read_text(directory, f"datasets/{i}/manifest.json")
                                            for i in ids if not i.startswith(".")) if text is not None]
     return sorted(found, key=lambda m: (str(m.get("created", "")), m.get("dataset_id", "")), reverse=True)

@@ -3,7 +3,6 @@ back exactly as the local folder does, serves the pages, and refuses writes with
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,21 +24,16 @@ def s3() -> Iterator[str]:
     """The base of a bucket on a local S3 server: s3://engagement/{prefix}?endpoint_override=..."""
     from moto.server import ThreadedMotoServer
 
-    saved = {key: os.environ.get(key) for key in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"endpoint_override={host}:{port}&scheme=http&region=us-east-1"
-    finally:
-        server.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in CREDENTIALS.items():
+            env.setenv(key, value)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        try:
+            yield f"endpoint_override={host}:{port}&scheme=http&region=us-east-1"
+        finally:
+            server.stop()
 
 def _uri(s3: str, prefix: str) -> str:
     return f"s3://engagement/{prefix}?{s3}&allow_bucket_creation=true"
