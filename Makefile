@@ -1,17 +1,25 @@
 # Engagement Explorer. Two commands do everything on a fresh machine: `make run` and `make test`.
+# `make check` is the fast loop for every edit: lint and every test that needs no browser and no server.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test demo-data chromium lint bench clean
+.PHONY: run test check demo-data chromium lint bench clean
+
+# Tests run in parallel (pytest-xdist), one worker per core.
+WORKERS ?= auto
 
 run: $(VENV)/.runtime demo-data
 	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS)
+
+check: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n $(WORKERS) -q -m "not browser and not server"
 
 demo-data: $(VENV)/.runtime
 	$(PY) -m analysis build --demo --if-missing

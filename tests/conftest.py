@@ -128,3 +128,16 @@ def page(browser, server: str) -> Iterator[object]:
     """A fresh browser tab on the shared server."""
     with new_tab(browser) as tab:
         yield tab
+
+
+# ---- markers: `make check` leaves out every test that needs a browser or a server ----
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test whose fixtures start Chromium as `browser`, and one that starts the shared app
+    server without a browser as `server`, so no such test can slip into the fast loop unmarked."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        elif "server" in fixtures:
+            item.add_marker(pytest.mark.server)

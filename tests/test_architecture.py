@@ -78,3 +78,33 @@ def test_every_page_script_is_in_the_navigation() -> None:
     dashboard = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     for path in PAGE_SCRIPTS:
         assert f'"pages/{path.name}"' in dashboard, f"{_rel(path)} is not reachable from the navigation"
+
+
+SERVER_STARTERS = ("serve_app", "_serve(", "sessions.serve(", "ThreadedMotoServer", '"serve.py"')
+BROWSER_FIXTURES = {"browser", "page", "server"}  # marked `browser` or `server` by tests/conftest.py
+
+
+def _module_mark(tree: ast.Module) -> str:
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in node.targets):
+            return ast.unparse(node.value)
+    return ""
+
+
+TEST_MODULES = [p for p in sorted((ROOT / "tests").glob("test_*.py")) if p.name != Path(__file__).name]
+
+
+@pytest.mark.parametrize("path", TEST_MODULES, ids=_rel)
+def test_every_test_that_starts_a_server_is_marked(path: Path) -> None:
+    """`make check` (the fast loop) runs `-m "not browser and not server"`: a server test left unmarked would
+    slow it down or fail there."""
+    source = path.read_text(encoding="utf-8")
+    if not any(starter in source for starter in SERVER_STARTERS):
+        return
+    tree = ast.parse(source)
+    unmarked = [node.name for node in tree.body
+                if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+                and not BROWSER_FIXTURES & {arg.arg for arg in node.args.args}]
+    mark = _module_mark(tree)
+    assert not unmarked or "browser" in mark or "server" in mark, (
+        f"{_rel(path)} starts a server but {unmarked} carry no browser/server mark: add pytestmark")

@@ -15,6 +15,7 @@ from analysis import filters as flt
 from analysis import overview as overview_mod
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.server
 
 
 def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[int]:

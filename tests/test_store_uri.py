@@ -15,6 +15,7 @@ from analysis.filters import Filters
 from analysis.store import ReadOnlyStore
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.server
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
                "AWS_EC2_METADATA_DISABLED": "true"}
 
