@@ -1,0 +1,69 @@
+"""The docs cover what a person can set: every command and option, every environment variable the code
+reads, and every server setting in .streamlit/config.toml is named in the README or docs/."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from analysis import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+CODE = [ROOT / "dashboard.py", ROOT / "serve.py", *sorted((ROOT / "pages").glob("*.py")),
+        *sorted((ROOT / "analysis").rglob("*.py"))]
+
+
+def _commands() -> dict[str, list[str]]:
+    """Each subcommand of `python -m analysis` and its long options."""
+    parser = cli._parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {name: sorted({s for a in command._actions for s in a.option_strings if s.startswith("--")} - {"--help"})
+            for name, command in sub.choices.items()}
+
+
+def _environment_variables() -> set[str]:
+    """Names passed to os.environ.get / os.getenv / os.environ[...] as literals, or held in *ENV* constants."""
+    names: set[str] = set()
+    for path in CODE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and any("ENV" in getattr(t, "id", "") for t in node.targets):
+                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    names.add(node.value.value)
+            call_text = ast.unparse(node) if isinstance(node, ast.Call | ast.Subscript) else ""
+            if re.match(r"os\.(environ\.get|getenv|environ\[)", call_text):
+                first = node.args[0] if isinstance(node, ast.Call) and node.args else getattr(node, "slice", None)
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    names.add(first.value)
+    return names
+
+
+def _settings() -> list[str]:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    return [f"{section}.{option}" for section, options in config.items() for option in options]
+
+
+@pytest.mark.parametrize(("command", "options"), list(_commands().items()))
+def test_every_command_and_option_is_documented(command: str, options: list[str]) -> None:
+    assert f"python -m analysis {command}" in DOCS, f"`python -m analysis {command}` is in no doc"
+    missing = [option for option in options if option not in DOCS]
+    assert not missing, f"{command}: {missing} are in no doc (README.md or docs/)"
+
+
+@pytest.mark.parametrize("name", sorted(_environment_variables()))
+def test_every_environment_variable_is_documented(name: str) -> None:
+    assert name in DOCS, f"the code reads ${name}, which no doc names"
+
+
+@pytest.mark.parametrize("setting", _settings())
+def test_every_server_setting_is_documented(setting: str) -> None:
+    assert setting in DOCS, f".streamlit/config.toml sets {setting}, which no doc names"
+
+
+def test_the_lists_are_not_empty() -> None:
+    assert "import" in _commands() and "ENGAGEMENT_DATA_DIR" in _environment_variables() and _settings()
