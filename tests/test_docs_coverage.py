@@ -32,9 +32,9 @@ def _environment_variables() -> set[str]:
     names: set[str] = set()
     for path in CODE:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Assign) and any("ENV" in getattr(t, "id", "") for t in node.targets):
-                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-                    names.add(node.value.value)
+            if (isinstance(node, ast.Assign) and any("ENV" in getattr(t, "id", "") for t in node.targets)
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+                names.add(node.value.value)
             call_text = ast.unparse(node) if isinstance(node, ast.Call | ast.Subscript) else ""
             if re.match(r"os\.(environ\.get|getenv|environ\[)", call_text):
                 first = node.args[0] if isinstance(node, ast.Call) and node.args else getattr(node, "slice", None)
