@@ -80,7 +80,7 @@ def test_every_page_script_is_in_the_navigation() -> None:
         assert f'"pages/{path.name}"' in dashboard, f"{_rel(path)} is not reachable from the navigation"
 
 
-SERVER_STARTERS = ("serve_app", "_serve(", "sessions.serve(", "ThreadedMotoServer", '"serve.py"')
+SERVER_STARTERS = ("serve_app", "_serve(", "sessions.serve(", "ThreadedMotoServer", "import serve")
 BROWSER_FIXTURES = {"browser", "page", "server"}  # marked `browser` or `server` by tests/conftest.py
 
 
