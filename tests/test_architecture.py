@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_every_page_script_is_in_the_navigation() -> None:
         assert f'"pages/{path.name}"' in dashboard, f"{_rel(path)} is not reachable from the navigation"
 
 
-SERVER_STARTERS = ("serve_app", "_serve(", "sessions.serve(", "ThreadedMotoServer", "import serve")
+SERVER_STARTER = re.compile(r"serve_app|_serve\(|sessions\.serve\(|ThreadedMotoServer|\bimport serve\b")
 BROWSER_FIXTURES = {"browser", "page", "server"}  # marked `browser` or `server` by tests/conftest.py
 
 
@@ -99,7 +100,7 @@ def test_every_test_that_starts_a_server_is_marked(path: Path) -> None:
     """`make check` (the fast loop) runs `-m "not browser and not server"`: a server test left unmarked would
     slow it down or fail there."""
     source = path.read_text(encoding="utf-8")
-    if not any(starter in source for starter in SERVER_STARTERS):
+    if not SERVER_STARTER.search(source):
         return
     tree = ast.parse(source)
     unmarked = [node.name for node in tree.body
