@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from analysis import person_words as words
@@ -21,6 +22,7 @@ LOCALES = ("en", "en_GB", "en_IE", "en_US", "en_IN", "en_PK", "en_NG", "yo_NG", 
            "pl_PL", "ro_RO", "lt_LT", "pt_PT", "it_IT", "es_ES", "fr_FR", "de_DE", "tr_TR", "ga_IE", "sw")
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
+_NUMBER_NEXT = re.compile(r"\s*\d")  # "Ward 19", "May 2024": a number after a word makes it a place or date
 _GAP = re.compile(r"\s+|\.\s*|\s*&\s*")  # what may stand between the words of one name ("J. Smith")
 
 
@@ -37,8 +39,17 @@ def lexicon() -> tuple[frozenset[str], frozenset[str]]:
             if isinstance(value, dict | tuple | list | set | frozenset):
                 into.update(str(v).lower() for v in value)
     keep = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
-    return (frozenset(n for n in firsts if keep.fullmatch(n)) - words.NOT_NAMES,
-            frozenset(n for n in lasts if keep.fullmatch(n)) - words.NOT_NAMES)
+
+    def cleaned(names: set[str]) -> frozenset[str]:
+        kept = {n for n in names if keep.fullmatch(n)}
+        return frozenset(kept | {fold(n) for n in kept}) - words.NOT_NAMES  # Siobhán and Siobhan
+
+    return cleaned(firsts), cleaned(lasts)
+
+
+def fold(word: str) -> str:
+    """The word without accents (é to e), as people often type names."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode() or word
 
 
 @dataclass(frozen=True)
@@ -68,9 +79,10 @@ def tokens(text: str) -> list[Token]:
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
-    """Whether two words stand together as parts of one name (a space, or the full stop of an initial)."""
+    """Whether two words stand together as parts of one name (a space, or the full stop of an initial or title)."""
     gap = text[a.end:b.start]
-    return gap.isspace() or (a.end - a.start == 1 and _GAP.fullmatch(gap) is not None)
+    short = a.end - a.start == 1 or a.lower in words.SHORT_TITLES
+    return gap.isspace() or (short and _GAP.fullmatch(gap) is not None)
 
 
 def _namey(tok: Token, firsts: frozenset[str], lasts: frozenset[str], after_title: bool) -> bool:
@@ -96,10 +108,14 @@ def _marked(text: str, toks: list[Token], taken: list[tuple[int, int]]) -> list[
         strong_title = tok.lower in words.TITLES and (tok.cap or tok.lower in words.SHORT_TITLES)
         if strong_title:  # Dr Patel, Mrs Joan Hughes, Nurse Kelly, Sister O'Brien
             j = i + 1
-            while j < n and j <= i + 3 and free[j] and _adjacent(text, toks[j - 1], toks[j]) \
-                    and _namey(toks[j], firsts, lasts, after_title=True):
+            while j < n and j <= i + 4 and free[j] and _adjacent(text, toks[j - 1], toks[j]):
+                particle = toks[j].lower in words.PARTICLES and j + 1 < n and toks[j + 1].cap
+                if not (particle or _namey(toks[j], firsts, lasts, after_title=True)):
+                    break
                 name[j] = True
                 j += 1
+            if j > i + 1 and toks[j - 1].lower in words.PARTICLES:  # a name never ends with "van"
+                name[j - 1] = False
             continue
         role = prev in words.ROLES or (prev in ("is", "was") and prev2 == "name") or prev == "name's"
         if role and i and _adjacent(text, toks[i - 1], tok) and _namey(tok, firsts, lasts, after_title=False) \
@@ -118,10 +134,14 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
     """Grow names to the words beside them (Joan Hughes, Sarah O'Brien) and take up ambiguous first names in context."""
     n = len(toks)
     for i, tok in enumerate(toks):  # "thanks to Will", "ask for Grace", "Hope and Sarah"
-        if name[i] or not free[i] or not tok.cap or tok.initial or tok.lower not in firsts:
+        if name[i] or not free[i] or not tok.cap or tok.initial or tok.lower in words.KNOWN \
+                or (tok.lower not in firsts and tok.lower in words.ORDINARY):
             continue
         prev = toks[i - 1].lower if i else ""
-        if prev in words.THANKS and tok.lower not in words.MONTHS:
+        asked_for = prev == "for" and i > 1 and toks[i - 2].lower in ("ask", "asked", "asking")
+        word = text[tok.start:tok.end]
+        if (prev in words.THANKS or asked_for) and tok.lower not in words.MONTHS and not _never(tok) \
+                and not _NUMBER_NEXT.match(text, tok.end) and not (word.isupper() and len(word) <= 5):
             name[i] = True
     changed = True
     while changed:
@@ -140,8 +160,8 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
                     name[j] = changed = True
                 elif other.lower == "and" and 0 <= 2 * j - i < n:  # Sarah and Grace
                     k = 2 * j - i
-                    if not name[k] and free[k] and toks[k].cap and toks[k].lower in firsts and not toks[k].initial \
-                            and not _never(toks[k]):
+                    if not name[k] and free[k] and toks[k].cap and not toks[k].initial and not _never(toks[k]) \
+                            and (toks[k].lower in firsts or toks[k].lower not in words.ORDINARY):
                         name[k] = changed = True
 
 

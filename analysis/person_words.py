@@ -90,7 +90,7 @@ HEALTH_WORDS = _words("""
     minute minutes day days weekend bank holiday christmas easter new year eid ramadan diwali
     english british welsh scottish irish polish romanian urdu punjabi bengali gujarati arabic somali portuguese
     spanish french italian chinese asian african caribbean european muslim christian sikh hindu jewish catholic
-    god lord jesus
+    god lord jesus macmillan curie
     england wales scotland ireland britain uk london leeds manchester birmingham bradford sheffield liverpool
     newcastle bristol nottingham leicester york hull wakefield huddersfield halifax harrogate doncaster rotherham
     barnsley sunderland durham middlesbrough lancaster preston blackpool bolton wigan stockport salford oldham
@@ -105,8 +105,9 @@ HEALTH_WORDS = _words("""
 ORDINARY = frozenset(_Lorem.word_list) | COMMON_NAME_WORDS | MONTHS | WEEKDAYS | HEALTH_WORDS
 
 # Particles that are parts of names but never a name alone.
-NOT_NAMES = _words("de van la le da di du del der den von st mc el al bin le les los las dos das")
+NOT_NAMES = _words("macmillan curie de van la le da di du del der den von st mc el al bin le les los las dos das")
 
+PARTICLES = _words("van von der den de del della di da du la le bin ibn al el mac")
 TITLES = _words("dr doctor mr mrs ms miss mx prof professor nurse sister matron sir dame rev reverend")
 SHORT_TITLES = _words("dr mr mrs ms miss mx prof")
 ROLES = _words("""

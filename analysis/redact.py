@@ -107,11 +107,15 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("ni", re.compile(r"(?i)\b(?:NI|N\.I\.|national\s+insurance|NINO)\s*(?:number|no\.?)?\s*(?:is\s+|:\s*)?"
                                 r"(?P<id>[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D])\b")),
     Recogniser("dob", re.compile(rf"(?i)\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday(?:\s+is|\s+was)?|"
-                                 rf"b\.)\s*(?:is\s+|was\s+|of\s+|:\s*|-\s*)?(?P<id>{_DATE})")),
+                                 rf"b\.)\s*(?:is\s+|was\s+|of\s+|:\s*|-\s*|,\s*)?(?P<id>{_DATE})")),
     Recogniser("dob", re.compile(r"(?i)\bborn\s+in\s+(?P<id>(?:19|20)\d{2})\b")),
     Recogniser("age", re.compile(r"(?i)(?P<id>\b(?:aged?\s+)?(?P<years>\d{2,3})(?:\s*(?:-|\s)\s*years?(?:\s*(?:-|\s)\s*"
                                  r"old|\s+of\s+age)?|\s*(?:yrs?|y/?o)\b)|\baged?\s+(?P<years2>\d{2,3})\b)"),
                check=_age),
+    Recogniser("age", re.compile(r"(?i)\b(?:who|she|he|mum|mom|dad|mother|father|nan|gran|grandma|grandad|husband|"
+                                 r"wife|patient|relative)\s+(?:is|was|turned|turns|is now|was now)\s+"
+                                 r"(?P<id>(?P<years>\d{2,3}))\b(?![.,:]\d|\s*(?:%|per|minutes|mins|hours|days|weeks|"
+                                 r"months|pounds|mg|ml|kg|miles|times|am|pm)\b)(?P<years2>)"), check=_age),
     # NHS number: ten digits as 3-3-4 (single spaces or dashes between the groups, or none), valid check digit;
     # any ten digits right after "NHS number" go too, since a mistyped one is still someone's.
     Recogniser("nhs", re.compile(r"(?<![\d£$€.,/:])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d/:]|[.,]\d)"), check=_nhs),
@@ -119,7 +123,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
                                  r"(?P<id>\d{3}[ -]?\d{3}[ -]?\d{4})(?!\d)")),
     Recogniser("hospital", re.compile(r"(?i)\b(?:hospital|hosp|patient|unit|case|medical\s+record|mrn|rxx|k)\s*"
                                       r"(?:number|no\.?|num|ref(?:erence)?|id|#)?\s*(?:is\s+|was\s+|:\s*)?"
-                                      r"(?P<id>(?=[A-Z0-9]*\d{5})[A-Z]{0,4}\d[A-Z0-9/-]{4,14}\b)")),
+                                      r"(?P<id>[A-Z]{0,4}\d{0,3}[ /-]?\d{4,12}[A-Z]?)\b")),
     Recogniser("hospital", re.compile(r"\b(?P<id>(?-i:[A-Z]{1,3})\d{6,9})\b")),
     Recogniser("phone", re.compile(r"(?<![\w+£$€.,/:])(?:(?:\+|00)44[\s-]?(?:\(0\)[\s-]?)?\(?|\(?0)\d(?:[\s\-)]{0,2}\d)"
                                    r"{8,10}(?![\d/:]|[.,]\d)"), check=_phone),
@@ -165,10 +169,8 @@ def _merged(found: list[Finding]) -> list[Finding]:
     return kept
 
 
-def findings(text: str, names: Iterable[str] | re.Pattern | None = None) -> list[Finding]:
-    """Every identifier in the text, as non-overlapping spans with their kind, left to right."""
-    if not text:
-        return []
+def pattern_findings(text: str) -> list[Finding]:
+    """The identifiers the pattern recognisers find (everything but names), possibly overlapping."""
     found: list[Finding] = []
     has_digit = _DIGIT.search(text) is not None
     for rec in RECOGNISERS:
@@ -178,6 +180,14 @@ def findings(text: str, names: Iterable[str] | re.Pattern | None = None) -> list
             span = rec.check(match) if rec.check else _span(match)
             if span is not None and span[1] > span[0]:
                 found.append(Finding(span[0], span[1], rec.kind))
+    return found
+
+
+def findings(text: str, names: Iterable[str] | re.Pattern | None = None) -> list[Finding]:
+    """Every identifier in the text, as non-overlapping spans with their kind, left to right."""
+    if not text:
+        return []
+    found = pattern_findings(text)
     pattern = names if isinstance(names, re.Pattern) else names_pattern(names or ())
     if pattern is not None:
         found += [Finding(*m.span(), "name") for m in pattern.finditer(text)]
