@@ -23,6 +23,8 @@ LOCALES = ("en", "en_GB", "en_IE", "en_US", "en_IN", "en_PK", "en_NG", "yo_NG", 
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
 _NUMBER_NEXT = re.compile(r"\s*\d")  # "Ward 19", "May 2024": a number after a word makes it a place or date
+_PREFIXED = re.compile(r"(?:al|el|de|da|di|du|van|von|bin|ibn|mc|mac|o)['’-]?[A-Z]")  # al-Hakim, de'Ath
+_GAP_COMMA = re.compile(r",?\s+")
 _GAP = re.compile(r"\s+|\.\s*|\s*&\s*")  # what may stand between the words of one name ("J. Smith")
 
 
@@ -74,7 +76,8 @@ def tokens(text: str) -> list[Token]:
             word = word[:-2]
         before = text[:start].rstrip(" \t\"“‘'(*•")
         initial = not before or before[-1] in ".!?:;\n-–—"
-        found.append(Token(start, end, word.lower().replace("’", "'"), word[:1].isupper(), initial))
+        cap = word[:1].isupper() or _PREFIXED.match(word) is not None
+        found.append(Token(start, end, word.lower().replace("’", "'"), cap, initial))
     return found
 
 
@@ -88,6 +91,8 @@ def _adjacent(text: str, a: Token, b: Token) -> bool:
 def _namey(tok: Token, firsts: frozenset[str], lasts: frozenset[str], after_title: bool) -> bool:
     """A word that can be (part of) a name where the context says a name stands here."""
     known = tok.lower in firsts or tok.lower in lasts
+    if after_title and tok.cap and known and tok.lower not in words.TITLES:  # Dr Hall, Sister Ward
+        return True
     if _never(tok):
         return False
     if tok.cap:
@@ -108,7 +113,8 @@ def _marked(text: str, toks: list[Token], taken: list[tuple[int, int]]) -> list[
         strong_title = tok.lower in words.TITLES and (tok.cap or tok.lower in words.SHORT_TITLES)
         if strong_title:  # Dr Patel, Mrs Joan Hughes, Nurse Kelly, Sister O'Brien
             j = i + 1
-            while j < n and j <= i + 4 and free[j] and _adjacent(text, toks[j - 1], toks[j]):
+            while j < n and j <= i + 4 and free[j] and _adjacent(text, toks[j - 1], toks[j]) \
+                    and not _NUMBER_NEXT.match(text, toks[j].end):
                 particle = toks[j].lower in words.PARTICLES and j + 1 < n and toks[j + 1].cap
                 if not (particle or _namey(toks[j], firsts, lasts, after_title=True)):
                     break
@@ -134,13 +140,19 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
     """Grow names to the words beside them (Joan Hughes, Sarah O'Brien) and take up ambiguous first names in context."""
     n = len(toks)
     for i, tok in enumerate(toks):  # "thanks to Will", "ask for Grace", "Hope and Sarah"
-        if name[i] or not free[i] or not tok.cap or tok.initial or tok.lower in words.KNOWN \
-                or (tok.lower not in firsts and tok.lower in words.ORDINARY):
+        lower_name = not tok.cap and tok.lower in firsts and tok.lower not in words.ORDINARY  # "thanks to siobhan"
+        if name[i] or not free[i] or not (tok.cap or lower_name) or tok.lower in words.KNOWN \
+                or (tok.lower not in firsts and tok.lower in words.ORDINARY) \
+                or (tok.initial and (tok.lower in words.ORDINARY or not _at_work(text, toks, i))):
             continue
         prev = toks[i - 1].lower if i else ""
         asked_for = prev == "for" and i > 1 and toks[i - 2].lower in ("ask", "asked", "asking")
         word = text[tok.start:tok.end]
-        if (prev in words.THANKS or asked_for) and tok.lower not in words.MONTHS and not _never(tok) \
+        known = tok.lower in firsts or tok.lower in lasts
+        thanked = (prev in words.THANKS and (prev != "to" or (i > 1 and toks[i - 2].lower in words.THANKERS))) \
+            or (prev in words.THANKS_IF_KNOWN and known)
+        context = thanked or asked_for or (tok.cap and _at_work(text, toks, i))
+        if context and tok.lower not in words.MONTHS and not _never(tok) \
                 and not _NUMBER_NEXT.match(text, tok.end) and not (word.isupper() and len(word) <= 5):
             name[i] = True
     changed = True
@@ -163,6 +175,17 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
                     if not name[k] and free[k] and toks[k].cap and not toks[k].initial and not _never(toks[k]) \
                             and (toks[k].lower in firsts or toks[k].lower not in words.ORDINARY):
                         name[k] = changed = True
+
+
+def _at_work(text: str, toks: list[Token], i: int) -> bool:
+    """A word followed by where someone works or what they do: "Gurpreet in the pharmacy", "Marek the porter"."""
+    after = [t.lower for t in toks[i + 1:i + 4]]
+    if len(after) >= 2 and after[0] in ("on", "in", "at", "from") and after[1] == "the":
+        after = [after[0], *after[2:]]
+    if len(after) >= 2 and after[0] in ("on", "in", "at", "from"):
+        return after[1] in words.WORKPLACES
+    return len(after) >= 2 and after[0] in ("the", "our", "my") and after[1] in words.ROLES \
+        and _GAP_COMMA.fullmatch(text[toks[i].end:toks[i + 1].start]) is not None
 
 
 def _never(tok: Token) -> bool:
@@ -221,11 +244,11 @@ def doubts(text: str) -> list[str]:
             if after_title and prev.lower in words.SHORT_TITLES and tok.lower not in words.ORDINARY:
                 found.append(f"'{word}' after '{text[prev.start:prev.end]}' could be a name")
             continue
-        if tok.initial and not after_title:
+        nxt = toks[i + 1] if i + 1 < len(toks) and _adjacent(text, tok, toks[i + 1]) else None
+        if tok.initial and not after_title and (nxt is None or nxt.lower not in words.PERSON_VERBS):
             continue
         if word.isupper() and len(word) <= 5:  # A&E, GP, NHS, ICU
             continue
-        nxt = toks[i + 1] if i + 1 < len(toks) and _adjacent(text, tok, toks[i + 1]) else None
         in_place = (nxt is not None and nxt.cap and nxt.lower in words.PLACE_AFTER) or \
                    (prev is not None and prev.cap and prev.lower in words.PLACE_BEFORE and _adjacent(text, prev, tok))
         if in_place or tok.lower in words.KNOWN or tok.lower in words.PLACE_AFTER:

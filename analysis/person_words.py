@@ -86,11 +86,17 @@ HEALTH_WORDS = _words("""
     mum mom dad mother father husband wife son daughter brother partner friend friends nan nana gran grandma
     grandad granddad grandmother grandfather grandson granddaughter aunt uncle cousin baby babies child boy girl
     man woman lady gentleman men women people person family families relatives relative neighbour colleague
+    participant participants member members attendee attendees resident residents carer's members' users user
     morning afternoon evening night today yesterday tomorrow week weeks month months year years hour hours
     minute minutes day days weekend bank holiday christmas easter new year eid ramadan diwali
     english british welsh scottish irish polish romanian urdu punjabi bengali gujarati arabic somali portuguese
     spanish french italian chinese asian african caribbean european muslim christian sikh hindu jewish catholic
-    god lord jesus macmillan curie
+    gypsy gypsies traveller travellers roma latvia latvian lithuania lithuanian poland romania bulgaria bulgarian
+    slovakia slovak czech hungary hungarian europe ukraine ukrainian syria syrian afghan afghanistan eritrea
+    eritrean sudan sudanese somalia iran iranian iraq iraqi kurdish pakistan pakistani india indian bangladesh
+    bangladeshi nigeria nigerian ghana ghanaian kenya kenyan zimbabwe jamaica jamaican lgbt lgbtq lgbtq+ deaf bsl
+    braille makaton alder hey civic insta tiktok youtube
+    god lord jesus macmillan curie healthwatch pals cqc nice link links ppg ppgs bupa boots asda tesco
     england wales scotland ireland britain uk london leeds manchester birmingham bradford sheffield liverpool
     newcastle bristol nottingham leicester york hull wakefield huddersfield halifax harrogate doncaster rotherham
     barnsley sunderland durham middlesbrough lancaster preston blackpool bolton wigan stockport salford oldham
@@ -118,15 +124,30 @@ ROLES = _words("""
     chaplain coordinator administrator secretary called named contact lead boyfriend girlfriend fiance fiancee
     baby boy girl lady gentleman guy man woman
 """)
+# Verbs that follow a person at the start of a sentence: "Gurpreet sorted it" puts an unknown word in doubt.
+PERSON_VERBS = _words("""
+    was is were said told rang called came made helped sorted explained took gave stayed asked listened looked
+    treated saw did has had went kept got phoned emailed arranged organised showed dealt spoke answered smiled
+    held cared reassured apologised noticed visited
+""")
 # Words before a first name that is also an ordinary word, making it a name: "thanks to Will".
-THANKS = _words("to thanks thank called named ask asked with")
+THANKS = _words("to thanks thank called named")
+THANKERS = _words("thanks thank you grateful")  # "thanks to X", "thank you to X", "grateful to X"
+THANKS_IF_KNOWN = _words("to with ask asked")  # a first name in the lexicon after these: "with Will"
+# Where people work, after "on", "in", "at", "from": "Sarah on reception", "Hassan from PALS".
+WORKPLACES = _words("""
+    reception desk front ward wards pharmacy radiology x-ray xray phlebotomy outpatients clinic theatre theatres
+    recovery a&e ae resus triage icu itu hdu maternity labour pals switchboard booking appointments admissions
+    discharge team night nights days weekend physio physiotherapy endoscopy oncology haematology cardiology
+    dermatology audiology orthopaedics paediatrics dialysis day unit eye ent ultrasound mri scanning lab
+""")
 NEVER_NAMES = ROLES | HEALTH_WORDS - COMMON_NAME_WORDS
 PLACE_AFTER = _words("""
     hospital hospitals infirmary ward unit centre center surgery practice clinic house street road avenue lane trust
     hospice court lodge wing suite park way drive close building medical health general royal university college
     school church station foundation group team services service partnership pharmacy village town city council
     square gardens crescent terrace grove place memorial community nhs ft pcn icb theatre department block floor
-    teaching mental children's maternity
+    teaching mental children's maternity curie nightingale seacole hall
 """)
 PLACE_BEFORE = _words("st saint royal queen king prince princess mount port fort lake great upper lower")
 PLACES = _words("")

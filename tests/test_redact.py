@@ -236,3 +236,19 @@ def test_the_redact_command_refuses_a_missing_names_file(monkeypatch, capsys, tm
     monkeypatch.setattr(sys, "stdin", io.StringIO("text\n"))
     assert cli.main(["redact", "--names", str(tmp_path / "none.txt")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Dr Hall and Mrs Church were kind", "Dr [name] and Mrs [name] were kind"),
+    ("Sister Ward 4 was clean", "Sister Ward 4 was clean"),
+    ("Nurse Practitioner Jones saw me", "Nurse Practitioner [name] saw me"),
+    ("thanks to siobhan and the team", "thanks to [name] and the team"),
+    ("Gurpreet in the pharmacy sorted it", "[name] in the pharmacy sorted it"),
+    ("Marek the porter was cheerful", "[name] the porter was cheerful"),
+    ("Dr al-Hakim was kind", "Dr [name] was kind"),
+    ("Mr. De Souza operated", "Mr. [name] operated"),
+    ("The Marie Curie nurses were lovely", "The Marie Curie nurses were lovely"),
+    ("Met with Healthwatch Leeds in June", "Met with Healthwatch Leeds in June"),
+])
+def test_names_in_harder_places(text: str, expected: str) -> None:
+    assert redact.redact(text) == expected
