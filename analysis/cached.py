@@ -33,8 +33,8 @@ def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterI
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def voices(data_dir: str, dataset_id: str) -> voices_mod.Voices:
-    """A dataset's stories, loaded once per dataset and shared by every session."""
+def voices(data_dir: str, dataset_id: str, review_version: str = "") -> voices_mod.Voices:
+    """A dataset's stories, loaded once per dataset and review decision (review.version) and shared by every session."""
     return voices_mod.load_voices(store.data_dir(data_dir), dataset_id)
 
 
