@@ -24,6 +24,9 @@ from analysis import redact, store
 FILE = "review.jsonl"
 DECISIONS = ("approve", "edit", "hide")
 STATUS = {"held": "Held for review", "approve": "Approved", "edit": "Edited and shown", "hide": "Hidden"}
+INTRO = ("Stories whose redaction was unsure (a capitalised word it could not place, an ordinary word used like a "
+         "name, a word after a title) are held back from the Voices page and from packs until someone reads them. "
+         "Approve a quote to show it, edit it to take something out, or hide it.")
 _DECISION_COLUMNS = ["story_id", "text_sha", "decision", "text", "reviewer", "decided_at"]
 
 
@@ -140,3 +143,14 @@ def held_note(held_n: int) -> str:
     quotes = "quote is" if held_n == 1 else "quotes are"
     return (f"{held_n:,} {quotes} held for review and not shown: the redaction was unsure whether they still "
             "name someone. A reviewer can approve, edit or hide them on the Data page.")
+
+
+def short_label(table: pd.DataFrame, story_id: str, width: int = 90) -> str:
+    """A story in a chooser: its id and the start of its quote."""
+    quote = str(table.loc[table["Story"] == story_id, "Quote"].iloc[0])
+    return f"{story_id}: {quote[:width]}{'...' if len(quote) > width else ''}"
+
+
+def counts_text(items: pd.DataFrame) -> str:
+    """How many quotes are in each state of review, in one line."""
+    return " · ".join(f"{label}: {int((items['status'] == status).sum()):,}" for status, label in STATUS.items())
