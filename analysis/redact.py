@@ -45,8 +45,11 @@ class Recogniser:
 
 
 def _span(match: re.Match) -> tuple[int, int]:
-    """The named group `id` when the pattern has one (context words stay), else the whole match."""
-    return match.span("id") if "id" in match.re.groupindex else match.span()
+    """The named group `id` (or `id2`) when the pattern has one (context words stay), else the whole match."""
+    for group in ("id", "id2"):
+        if group in match.re.groupindex and match.group(group) is not None:
+            return match.span(group)
+    return match.span()
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -80,7 +83,8 @@ def _postcode(match: re.Match) -> tuple[int, int] | None:
 
 
 def _age(match: re.Match) -> tuple[int, int] | None:
-    years = int(match.group("years") or match.group("years2"))
+    groups = match.groupdict()
+    years = int(groups.get("years") or groups.get("years2") or groups.get("id2"))
     return _span(match) if 90 <= years <= 125 else None
 
 
@@ -99,7 +103,8 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("url", re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)]|"
                                  r"\b[a-z0-9-]+\.(?:com|co\.uk|org|net|io|me|org\.uk)/[^\s<>\"']*[^\s<>\"'.,;:!?)]"),
                needs_digit=False),
-    Recogniser("handle", re.compile(r"(?<![\w@./])@[A-Za-z0-9_]{2,30}\b"), needs_digit=False),
+    Recogniser("handle", re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])\b"),
+               needs_digit=False),
     # National Insurance: two prefix letters, six digits (pairs may be spaced), a suffix A-D. HMRC's own
     # example prefix QQ is taken too: it is what people type when they show the form of theirs.
     Recogniser("ni", re.compile(r"(?i)\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}"
@@ -112,10 +117,12 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     Recogniser("age", re.compile(r"(?i)(?P<id>\b(?:aged?\s+)?(?P<years>\d{2,3})(?:\s*(?:-|\s)\s*years?(?:\s*(?:-|\s)\s*"
                                  r"old|\s+of\s+age)?|\s*(?:yrs?|y/?o)\b)|\baged?\s+(?P<years2>\d{2,3})\b)"),
                check=_age),
-    Recogniser("age", re.compile(r"(?i)\b(?:who|she|he|mum|mom|dad|mother|father|nan|gran|grandma|grandad|husband|"
-                                 r"wife|patient|relative)\s+(?:is|was|turned|turns|is now|was now)\s+"
-                                 r"(?P<id>(?P<years>\d{2,3}))\b(?![.,:]\d|\s*(?:%|per|minutes|mins|hours|days|weeks|"
-                                 r"months|pounds|mg|ml|kg|miles|times|am|pm)\b)(?P<years2>)"), check=_age),
+    Recogniser("age", re.compile(r"(?i)\b(?:(?:who|she|he|mum|mom|dad|mother|father|nan|nana|nanna|gran|granny|grandma|"
+                                 r"grandad|granddad|grandmother|grandfather|aunt|auntie|uncle|husband|wife|son|daughter|"
+                                 r"neighbour|friend|patient|relative)\s+(?:is|was|turned|turns|is now|was now)\s+"
+                                 r"(?P<id>(?P<years>\d{2,3}))|(?:is|was|turned|turns)\s+(?P<id2>1[01]\d|12[0-5]))\b"
+                                 r"(?![.,:]\d|\s*(?:%|per|minutes|mins|hours|days|weeks|months|pounds|mg|ml|kg|miles|"
+                                 r"times|am|pm|out|over|points|bpm|mmhg)\b|\s*/)"), check=_age),
     # NHS number: ten digits as 3-3-4 (single spaces or dashes between the groups, or none), valid check digit;
     # any ten digits right after "NHS number" go too, since a mistyped one is still someone's.
     Recogniser("nhs", re.compile(r"(?<![\d£$€.,/:])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d/:]|[.,]\d)"), check=_nhs),

@@ -67,8 +67,10 @@ def score(lines: list[Line]) -> dict:
     ordinary = ordinary_kept = 0
     missed: list[str] = []
     wrong: list[str] = []
+    names_held = 0
     for line in lines:
         spans = redact.findings(line.text)
+        held = bool(redact.review_reasons(redact.replace(line.text, spans)))
         covered = set()
         for f in spans:
             covered.update(range(f.start, f.end))
@@ -78,7 +80,8 @@ def score(lines: list[Line]) -> dict:
             found_by_kind[kind][0] += hit
             found_by_kind[kind][1] += 1
             if not hit:
-                missed.append(f"{kind}: {line.text[start:end]!r} in {line.text!r}")
+                missed.append(f"{kind}: {line.text[start:end]!r} in {line.text!r}{' (held)' if held else ''}")
+            names_held += kind == "name" and (hit or held)
         for f in spans:
             predicted += 1
             if any(f.start < end and start < f.end for _, start, end in line.spans):
@@ -90,7 +93,8 @@ def score(lines: list[Line]) -> dict:
             ordinary_kept += not spans
     recall = {k: (v[0], v[1]) for k, v in sorted(found_by_kind.items())}
     numbered = [v for k, v in recall.items() if k in NUMBERED]
-    return {"lines": len(lines), "recall": recall,
+    names_n = recall.get("name", (0, 0))[1]
+    return {"lines": len(lines), "recall": recall, "names_or_held": (names_held, names_n),
             "numbered": (sum(v[0] for v in numbered), sum(v[1] for v in numbered)),
             "precision": (true_predicted, predicted), "ordinary_kept": (ordinary_kept, ordinary),
             "missed": missed, "wrong": wrong}
@@ -129,6 +133,8 @@ def report(results: dict[str, dict], speed: dict | None) -> str:
     rows = ["| kind | " + " | ".join(results) + " |", "|---|" + "---|" * len(results)]
     for kind in kinds:
         rows.append(f"| {kind} | " + " | ".join(_pct(r["recall"].get(kind, (0, 0))) for r in results.values()) + " |")
+    rows.append("| names replaced, or the quote held for review | "
+                + " | ".join(_pct(r["names_or_held"]) for r in results.values()) + " |")
     rows.append("| all numbered identifiers | " + " | ".join(_pct(r["numbered"]) for r in results.values()) + " |")
     rows.append("| precision (replaced spans that are identifiers) | "
                 + " | ".join(_pct(r["precision"]) for r in results.values()) + " |")

@@ -159,6 +159,8 @@ FOUND_WITHOUT_A_LIST = [  # (text, what it becomes): no names given
     ("www.facebook.com/jo.bloggs", "[link]"),
     ("follow @jobloggs99 for updates", "follow [social handle] for updates"),
     ("NHS number 123 456 7890", "NHS number [NHS number]"),  # fails the check digit, but says what it is
+    ("my granddad is 101 now", "my granddad is [age 90 or over] now"),
+    ("Instagram @kim.leeds.", "Instagram [social handle]."),
 ]
 
 
@@ -185,6 +187,9 @@ KEPT = [  # not personal: stays as it is
     "Bed 12 in bay 3",
     "The Staff Were Brilliant",
     "Mark my words, it will get better",
+    "the score was 105 out of 200",
+    "BP was 120/80 and then 118 over 75",
+    "my dad is 89 and still driving",
 ]
 
 
