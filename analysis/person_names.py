@@ -74,7 +74,7 @@ def tokens(text: str) -> list[Token]:
         if len(word) > 3 and word[-2] in "'’" and word[-1] in "sS":
             end -= 2
             word = word[:-2]
-        before = text[:start].rstrip(" \t\"“‘'(*•")
+        before = text[max(start - 12, 0):start].rstrip(" \t\"“‘'(*•")
         initial = not before or before[-1] in ".!?:;\n-–—"
         cap = word[:1].isupper() or _PREFIXED.match(word) is not None
         found.append(Token(start, end, word.lower().replace("’", "'"), cap, initial))
@@ -104,7 +104,7 @@ def _marked(text: str, toks: list[Token], taken: list[tuple[int, int]]) -> list[
     firsts, lasts = lexicon()
     n = len(toks)
     name = [False] * n
-    free = [not any(s < t.end and t.start < e for s, e in taken) for t in toks]
+    free = _outside(toks, sorted(taken))
     for i, tok in enumerate(toks):
         if not free[i]:
             continue
@@ -135,6 +135,16 @@ def _marked(text: str, toks: list[Token], taken: list[tuple[int, int]]) -> list[
     return name
 
 
+def _outside(toks: list[Token], taken: list[tuple[int, int]]) -> list[bool]:
+    """For each word, whether it lies outside every span already taken (both lists in text order)."""
+    free, k = [], 0
+    for tok in toks:
+        while k < len(taken) and taken[k][1] <= tok.start:
+            k += 1
+        free.append(not (k < len(taken) and taken[k][0] < tok.end))
+    return free
+
+
 def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
             firsts: frozenset[str], lasts: frozenset[str]) -> None:
     """Grow names to the words beside them (Joan Hughes, Sarah O'Brien) and take up ambiguous first names in context."""
@@ -155,26 +165,30 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
         if context and tok.lower not in words.MONTHS and not _never(tok) \
                 and not _NUMBER_NEXT.match(text, tok.end) and not (word.isupper() and len(word) <= 5):
             name[i] = True
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            if not name[i]:
-                continue
-            for j in (i - 1, i + 1):
-                if not 0 <= j < n or name[j] or not free[j]:
-                    continue
-                a, b = (toks[j], toks[i]) if j < i else (toks[i], toks[j])
-                other = toks[j]
-                if _adjacent(text, a, b) and other.cap and not _never(other) \
-                        and (other.lower not in words.ORDINARY or (j < i and other.lower in firsts)
-                             or (j > i and other.lower in lasts)):
-                    name[j] = changed = True
-                elif other.lower == "and" and 0 <= 2 * j - i < n:  # Sarah and Grace
-                    k = 2 * j - i
-                    if not name[k] and free[k] and toks[k].cap and not toks[k].initial and not _never(toks[k]) \
-                            and (toks[k].lower in firsts or toks[k].lower not in words.ORDINARY):
-                        name[k] = changed = True
+    # Two sweeps, rightwards then leftwards, so a run grows from any of its words in linear time.
+    for order, step in ((range(n), 1), (range(n - 1, -1, -1), -1)):
+        for i in order:
+            if name[i]:
+                _grow(text, toks, name, free, firsts, lasts, i, step)
+
+
+def _grow(text: str, toks: list[Token], name: list[bool], free: list[bool],
+          firsts: frozenset[str], lasts: frozenset[str], i: int, step: int) -> None:
+    """Mark the word beside a name (one step right or left) when it reads as part of it, or a name after 'and'."""
+    j, n = i + step, len(toks)
+    if not 0 <= j < n or name[j] or not free[j]:
+        return
+    a, b = (toks[j], toks[i]) if j < i else (toks[i], toks[j])
+    other = toks[j]
+    if _adjacent(text, a, b) and other.cap and not _never(other) \
+            and (other.lower not in words.ORDINARY or (j < i and other.lower in firsts)
+                 or (j > i and other.lower in lasts)):
+        name[j] = True
+    elif other.lower == "and" and 0 <= j + step < n:  # Sarah and Grace
+        k = j + step
+        if not name[k] and free[k] and toks[k].cap and not toks[k].initial and not _never(toks[k]) \
+                and (toks[k].lower in firsts or toks[k].lower not in words.ORDINARY):
+            name[k] = True
 
 
 def _at_work(text: str, toks: list[Token], i: int) -> bool:

@@ -257,3 +257,15 @@ def test_the_redact_command_refuses_a_missing_names_file(monkeypatch, capsys, tm
 ])
 def test_names_in_harder_places(text: str, expected: str) -> None:
     assert redact.redact(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Sarah Jones and Grace Hughes rang 07700 900123 about Ward 7. " * 2000,   # many names and numbers
+    "Aa " * 50_000,                                                            # capitalised words without end
+    "1 " * 50_000 + "@" * 10_000,                                              # digits and at signs
+    "Dr " * 30_000,                                                            # titles with nothing after
+    "\u0000\ufeff\u202e Dr Patel \U0001f600 " * 1000,                          # control and odd characters
+])
+def test_hostile_text_is_redacted_in_linear_time(text: str) -> None:
+    out = redact.redact(text)  # a quadratic step would make this test take minutes, not a second
+    assert isinstance(out, str) and "Patel" not in out and "Sarah" not in out
