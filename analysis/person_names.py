@@ -96,8 +96,8 @@ def _namey(tok: Token, firsts: frozenset[str], lasts: frozenset[str], after_titl
     if _never(tok):
         return False
     if tok.cap:
-        return known or tok.lower not in words.ORDINARY or (after_title and len(tok.lower) == 1)
-    return after_title and known and tok.lower not in words.ORDINARY
+        return known or tok.lower not in words.ordinary() or (after_title and len(tok.lower) == 1)
+    return after_title and known and tok.lower not in words.ordinary()
 
 
 def _marked(text: str, toks: list[Token], taken: list[tuple[int, int]]) -> list[bool]:
@@ -125,10 +125,10 @@ def _marked(text: str, toks: list[Token], taken: list[tuple[int, int]]) -> list[
             continue
         role = prev in words.ROLES or (prev in ("is", "was") and prev2 == "name") or prev == "name's"
         if role and i and _adjacent(text, toks[i - 1], tok) and _namey(tok, firsts, lasts, after_title=False) \
-                and (tok.cap or ((tok.lower in firsts or tok.lower in lasts) and tok.lower not in words.ORDINARY)):
+                and (tok.cap or ((tok.lower in firsts or tok.lower in lasts) and tok.lower not in words.ordinary())):
             name[i] = True
             continue
-        if tok.cap and tok.lower not in words.ORDINARY and (tok.lower in firsts or tok.lower in lasts):
+        if tok.cap and tok.lower not in words.ordinary() and (tok.lower in firsts or tok.lower in lasts):
             name[i] = True
     _extend(text, toks, name, free, firsts, lasts)
     _drop_places(text, toks, name)
@@ -150,10 +150,10 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
     """Grow names to the words beside them (Joan Hughes, Sarah O'Brien) and take up ambiguous first names in context."""
     n = len(toks)
     for i, tok in enumerate(toks):  # "thanks to Will", "ask for Grace", "Hope and Sarah"
-        lower_name = not tok.cap and tok.lower in firsts and tok.lower not in words.ORDINARY  # "thanks to siobhan"
+        lower_name = not tok.cap and tok.lower in firsts and tok.lower not in words.ordinary()  # "thanks to siobhan"
         if name[i] or not free[i] or not (tok.cap or lower_name) or tok.lower in words.KNOWN \
-                or (tok.lower not in firsts and tok.lower in words.ORDINARY) \
-                or (tok.initial and (tok.lower in words.ORDINARY or not _at_work(text, toks, i))):
+                or (tok.lower not in firsts and tok.lower in words.ordinary()) \
+                or (tok.initial and (tok.lower in words.ordinary() or not _at_work(text, toks, i))):
             continue
         prev = toks[i - 1].lower if i else ""
         asked_for = prev == "for" and i > 1 and toks[i - 2].lower in ("ask", "asked", "asking")
@@ -181,13 +181,13 @@ def _grow(text: str, toks: list[Token], name: list[bool], free: list[bool],
     a, b = (toks[j], toks[i]) if j < i else (toks[i], toks[j])
     other = toks[j]
     if _adjacent(text, a, b) and other.cap and not _never(other) \
-            and (other.lower not in words.ORDINARY or (j < i and other.lower in firsts)
+            and (other.lower not in words.ordinary() or (j < i and other.lower in firsts)
                  or (j > i and other.lower in lasts)):
         name[j] = True
     elif other.lower == "and" and 0 <= j + step < n:  # Sarah and Grace
         k = j + step
         if not name[k] and free[k] and toks[k].cap and not toks[k].initial and not _never(toks[k]) \
-                and (toks[k].lower in firsts or toks[k].lower not in words.ORDINARY):
+                and (toks[k].lower in firsts or toks[k].lower not in words.ordinary()):
             name[k] = True
 
 
@@ -255,7 +255,7 @@ def doubts(text: str) -> list[str]:
         prev = toks[i - 1] if i else None
         after_title = prev is not None and prev.lower in words.TITLES and _adjacent(text, prev, tok)
         if not tok.cap:
-            if after_title and prev.lower in words.SHORT_TITLES and tok.lower not in words.ORDINARY:
+            if after_title and prev.lower in words.SHORT_TITLES and tok.lower not in words.ordinary():
                 found.append(f"'{word}' after '{text[prev.start:prev.end]}' could be a name")
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) and _adjacent(text, tok, toks[i + 1]) else None
@@ -267,8 +267,8 @@ def doubts(text: str) -> list[str]:
                    (prev is not None and prev.cap and prev.lower in words.PLACE_BEFORE and _adjacent(text, prev, tok))
         if in_place or tok.lower in words.KNOWN or tok.lower in words.PLACE_AFTER:
             continue
-        if tok.lower in firsts and tok.lower in words.ORDINARY and tok.lower not in words.MONTHS:
+        if tok.lower in firsts and tok.lower in words.ordinary() and tok.lower not in words.MONTHS:
             found.append(f"'{word}' could be a name")
-        elif tok.lower not in words.ORDINARY and tok.lower not in firsts and tok.lower not in lasts:
+        elif tok.lower not in words.ordinary() and tok.lower not in firsts and tok.lower not in lasts:
             found.append(f"'{word}' is a capitalised word the detector could not place")
     return list(dict.fromkeys(found))

@@ -7,7 +7,7 @@ COMMON_NAME_WORDS was made once, by hand, from the names in the lexicon that are
 
 from __future__ import annotations
 
-from faker.providers.lorem.en_US import Provider as _Lorem
+import functools
 
 
 def _words(text: str) -> frozenset[str]:
@@ -108,7 +108,13 @@ HEALTH_WORDS = _words("""
     dont didnt cant couldnt wouldnt wasnt isnt
 """)
 
-ORDINARY = frozenset(_Lorem.word_list) | COMMON_NAME_WORDS | MONTHS | WEEKDAYS | HEALTH_WORDS
+@functools.cache
+def ordinary() -> frozenset[str]:
+    """Ordinary English words: Faker's list of common ones (read on first use: importing Faker takes a moment),
+    the names that are also common words, months, weekdays and the words of health services."""
+    from faker.providers.lorem.en_US import Provider as Lorem
+
+    return frozenset(Lorem.word_list) | COMMON_NAME_WORDS | MONTHS | WEEKDAYS | HEALTH_WORDS
 
 # Particles that are parts of names but never a name alone.
 NOT_NAMES = _words("macmillan curie de van la le da di du del der den von st mc el al bin le les los las dos das")

@@ -62,12 +62,13 @@ def read_decisions(directory: store.Location, dataset_id: str) -> pd.DataFrame:
 
 
 def version(directory: store.Location, dataset_id: str) -> str:
-    """Changes whenever a decision is recorded for the dataset (a cache key for the stories shown)."""
+    """Changes whenever a decision is recorded in any dataset of the directory (decisions follow a story into
+    later datasets): a cache key for the stories shown. Empty for a read-only store in object storage."""
     if store.is_uri(directory):
         return ""
-    path = _path(Path(directory), dataset_id)
-    info = path.stat() if path.exists() else None
-    return f"{info.st_size}-{info.st_mtime_ns}" if info else "none"
+    stats = sorted((str(p.parent.name), p.stat().st_size, p.stat().st_mtime_ns)
+                   for p in (Path(directory) / "datasets").glob(f"*/{FILE}"))
+    return hashlib.sha256(repr((dataset_id, stats)).encode()).hexdigest()[:16]
 
 
 def record(directory: Path, dataset_id: str, stories: pd.DataFrame, decision: str, reviewer: str = "",

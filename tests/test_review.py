@@ -143,3 +143,13 @@ def test_the_review_table_filters(status: str, search: str, n: int) -> None:
 @pytest.mark.parametrize(("n", "words"), [(1, "1 quote is held"), (3, "3 quotes are held")])
 def test_the_voices_note(n: int, words: str) -> None:
     assert review.held_note(n).startswith(words)
+
+
+def test_the_version_changes_with_every_decision(data_dir: Path) -> None:
+    dataset_id = store.current_id(data_dir)
+    stories = store.read_table(data_dir, "stories")
+    seen = {review.version(data_dir, dataset_id)}
+    for decision in ("approve", "hide", "approve"):
+        review.record(data_dir, dataset_id, stories[stories["text"] == HELD], decision)
+        seen.add(review.version(data_dir, dataset_id))
+    assert len(seen) == 4
