@@ -153,3 +153,49 @@ def test_the_version_changes_with_every_decision(data_dir: Path) -> None:
         review.record(data_dir, dataset_id, stories[stories["text"] == HELD], decision)
         seen.add(review.version(data_dir, dataset_id))
     assert len(seen) == 4
+
+
+# ---- the Data page's review section (AppTest) ----
+
+@pytest.fixture
+def page_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(store.ENV_VAR, str(data_dir))
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    return data_dir
+
+
+def _data_page():
+    from streamlit.testing.v1 import AppTest
+
+    page = Path(__file__).resolve().parent.parent / "pages" / "data.py"
+    at = AppTest.from_file(str(page), default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _captions(at) -> str:
+    return " ".join(c.value for c in at.caption).replace("\\", "")  # captions are Markdown-escaped
+
+
+@pytest.mark.parametrize(("button", "decision", "held_after"), [("review_approve", "approve", 1),
+                                                                  ("review_hide", "hide", 1),
+                                                                  ("review_bulk", "approve", 0)])
+def test_the_data_page_records_a_decision(page_env: Path, button: str, decision: str, held_after: int) -> None:
+    at = _data_page()
+    assert "Held for review: 2" in _captions(at)
+    at.button(key=button).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    dataset_id = store.current_id(page_env)
+    decisions = review.read_decisions(page_env, dataset_id)
+    assert set(decisions["decision"]) == {decision} and len(decisions) == 2 - held_after
+    assert voices.load_voices(page_env).held_n == held_after
+    assert f"Held for review: {held_after}" in _captions(at)
+
+
+def test_the_data_page_saves_an_edit_redacted_again(page_env: Path) -> None:
+    at = _data_page()
+    story = at.selectbox(key="review_story").value
+    at.text_area(key=f"review_text_{story}").input("Seen by Nurse Zorbanek on 07700 900123").run()
+    at.button(key="review_edit").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "Seen by Nurse [name] on [phone number]" in set(voices.load_voices(page_env).stories["text"])
