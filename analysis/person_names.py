@@ -161,7 +161,7 @@ def _extend(text: str, toks: list[Token], name: list[bool], free: list[bool],
         known = tok.lower in firsts or tok.lower in lasts
         thanked = (prev in words.THANKS and (prev != "to" or (i > 1 and toks[i - 2].lower in words.THANKERS))) \
             or (prev in words.THANKS_IF_KNOWN and known)
-        context = thanked or asked_for or (tok.cap and _at_work(text, toks, i))
+        context = thanked or asked_for or ((tok.cap or lower_name) and _at_work(text, toks, i))
         if context and tok.lower not in words.MONTHS and not _never(tok) \
                 and not _NUMBER_NEXT.match(text, tok.end) and not (word.isupper() and len(word) <= 5):
             name[i] = True
@@ -257,6 +257,8 @@ def doubts(text: str) -> list[str]:
         if not tok.cap:
             if after_title and prev.lower in words.SHORT_TITLES and tok.lower not in words.ordinary():
                 found.append(f"'{word}' after '{text[prev.start:prev.end]}' could be a name")
+            elif tok.lower in firsts and tok.lower not in words.ordinary() and len(tok.lower) > 2:
+                found.append(f"'{word}' could be a name written in lower case")
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) and _adjacent(text, tok, toks[i + 1]) else None
         if tok.initial and not after_title and (nxt is None or nxt.lower not in words.PERSON_VERBS):

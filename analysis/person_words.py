@@ -86,7 +86,7 @@ HEALTH_WORDS = _words("""
     mum mom dad mother father husband wife son daughter brother partner friend friends nan nana gran grandma
     grandad granddad grandmother grandfather grandson granddaughter aunt uncle cousin baby babies child boy girl
     man woman lady gentleman men women people person family families relatives relative neighbour colleague
-    participant participants member members attendee attendees resident residents carer's members' users user
+    calm participant participants member members attendee attendees resident residents carer's members' users user
     morning afternoon evening night today yesterday tomorrow week weeks month months year years hour hours
     minute minutes day days weekend bank holiday christmas easter new year eid ramadan diwali
     english british welsh scottish irish polish romanian urdu punjabi bengali gujarati arabic somali portuguese

@@ -205,6 +205,8 @@ def test_what_is_not_personal_stays(text: str) -> None:
     ("The nurse was kind and the doctor explained everything", False),
     ("Dr [name] on Ward 7 was rude", False),
     ("Thanks to the team at Leeds General Infirmary", False),
+    ("sarah was lovely to us", True),              # a first name in lower case, with nothing to place it
+    ("calm and kind staff", False),
 ])
 def test_review_reasons(text: str, doubtful: bool) -> None:
     assert bool(redact.review_reasons(text)) is doubtful
@@ -251,6 +253,7 @@ def test_the_redact_command_refuses_a_missing_names_file(monkeypatch, capsys, tm
     ("Gurpreet in the pharmacy sorted it", "[name] in the pharmacy sorted it"),
     ("Marek the porter was cheerful", "[name] the porter was cheerful"),
     ("Dr al-Hakim was kind", "Dr [name] was kind"),
+    ("sarah on reception was lovely", "[name] on reception was lovely"),
     ("Mr. De Souza operated", "Mr. [name] operated"),
     ("The Marie Curie nurses were lovely", "The Marie Curie nurses were lovely"),
     ("Met with Healthwatch Leeds in June", "Met with Healthwatch Leeds in June"),
