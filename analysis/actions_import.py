@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import schema, store, vocab
+from analysis import redact, schema, store, vocab
 from analysis.errors import UserError
 
 COLUMNS = ["action_id", "org_id", "wave", "domain", "issue", "raised_on", "action_taken", "acted_on", "feedback",
            "feedback_on", "groups"]
 REQUIRED = ["action_id", "org_id", "domain", "issue", "raised_on"]
+FREE_TEXT = ["issue", "action_taken", "feedback"]  # redacted of personal details before they are stored
 DATES = ["raised_on", "acted_on", "feedback_on"]
 
 
@@ -98,6 +99,7 @@ def parse(data: bytes, file_name: str, known_orgs: set[str],
     actions = raw.drop(columns="groups").assign(**{c: pd.Series(v, dtype="datetime64[ns]") for c, v in dates.items()})
     year = actions["raised_on"].dt.year.astype(str)
     actions = actions.assign(wave=actions["wave"].where(actions["wave"] != "", year))
+    actions = actions.assign(**{c: actions[c].map(redact.redact) for c in FREE_TEXT})
     actions = actions.replace({"action_taken": {"": None}, "feedback": {"": None}})
     return (schema.conform("actions", actions),
             schema.conform("action_groups", pd.DataFrame(groups, columns=["action_id", "group_id"])))

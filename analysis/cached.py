@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from analysis import acting_panels as acting_panels_mod
-from analysis import actions, overview, panels, queries, store
+from analysis import actions, overview, panels, queries, review, store
 from analysis import voices as voices_mod
 from analysis.filters import Filters
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from analysis.store import Location
 
 FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
@@ -33,9 +35,15 @@ def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterI
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def voices(data_dir: str, dataset_id: str) -> voices_mod.Voices:
-    """A dataset's stories, loaded once per dataset and shared by every session."""
+def voices(data_dir: str, dataset_id: str, review_version: str = "") -> voices_mod.Voices:
+    """A dataset's stories, loaded once per dataset and review decision (review.version) and shared by every session."""
     return voices_mod.load_voices(store.data_dir(data_dir), dataset_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def flagged_stories(data_dir: str, dataset_id: str) -> pd.DataFrame:
+    """A dataset's stories with the redaction's doubts (review.flag), worked out once per dataset."""
+    return review.flag(store.read_table(store.data_dir(data_dir), "stories", dataset_id))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -87,6 +87,11 @@ def _read_text(location: Location, relative: str) -> str | None:
         return None
 
 
+def read_text(location: Location, relative: str) -> str | None:
+    """A small text file of a dataset folder (the review decisions), or None when it is not there."""
+    return _read_text(location, relative)
+
+
 def _exists(location: Location, relative: str) -> bool:
     fs, base = _filesystem(location)
     return fs.get_file_info(f"{base}/{relative}").type != pafs.FileType.NotFound

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import disclosure, schema, store, vocab
+from analysis import disclosure, review, schema, store, vocab
 from analysis import filters as flt
 
 # A quote from a group with fewer respondents than this in the view could point to who said it.
@@ -17,10 +17,12 @@ QUOTE_COLUMNS = {"text": "Quote", "theme_label": "Theme", "domain_label": "Domai
 
 @dataclass(frozen=True)
 class Voices:
-    """A dataset's stories with their organisation's type, sector and region, and who told them."""
+    """A dataset's stories that may be shown, with their organisation's type, sector and region, who told
+    them, and how many more are held for review (`held_n`)."""
 
     stories: pd.DataFrame
     story_groups: pd.DataFrame
+    held_n: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,14 @@ def make_voices(stories: pd.DataFrame, organisations: pd.DataFrame, memberships:
 
 
 def load_voices(directory: store.Location, dataset_id: str | None = None) -> Voices:
-    """The stories of a dataset (the current one by default); none when it has no stories table."""
+    """The stories of a dataset that may be shown (the current one by default): every page and pack reads
+    stories here, so a story held for review or hidden by a reviewer is never shown; none without stories."""
     dataset_id = dataset_id or store.current_id(directory)
-    return make_voices(store.read_table(directory, "stories", dataset_id),
-                       store.read_table(directory, "organisations", dataset_id),
-                       store.read_table(directory, "memberships", dataset_id))
+    stories = review.flag(store.read_table(directory, "stories", dataset_id))
+    shown, held_n = review.publish(stories, review.read_decisions(directory, dataset_id))
+    found = make_voices(shown, store.read_table(directory, "organisations", dataset_id),
+                        store.read_table(directory, "memberships", dataset_id))
+    return Voices(found.stories, found.story_groups, held_n)
 
 
 def in_view(voices: Voices, filters: flt.Filters) -> pd.DataFrame:

@@ -25,8 +25,10 @@ def _redact(args: argparse.Namespace) -> int:
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the redact command."""
     cmd = sub.add_parser("redact", parents=[common], help="redact personal details from text on standard input",
-                         description="Replaces NHS numbers (valid check digit), UK postcodes, UK phone numbers, "
-                                     "email addresses and listed names with marks such as [NHS number]. "
-                                     "Works offline.")
+                         description="Replaces people's names (found without a list, plus any listed), NHS "
+                                     "numbers, National Insurance numbers, dates of birth, ages over 89, street "
+                                     "addresses, hospital numbers, postcodes, phone numbers, emails, links and social "
+                                     "handles with marks such as [name]. The same redaction runs at import and on "
+                                     "import-actions. Works offline.")
     cmd.add_argument("--names", metavar="FILE", help="names to remove (staff and respondents), one a line")
     cmd.set_defaults(func=_redact)

@@ -53,3 +53,10 @@ def require_sign_in_for_imports() -> None:
     st.button("Sign in", type="primary", icon=":material/login:", key="sign_in", on_click=st.login,
               args=(provider or None,))
     st.stop()
+
+
+def reviewer() -> str:
+    """Who is signed in (email, else name), for the record of a review decision; empty when sign-in is off."""
+    if sign_in_provider() is None or not st.user.is_logged_in:
+        return ""
+    return str(st.user.get("email") or st.user.get("name") or "")

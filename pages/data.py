@@ -4,14 +4,13 @@ import streamlit as st
 
 from analysis import datasets, importing, mapping, mapping_table, store
 from analysis.summaries import escape_markdown
-from pages import _access, _ui
+from pages import _access, _review, _ui
 
 _ui.ensure_frame()
 st.title("Data")
 _access.require_sign_in_for_imports()
-directory = store.data_dir()
 now, stored = st.container(), st.container()
-read_only = store.is_uri(directory)  # a store in object storage: read, never written, by the app
+read_only = store.is_uri(directory := store.data_dir())  # a store in object storage: read, never written, by the app
 st.header("Import a survey export")
 (st.info if read_only else st.markdown)(datasets.READ_ONLY_NOTE if read_only else datasets.IMPORT_INTRO)
 upload, saved = (None, None) if read_only else (
@@ -67,3 +66,4 @@ with now:
         (st.info if manifest.get("demo") else st.success)(
             f"**In use:** {escape_markdown(datasets.dataset_label(manifest))}", icon=":material/database:")
         st.dataframe(datasets.provenance_frame(manifest), hide_index=True, width="stretch")
+_review.review_section(directory, current, read_only)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis import cached, disclosure, vocab, voices
+from analysis import cached, disclosure, review, vocab, voices
 from analysis.summaries import escape_markdown
 from pages._ui import current_view, page_header, url_select
 
@@ -13,10 +13,12 @@ st.markdown("What people said at workshops and in users' groups, tagged with the
             "informed, engagement badly organised, no feedback on action) and what helped. Quotes are redacted "
             "of personal details before they are stored.")
 if view is not None:
-    found = cached.voices(str(view.directory), view.dataset_id)
+    found = cached.voices(str(view.directory), view.dataset_id, review.version(view.directory, view.dataset_id))
     stories = voices.in_view(found, view.filters)
     sizes = voices.group_sizes(cached.cube(str(view.directory), view.dataset_id).respondents, view.filters)
     st.caption(escape_markdown(f"{len(stories):,} stories in this view. {disclosure.NOTE}"))
+    if found.held_n:
+        st.info(escape_markdown(review.held_note(found.held_n)), icon=":material/pending:")
     if stories.empty:
         st.info("There are no stories in this view. Stories come from the demo data or from free-text columns "
                 "of an imported survey (role free_text in the mapping).")

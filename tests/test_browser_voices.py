@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import new_tab, serve_app
 
-from analysis import demo, store
+from analysis import demo, review, store
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,8 @@ def injected_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                           for i, text in enumerate(INJECTIONS)])
     tables["stories"] = pd.concat([tables["stories"], extra], ignore_index=True)
     directory = tmp_path_factory.mktemp("voices-data")
-    store.write_dataset(tables, directory, demo=True, provenance=[], description=demo.DEMO_DESCRIPTION)
+    manifest = store.write_dataset(tables, directory, demo=True, provenance=[], description=demo.DEMO_DESCRIPTION)
+    review.record(directory, manifest["dataset_id"], extra, "approve")  # "Zebra" would hold them for review
     with serve_app(directory) as base:
         yield base
 
