@@ -36,7 +36,8 @@ def review_section(directory: store.Location, dataset_id: str | None, read_only:
     if read_only or table.empty:
         return
     chosen_rows = items[items["story_id"].isin(table["Story"])]
-    st.button(f"Approve all {len(table):,} quotes in this list", key="review_bulk", icon=":material/done_all:",
+    quotes = f"{len(table):,} quote{'' if len(table) == 1 else 's'}"
+    st.button(f"Approve all {quotes} in this list", key="review_bulk", icon=":material/done_all:",
               on_click=_decide, args=(directory, dataset_id, chosen_rows, "approve"))
     story = st.selectbox("A quote to decide on", list(table["Story"]), key="review_story",
                          format_func=lambda sid: review.short_label(table, sid))
