@@ -221,8 +221,7 @@ def _drop_places(text: str, toks: list[Token], name: list[bool]) -> None:
         after = toks[j + 1] if j + 1 < n and _adjacent(text, toks[j], toks[j + 1]) else None
         before = toks[i - 1] if i and _adjacent(text, toks[i - 1], toks[i]) else None
         if (after is not None and after.cap and after.lower in words.PLACE_AFTER) or \
-                (before is not None and before.cap and before.lower in words.PLACE_BEFORE) or \
-                " ".join(t.lower for t in toks[i:j + 1]) in words.PLACES:
+                (before is not None and before.cap and before.lower in words.PLACE_BEFORE):
             name[i:j + 1] = [False] * (j + 1 - i)
         i = j + 1
 

@@ -156,6 +156,5 @@ PLACE_AFTER = _words("""
     teaching mental children's maternity curie nightingale seacole hall
 """)
 PLACE_BEFORE = _words("st saint royal queen king prince princess mount port fort lake great upper lower")
-PLACES = _words("")
 # Capitalised words that are neither names nor in doubt (for the review queue): months, days, places, languages.
 KNOWN = MONTHS | WEEKDAYS | HEALTH_WORDS | TITLES | PLACE_BEFORE

@@ -19,10 +19,6 @@ from analysis import person_names
 MARKS = {"nhs": "[NHS number]", "postcode": "[postcode]", "phone": "[phone number]", "email": "[email]",
          "name": "[name]", "ni": "[NI number]", "dob": "[date of birth]", "age": "[age 90 or over]",
          "address": "[address]", "hospital": "[hospital number]", "url": "[link]", "handle": "[social handle]"}
-KIND_LABELS = {"nhs": "NHS numbers", "postcode": "postcodes", "phone": "phone numbers", "email": "emails",
-               "name": "names", "ni": "National Insurance numbers", "dob": "dates of birth", "age": "ages over 89",
-               "address": "street addresses", "hospital": "hospital numbers", "url": "links",
-               "handle": "social handles"}
 
 
 @dataclass(frozen=True)
