@@ -15,6 +15,7 @@ from analysis.errors import UserError
 from analysis.filters import Filters, describe
 from analysis.panels import Panel
 from analysis.queries import Cube
+from analysis.safe_text import printable
 
 TITLE = "Engagement Explorer: briefing pack"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -96,7 +97,7 @@ def to_pptx(pack: Pack) -> bytes:
         frame.word_wrap = True
         for i, (text, bold, psize) in enumerate(paragraphs):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            para.text = text
+            para.text = printable(text)  # a control character in the data would stop the deck
             para.font.bold = bold
             para.font.size = Pt(psize or size)
             para.space_after = Pt(6)
@@ -108,7 +109,7 @@ def to_pptx(pack: Pack) -> bytes:
 
     title = deck.slides.add_slide(deck.slide_layouts[0])
     title.shapes.title.text = TITLE
-    title.placeholders[1].text = "\n".join(title_lines(pack))
+    title.placeholders[1].text = printable("\n".join(title_lines(pack)))
     for para in title.placeholders[1].text_frame.paragraphs:
         para.font.size = Pt(16)
 
@@ -120,12 +121,12 @@ def to_pptx(pack: Pack) -> bytes:
         if pic.width > Inches(8.2):  # keep room for the text column
             ratio = Inches(8.2) / pic.width
             pic.width, pic.height = Inches(8.2), Emu(int(pic.height * ratio))
-        pic._element.nvPicPr.cNvPr.set("descr", p.summary)
+        pic._element.nvPicPr.cNvPr.set("descr", printable(p.summary))
         text_box(slide, 8.9, 1.3, 4.0, 5.6, [("Summary", True, 13), (p.summary, False, 12),
                                              ("Base", True, 13), (p.base_text, False, 11),
                                              ("Method", True, 13), (p.method, False, 10)])
         demo_footer(slide)
-        slide.notes_slide.notes_text_frame.text = (
+        slide.notes_slide.notes_text_frame.text = printable(
             f"{p.summary}\n\n{p.subtitle}. {p.base_text}\n\nThe numbers:\n{table_text(p.table)}")
 
     closing = deck.slides.add_slide(blank)
@@ -158,6 +159,7 @@ def to_pdf(pack: Pack) -> bytes:
     pdf.set_creator("Engagement Explorer")
 
     def write(text: str, size: float, bold: bool = False, width: float = 0, height: float | None = None):
+        text = printable(text)
         if font == "Helvetica":
             text = text.encode("latin-1", "replace").decode("latin-1")
         pdf.set_font(font, "B" if bold else "", size)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.safe_text import for_chart, safe_figure
 from analysis.vocab import HEAT_SCALE, LEVEL_COLOURS, PALETTE
 
 HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
@@ -47,9 +48,11 @@ def figure(traces: list, title: str, subtitle: str, height: int, xaxis: dict | N
     the same settings made afterwards with update_layout and update_xaxes, and every page draws
     several figures on each filter change.
     """
-    return go.Figure(data=traces, layout={
+    # Titles and subtitles name filter values, and traces carry data: all of it is shown as written.
+    return safe_figure(go.Figure(data=traces, layout={
         "template": TEMPLATE, "height": height, "xaxis": xaxis or {}, "yaxis": yaxis or {},
-        "title": {"text": title, "subtitle": {"text": subtitle, "font": {"size": 13}}}, **layout})
+        "title": {"text": for_chart(title), "subtitle": {"text": for_chart(subtitle), "font": {"size": 13}}},
+        **layout}))
 
 
 def label_axis(labels: list) -> dict:
@@ -108,8 +111,8 @@ def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure
             marker={"color": LEVEL_COLOURS.get(level.level_id, PALETTE["grey"]),
                     "pattern": {"shape": "/" if negative else ""}},
             customdata=rows[["pct", "n"]].to_numpy(),
-            hovertemplate=f"%{{y}}: {level.level_label} %{{customdata[0]:.1f}}% (%{{customdata[1]:,.0f}} answers)"
-                          "<extra></extra>",
+            hovertemplate=f"%{{y}}: {for_chart(level.level_label)} %{{customdata[0]:.1f}}% "
+                          "(%{customdata[1]:,.0f} answers)<extra></extra>",
         ))
     # Relative bars stack outwards from zero in trace order: the negative level nearest the middle goes first.
     # The legend still lists the levels in scale order (legendrank).
@@ -181,7 +184,7 @@ def wave_change(frame: pd.DataFrame, title: str, subtitle: str, value_label: str
                      "array": shown[f"{key}_ci_high_pct"] - shown[f"{key}_positive_pct"],
                      "arrayminus": shown[f"{key}_positive_pct"] - shown[f"{key}_ci_low_pct"]},
             customdata=shown[[f"{key}_base_n", "verdict"]].to_numpy(),
-            hovertemplate=f"%{{y}} - wave {wave}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; latest "
+            hovertemplate=f"%{{y}} - wave {for_chart(wave)}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; latest "
                           "against previous: %{customdata[1]})<extra></extra>",
         ))
     hidden = frame[frame["latest_suppressed"] & frame["previous_suppressed"]]
@@ -229,8 +232,8 @@ def paired_shares(frame: pd.DataFrame, label_col: str, series: dict[str, str], t
                      "array": shown[f"{prefix}_ci_high_pct"] - shown[f"{prefix}_pct"],
                      "arrayminus": shown[f"{prefix}_pct"] - shown[f"{prefix}_ci_low_pct"]},
             customdata=shown[[f"{prefix}_ci_low_pct", f"{prefix}_ci_high_pct", "base_n"]].to_numpy(),
-            hovertemplate=f"%{{y}}: {name} %{{x:.1f}}% (95% CI %{{customdata[0]:.1f}} to %{{customdata[1]:.1f}}; "
-                          "base %{customdata[2]:,.0f})<extra></extra>",
+            hovertemplate=f"%{{y}}: {for_chart(name)} %{{x:.1f}}% (95% CI %{{customdata[0]:.1f}} to "
+                          "%{customdata[1]:.1f}; base %{customdata[2]:,.0f})<extra></extra>",
         ))
     hidden = frame[frame["suppressed"]]
     if len(hidden):

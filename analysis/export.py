@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import html
 import io
 import os
 import shutil
@@ -13,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import charts, disclosure
+from analysis import charts, disclosure, safe_text
 from analysis.errors import UserError
 from analysis.panels import Panel
 
@@ -24,7 +23,6 @@ DATA_FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-offic
 ILLUSTRATIVE = ("Illustrative data: generated to mirror the published findings and design of the Healthcare "
                 "Commission's 2009 study, not the study's own responses.")
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
-_INJECTION_START = ("=", "+", "-", "@", "\t", "\r")
 _AXIS_SPACE_PX = 75  # room under the plot for tick labels and the axis title
 _LINE_PX = 17
 _render_lock = threading.Lock()
@@ -48,7 +46,7 @@ def source_line(manifest: dict) -> str:
 
 def _escape(text: str) -> str:
     # Plotly text is pseudo-HTML: data must show literally.
-    return html.escape(str(text), quote=False)
+    return safe_text.for_chart(text)
 
 
 def _lines(text: str, width: int) -> list[str]:
@@ -164,18 +162,9 @@ def chart_image(panel: Panel, manifest: dict, fmt: str) -> bytes:
     return render(export_figure(panel, manifest), fmt)
 
 
-def _safe_cell(value: object) -> object:
-    # A spreadsheet reads text starting with = + - @ (or a tab / carriage return) as a formula.
-    if isinstance(value, str) and value.startswith(_INJECTION_START):
-        return "'" + value
-    return value
-
-
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     """The table with text cells that a spreadsheet would run as formulas prefixed with an apostrophe."""
-    text_cols = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
-    return table.assign(**{str(c): table[c].map(_safe_cell) for c in text_cols}).rename(
-        columns=lambda c: _safe_cell(str(c)))
+    return safe_text.safe_table(table)
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
@@ -192,7 +181,7 @@ def table_xlsx(panel: Panel, manifest: dict) -> bytes:
                                      "strings_to_numbers": False, "nan_inf_to_errors": False})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet("Data")
-    table = panel.table.reset_index(drop=True)
+    table = panel.table.reset_index(drop=True)  # cells written as text (write_string): never run as formulas
     for col, name in enumerate(table.columns):
         sheet.write_string(0, col, str(name), bold)
         sheet.set_column(col, col, max(12, min(40, len(str(name)) + 2)))

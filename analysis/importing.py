@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import mapping as mapping_mod
-from analysis import redact, schema, store, vocab
+from analysis import redact, safe_text, schema, store, vocab
 from analysis.importers import Export, FileProblem, read_export
 from analysis.importers.base import decode
 
@@ -175,6 +175,13 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
                 if value not in allowed:
                     problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) is not one of: "
                                             f"{', '.join(allowed)}", row, column, value))
+    for role, values in (("wave", wave), ("source", source), ("unit", unit)):
+        column = _column_of(entries, role) or f"{role} (in [import])"
+        for row, value in zip(rows, values, strict=True):
+            if safe_text.has_control(value):
+                problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) holds a control character; "
+                                        "retype the value in the file or the mapping", row, column, value))
+                break
     weight_column = _column_of(entries, "weight")
     weight = pd.Series([1.0] * len(frame))
     if weight_column:

@@ -273,12 +273,39 @@ def to_toml(mapping: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+MAX_MAPPING_DEPTH = 6
+MAX_MAPPING_CHARS = 5_000_000
+
+
+def _depth(value: object) -> int:
+    """How deeply tables and arrays nest in parsed TOML (counted without recursion)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_MAPPING_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
 def from_toml(text: str) -> dict:
     """A mapping from TOML text (ValueError with the line when it is not valid TOML)."""
+    if len(text) > MAX_MAPPING_CHARS:
+        raise ValueError(f"the mapping is {len(text):,} characters long; a mapping is at most "
+                         f"{MAX_MAPPING_CHARS:,} (it lists each column and answer label once)")
     try:
         mapping = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"the mapping is not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # arrays or inline tables nested thousands deep
+        raise ValueError(f"the mapping nests values more than {MAX_MAPPING_DEPTH} levels deep, which no "
+                         "mapping needs; make a new one with: python -m analysis mapping-template FILE") from exc
+    if _depth(mapping) > MAX_MAPPING_DEPTH:
+        raise ValueError(f"the mapping nests keys more than {MAX_MAPPING_DEPTH} levels deep (a mapping needs "
+                         "four: columns, the column, answers, the label); make a new one with: "
+                         "python -m analysis mapping-template FILE")
     mapping.setdefault("import", {})
     mapping.setdefault("columns", {})
     mapping.setdefault("scales", {})

@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from analysis import mapping, vocab
+from analysis import mapping, safe_text, vocab
 
 SETTINGS_HELP = {
     "source": f"{', '.join(vocab.SOURCES)} (unless a column has role source)",
@@ -87,12 +87,25 @@ def options(spec: dict) -> dict[str, list[str]]:
     return {key: list(dict.fromkeys([*values, *used[key]])) for key, values in choices.items()}
 
 
+def _unshown(value: object, original: object) -> str:
+    # The tables are shown through safe_text.safe_table: text left as shown is the original, not the apostrophe.
+    value, original = _text(value), _text(original)
+    return original if value == safe_text.for_sheet(original) else value
+
+
 def apply(spec: dict, settings: pd.DataFrame, columns: pd.DataFrame, answers: pd.DataFrame) -> dict:
-    """A new mapping: the starting one with the edited tables' values in place."""
+    """A new mapping: the starting one with the edited tables' values in place (tables as shown, or raw)."""
     result = copy.deepcopy(spec)
     target = result.setdefault("import", {})
+    names = {safe_text.for_sheet(c): c for c in spec.get("columns", {})}
+    labels = {(c, safe_text.for_sheet(label)): label for c, e in spec.get("columns", {}).items()
+              for label in e.get("answers", {})}
+    columns = columns.assign(column=columns["column"].map(lambda c: names.get(c, c)))
+    answers = answers.assign(column=answers["column"].map(lambda c: names.get(c, c)))
+    answers = answers.assign(answer=[labels.get((c, a), a) for c, a in zip(answers["column"], answers["answer"],
+                                                                          strict=True)])
     for key, value in zip(settings["setting"], settings["value"], strict=True):
-        value = _text(value)
+        value = _unshown(value, spec.get("import", {}).get(key, ""))
         target[key] = value.lower() in {"true", "yes", "1"} if key == "keep_test_responses" else value
     entries = result.setdefault("columns", {})
     for row in columns.to_dict("records"):
@@ -102,7 +115,7 @@ def apply(spec: dict, settings: pd.DataFrame, columns: pd.DataFrame, answers: pd
             entry.pop("_comment", None)  # the starter's advice was about the old role
         entry["role"] = role
         for field in (*QUESTION_FIELDS, "group"):
-            value = _text(row[field])
+            value = _unshown(row[field], entry.get(field, ""))
             if value or field in entry:
                 entry[field] = value
     for row in answers.to_dict("records"):

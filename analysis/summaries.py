@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.safe_text import escape_markdown  # noqa: F401 - pages import it from here
+
 NOTHING = "There are too few answers in this view to say anything safely."
 
 
@@ -80,11 +82,3 @@ def organisations(frame: pd.DataFrame) -> str:
     top = frame.sort_values("positive_pct", ascending=False).iloc[0]
     return (f"{top['label']} most often described users as taking an active part: "
             f"{int(top['active_participation'])} of {int(top['organisations'])} organisations.")
-
-
-_MARKDOWN_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
-
-
-def escape_markdown(text: str) -> str:
-    """Text that Streamlit's Markdown shows literally: no links, emphasis, HTML or maths from data."""
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))

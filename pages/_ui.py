@@ -11,6 +11,7 @@ import streamlit as st
 from analysis import cached, drilldown, links, store
 from analysis import filters as flt
 from analysis.panels import Panel
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages import _exports
 
@@ -140,5 +141,5 @@ def show_panel(panel: Panel, view: View | None = None) -> None:
     box = st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method",
                       key=f"{TABLE_KEY}{panel.chart_id}", on_change="rerun")
     if box.open:  # drawn once opened: the table grid is the slowest part of a first page load
-        box.dataframe(panel.table, hide_index=True, width="stretch")
+        box.dataframe(safe_table(panel.table), hide_index=True, width="stretch")
         box.caption(escape_markdown(panel.method))

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis import actions, cached
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages._ui import acting_panels, current_view, page_header, show_panel
 
@@ -21,4 +22,4 @@ if view is not None:
     st.subheader(f"Issues still open ({len(still_open)})", anchor="open-issues")
     st.caption(escape_markdown(f"Issues with no action recorded, longest open first; days open counted to "
                                f"{actions.as_at(data)}, the last date in the data. Illustrative issues in the demo."))
-    st.dataframe(still_open, hide_index=True, width="stretch")
+    st.dataframe(safe_table(still_open), hide_index=True, width="stretch")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis import datasets, importing, mapping, mapping_table, store
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages import _access, _review, _ui
 
@@ -27,7 +28,7 @@ if spec is not None:
     with st.form("mapping_form", border=False):
         st.subheader("Mapping", anchor=False, help="Settings, columns, and answer labels placed on scales.")
         settings, columns, answers = (
-            st.data_editor(frame(spec), hide_index=True, width="stretch", column_config=choices,
+            st.data_editor(safe_table(frame(spec)), hide_index=True, width="stretch", column_config=choices,
                            disabled=mapping_table.LOCKED, key=f"{frame.__name__}_{edit_key}")
             for frame in (mapping_table.settings_frame, mapping_table.columns_frame, mapping_table.answers_frame))
         st.form_submit_button("Check the mapping", icon=":material/fact_check:")
@@ -40,18 +41,18 @@ if spec is not None:
         col.metric(label, f"{count:,}")
     (st.success if report.ok else st.warning)(escape_markdown(report.message or "Checked."))
     if report.problems:
-        st.table(datasets.problems_table(report), hide_index=True)
+        st.dataframe(safe_table(datasets.problems_table(report)), hide_index=True)
     for tab, name in zip(st.tabs(list(datasets.PREVIEW_TABLES.values())), datasets.PREVIEW_TABLES, strict=True):
-        tab.dataframe(report.first_rows(name), hide_index=True, width="stretch")
+        tab.dataframe(safe_table(report.first_rows(name)), hide_index=True, width="stretch")
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
         result = datasets.import_file(upload.getvalue(), upload.name, spec, directory)
         (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
-            st.table(datasets.problems_table(result), hide_index=True)
+            st.dataframe(safe_table(datasets.problems_table(result)), hide_index=True)
 labels = {m["dataset_id"]: datasets.dataset_label(m) for m in store.list_datasets(directory)}
 with stored:
     st.header("Stored datasets")
-    st.dataframe(datasets.datasets_frame(directory), hide_index=True, width="stretch")
+    st.dataframe(safe_table(datasets.datasets_frame(directory)), hide_index=True, width="stretch")
     current = datasets.current_or_none(directory)
     chosen = st.selectbox("Show this dataset on every page", list(labels), format_func=labels.get,
                           index=list(labels).index(current) if current in labels else None, key=f"choice_{current}")
@@ -65,5 +66,5 @@ with now:
         manifest = store.manifest(directory, current)
         (st.info if manifest.get("demo") else st.success)(
             f"**In use:** {escape_markdown(datasets.dataset_label(manifest))}", icon=":material/database:")
-        st.dataframe(datasets.provenance_frame(manifest), hide_index=True, width="stretch")
+        st.dataframe(safe_table(datasets.provenance_frame(manifest)), hide_index=True, width="stretch")
 _review.review_section(directory, current, read_only)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analysis import cached, framework, vocab
 from analysis.errors import UserError
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages._ui import acting_panels, current_view, page_header, show_panel
 
@@ -51,8 +52,8 @@ if view is not None:
     right.download_button("Action plan (PDF)", lambda: framework.plan_pdf(plan, gaps, org_type), "action-plan.pdf",
                           "application/pdf", key="fw_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
     st.subheader(escape_markdown(f"Your areas against peers: {vocab.org_type_label(org_type)}"), anchor="gaps")
-    st.dataframe(framework.gaps_table(gaps), hide_index=True, width="stretch")
+    st.dataframe(safe_table(framework.gaps_table(gaps)), hide_index=True, width="stretch")
     st.caption(framework.METHOD + " Peers: the latest self-assessments of that type in this dataset; 'behind' or "
                "'ahead' means half a step or more from their median.")
     st.subheader(f"Action plan: {len(plan)} items to work on", anchor="plan")
-    st.dataframe(framework.plan_table(plan), hide_index=True, width="stretch")
+    st.dataframe(safe_table(framework.plan_table(plan)), hide_index=True, width="stretch")

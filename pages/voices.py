@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis import cached, disclosure, review, vocab, voices
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages._ui import current_view, page_header, url_select
 
@@ -23,10 +24,10 @@ if view is not None:
         st.info("There are no stories in this view. Stories come from the demo data or from free-text columns "
                 "of an imported survey (role free_text in the mapping).")
     st.subheader("Themes by domain", anchor="themes_by_domain")
-    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "domain"), "Domain")
+    st.dataframe(safe_table(voices.theme_table(voices.theme_counts(stories, found.story_groups, "domain"), "Domain"))
                  .style.format(na_rep="hidden", precision=0), hide_index=True, width="stretch")
     st.subheader("Themes by seldom-heard group", anchor="themes_by_group")
-    st.dataframe(voices.theme_table(voices.theme_counts(stories, found.story_groups, "group"), "Group")
+    st.dataframe(safe_table(voices.theme_table(voices.theme_counts(stories, found.story_groups, "group"), "Group"))
                  .style.format(na_rep="hidden", precision=0), hide_index=True, width="stretch")
     st.caption(f"Number of stories; 'hidden': fewer than {disclosure.MIN_BASE} stories. A story counts "
                "towards every group its teller belongs to.")
@@ -50,5 +51,5 @@ if view is not None:
     for notice in listed.notices:
         st.warning(escape_markdown(notice), icon=":material/visibility_off:")
     st.caption(f"{len(listed.table):,} quotes match. Quotes are shown as plain text, exactly as stored.")
-    st.dataframe(listed.table, hide_index=True, width="stretch", key="voices_quotes",
+    st.dataframe(safe_table(listed.table), hide_index=True, width="stretch", key="voices_quotes",
                  column_config={"Quote": st.column_config.TextColumn(width="large")})

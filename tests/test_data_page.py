@@ -94,7 +94,7 @@ def test_a_saved_mapping_is_used_and_its_problems_listed(data_dir: Path) -> None
     at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
     at = _upload(at, "mapping_file", "saved.toml", mapping.to_toml(spec).encode())
     assert at.warning and "not imported" in at.warning[0].value
-    problems = at.table[0].value
+    problems = next(df.value for df in at.dataframe if "message" in df.value.columns)
     assert list(problems.columns) == ["row", "column", "value", "message"]
     assert "somewhat" in " ".join(problems["message"])
     assert at.button(key="import").disabled
