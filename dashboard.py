@@ -23,7 +23,10 @@ FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": 
 page = st.navigation(PAGES)
 
 directory = store.data_dir()
-waves = cached.cube(str(directory), store.current_id(directory)).waves if store.has_dataset(directory) else []
+try:  # a damaged dataset must not take the frame down: the pages say what is wrong, and Data can switch
+    waves = cached.cube(str(directory), store.current_id(directory)).waves if store.has_dataset(directory) else []
+except store.DamagedTable:
+    waves = []
 with st.sidebar:
     st.header("Filters")
     st.caption("Empty means everything. Your choices are kept in the page address, so a copied link "

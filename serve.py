@@ -21,10 +21,12 @@ LOG = logging.getLogger("engagement_explorer")
 
 def _warm() -> None:
     import pages._ui  # noqa: F401 - the modules every page script imports
-    from analysis import cached, store
+    from analysis import cached, store, store_guard
 
     started = time.perf_counter()
     try:
+        if not store.is_uri(store.data_dir()):  # an import killed half way is finished (or dropped) first
+            store_guard.recover_on_start(store.data_dir())
         warmed = cached.warm(store.data_dir())
     except Exception:  # a dataset that will not load is reported by the pages themselves, to the visitor
         LOG.exception("warm-up failed; pages will load the data on first visit")

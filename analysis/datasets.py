@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import importing, store
+from analysis.errors import UserError
 
 DATASET_COLUMNS = ["Current", "Dataset", "Description", "Kind", "Created (UTC)", "Respondents", "Answers"]
 PROVENANCE_COLUMNS = ["What", "File", "When (UTC)", "Layout", "Rows read", "Respondents", "Answers", "Left out",
@@ -82,6 +83,9 @@ def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Pat
     """Import for real, turning any unexpected failure into a refused report (nothing is written then)."""
     try:
         return importing.run(file_bytes, file_name, mapping, directory)
+    except UserError as exc:  # e.g. another import holds the store: a plain message, nothing written
+        return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(str(exc))],
+                                      message=f"{Path(file_name).name} was not imported: {exc}")
     except Exception as exc:  # the page shows every failure as a problem, never a traceback
         return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(
             f"unexpected error: {exc}")], message=f"{Path(file_name).name} was not imported: {exc}")

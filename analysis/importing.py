@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -13,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import mapping as mapping_mod
-from analysis import redact, safe_text, schema, store, vocab
+from analysis import redact, safe_text, schema, store, store_guard, vocab
 from analysis.importers import Export, FileProblem, read_export
 from analysis.importers.base import decode
 
@@ -414,11 +415,32 @@ def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dr
     """Check an export against its mapping and, unless refused or a dry run, add it to the imported dataset.
 
     Free-text answers become stories, redacted of personal details (and of `names`) before anything is stored.
+    A real import holds the store's write lock from reading the dataset it adds to until the new one is current,
+    so two imports at once both end up stored (or the second is refused plainly when the first takes too long).
     """
+    guard = contextlib.nullcontext() if dry_run or store.is_uri(directory) else store_guard.writing(directory)
+    with guard:
+        return _run(file_bytes, file_name, mapping, directory, dry_run=dry_run, lookup=lookup,
+                    mapping_name=mapping_name, names=names)
+
+
+def _in_use(directory: Path, sha256: str) -> tuple[dict | None, str | None]:
+    """The provenance entry of a file in the dataset in use, or else the id of a stored dataset holding it."""
+    current = store.manifest(directory) if store.has_dataset(directory) else {}
+    entry = next((p for p in current.get("provenance", []) if p.get("sha256") == sha256), None)
+    if entry is not None:
+        return entry, None
+    holder = next((m.get("dataset_id") for m in store.list_datasets(directory)
+                   if any(p.get("sha256") == sha256 for p in m.get("provenance", []))), None)
+    return None, holder
+
+
+def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool,
+         lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None) -> ImportReport:
     name = Path(file_name).name
     report = ImportReport(file=name, dry_run=dry_run, sha256=hashlib.sha256(file_bytes).hexdigest())
     previous, provenance = previous_tables(directory)
-    earlier = next((p for p in provenance if p.get("sha256") == report.sha256), None)
+    earlier, holder = _in_use(directory, report.sha256)
     try:
         export = read_export(file_bytes, name,
                              keep_test_responses=bool(mapping.get("import", {}).get("keep_test_responses")))
@@ -436,6 +458,11 @@ def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dr
         report.respondents, report.answers = earlier.get("respondents", 0), earlier.get("answers", 0)
         report.message = (f"{name} was already imported on {earlier.get('imported_at', '?')} (same sha256); "
                           "nothing changed.")
+        return report
+    if holder and any(p.get("sha256") == report.sha256 for p in provenance):
+        report.problems = [problem(f"{name} is already in stored dataset {holder}, which is not the one in use; "
+                                   "choose that dataset on the Data page instead of importing the file again")]
+        report.message = f"{name} was not imported: it is already in stored dataset {holder}."
         return report
     problems = mapping_mod.check(mapping, list(export.frame.columns), mapping_name)
     if not export.rows:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -29,11 +30,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.fs as pafs
 
-from analysis import cube, schema
+from analysis import cube, schema, store_guard
+from analysis.errors import UserError
 
 ENV_VAR = "ENGAGEMENT_DATA_DIR"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 KEEP_DATASETS = 5
+LOG = logging.getLogger("engagement_explorer")
 POINTER_SECONDS = 5.0  # how long a store read by URI trusts the CURRENT it last read (one request per rerun saved)
 
 
@@ -42,6 +45,10 @@ Location = Path | str  # a local data directory, or the URI of a store in object
 
 class NoDataset(LookupError):
     """There is no dataset in the data directory yet."""
+
+
+class DamagedTable(UserError):
+    """A table of a stored dataset cannot be read (the message names the table, never a server path)."""
 
 
 class ReadOnlyStore(ValueError):
@@ -168,6 +175,12 @@ def write_dataset(
 ) -> dict:
     """Validate, aggregate and store a dataset atomically, make it current, and return its manifest."""
     directory = _writable(directory)
+    with store_guard.writing(directory):
+        return _write_dataset(tables, directory, demo=demo, provenance=provenance, description=description)
+
+
+def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bool, provenance: list[dict],
+                   description: str) -> dict:
     core = {name: schema.conform(name, tables[name]) for name in schema.CORE_TABLES}
     core |= {name: schema.conform(name, tables[name]) for name in schema.OPTIONAL_TABLES
              if name in tables and len(tables[name])}
@@ -195,12 +208,14 @@ def write_dataset(
             for name, frame in {**core, **cube.build_aggregates(core)}.items():  # optional tables too
                 _write_table(staging, name, frame)
             _write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2))
+            store_guard.begin(directory, dataset_id)  # a kill from here on is finished by store_guard.recover
             os.replace(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _fsync_path(root)
     _write_text_atomic(directory / "CURRENT", dataset_id + "\n")
+    store_guard.end(directory)
     _prune(directory, keep=dataset_id)
     return manifest
 
@@ -266,8 +281,33 @@ def read_table(directory: Location, name: str, dataset_id: str | None = None) ->
     if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
         return schema.empty(name)
     fs, base = _filesystem(directory)
-    frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
+    try:
+        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
+    except Exception as exc:  # truncated, overwritten or missing: say which table, log where
+        LOG.exception("Could not read table %s at %s/%s", name, base, relative)
+        raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "
+                           "file is damaged or missing. Choose another dataset on the Data page, or import "
+                           "the data again.") from exc
     return schema.conform(name, frame) if name in schema.TABLES else frame
+
+
+def damaged_tables(directory: Location, dataset_id: str | None = None) -> list[str]:
+    """The tables of a dataset whose files are missing or cannot be opened (footer checked, not every row)."""
+    import pyarrow.parquet as pq
+
+    dataset_id = dataset_id or current_id(directory)
+    fs, base = _filesystem(directory)
+    found = []
+    names = [*schema.CORE_TABLES, *schema.OPTIONAL_TABLES, "agg_answers", "agg_respondents"]
+    for name in names:
+        relative = f"datasets/{dataset_id}/{name}.parquet"
+        if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
+            continue
+        try:
+            pq.ParquetFile(f"{base}/{relative}", filesystem=fs).metadata  # noqa: B018 - reading the footer is the check
+        except Exception:  # any failure to open it: the table is damaged or gone
+            found.append(name)
+    return found
 
 
 def read_core(directory: Location, dataset_id: str | None = None) -> dict[str, pd.DataFrame]:
@@ -290,5 +330,6 @@ def use_dataset(directory: Location, dataset_id: str) -> None:
     directory = _writable(directory)
     if not dataset_id or dataset_id.startswith(".") or "/" in dataset_id or "\\" in dataset_id or not (
             directory / "datasets" / dataset_id / "manifest.json").is_file():
-        raise NoDataset(f"There is no dataset {dataset_id!r} in {directory / 'datasets'}.")
-    _write_text_atomic(directory / "CURRENT", dataset_id + "\n")
+        raise NoDataset(f"There is no dataset {dataset_id!r} in the store.")
+    with store_guard.writing(directory):
+        _write_text_atomic(directory / "CURRENT", dataset_id + "\n")

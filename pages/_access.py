@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from analysis.store import DamagedTable
 from analysis.summaries import escape_markdown
 
 LOG = logging.getLogger("engagement_explorer")
@@ -19,6 +20,8 @@ def incident_guard() -> Iterator[None]:
     """Run a page: an unexpected error goes to the server log with an incident id; people see a plain message."""
     try:
         yield
+    except DamagedTable as exc:  # names the table, never a path: people can switch dataset on the Data page
+        st.error(escape_markdown(exc), icon=":material/broken_image:")
     except Exception:  # Streamlit's stop and rerun are BaseExceptions and pass straight through
         incident = uuid.uuid4().hex[:6].upper()
         LOG.exception("Incident %s: the page failed", incident)

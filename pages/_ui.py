@@ -67,7 +67,11 @@ def current_view() -> View | None:
     except store.NoDataset as exc:
         st.warning(f"No data to show yet. {escape_markdown(exc)}")
         return None
-    cube = cached.cube(str(directory), dataset_id)
+    try:
+        cube = cached.cube(str(directory), dataset_id)
+    except store.DamagedTable as exc:
+        st.error(escape_markdown(exc), icon=":material/broken_image:")
+        return None
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     filters = flt.parse(params, waves=cube.waves)
     if filters.ignored:

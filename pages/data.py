@@ -64,6 +64,11 @@ with now:
         st.info("No dataset yet: import a file below, or build the demo with `python -m analysis build --demo`.")
     else:
         manifest = store.manifest(directory, current)
+        damaged = store.damaged_tables(directory, current)
+        if damaged:
+            st.error(escape_markdown(f"The dataset in use is damaged: {', '.join(damaged)} could not be read. "
+                                     "Choose another dataset below, or import the data again."),
+                     icon=":material/broken_image:")
         (st.info if manifest.get("demo") else st.success)(
             f"**In use:** {escape_markdown(datasets.dataset_label(manifest))}", icon=":material/database:")
         st.dataframe(safe_table(datasets.provenance_frame(manifest)), hide_index=True, width="stretch")

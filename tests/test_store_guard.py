@@ -1,0 +1,182 @@
+"""The store under two writers, a writer killed half way, and a damaged table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import demo, importing, mapping, store, store_guard
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+TEMPLATE = (FIXTURES / "template.csv").read_bytes()
+
+
+def _file(prefix: str) -> tuple[bytes, dict]:
+    """The template export with its own respondent ids, and its mapping."""
+    data = TEMPLATE.replace(b"WS01-", f"{prefix}-WS01-".encode()).replace(b"INT-RX1", f"{prefix}-INT".encode())
+    return data, mapping.guess(data, f"{prefix}.csv")
+
+
+def _demo(directory: Path) -> str:
+    return store.write_dataset(demo.demo_tables(), directory, demo=True, provenance=[], description="demo")[
+        "dataset_id"]
+
+
+def test_two_imports_at_the_same_moment_both_end_up_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write = store.write_dataset
+
+    def slow_write(*args, **kwargs):  # widen the window between reading the dataset and writing the next
+        time.sleep(0.5)
+        return write(*args, **kwargs)
+    monkeypatch.setattr(store, "write_dataset", slow_write)
+    files = {name: _file(name) for name in ("first", "second")}
+    reports: dict[str, importing.ImportReport] = {}
+    start = threading.Barrier(2)
+
+    def one(name: str) -> None:
+        start.wait()
+        data, spec = files[name]
+        reports[name] = importing.run(data, f"{name}.csv", spec, tmp_path)
+    threads = [threading.Thread(target=one, args=(n,)) for n in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r.ok for r in reports.values()), [r.message for r in reports.values()]
+    ids = set(store.read_table(tmp_path, "respondents")["respondent_id"])
+    assert {i.split("-")[0] for i in ids} == {"first", "second"}, "both files' respondents are in the dataset"
+    assert len(store.manifest(tmp_path)["provenance"]) == 2
+
+
+def test_two_import_commands_at_once_both_end_up_stored(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    commands = []
+    for name in ("one", "two"):
+        data, spec = _file(name)
+        (tmp_path / f"{name}.csv").write_bytes(data)
+        (tmp_path / f"{name}.toml").write_text(mapping.to_toml(spec), encoding="utf-8")
+        commands.append([sys.executable, "-m", "analysis", "import", str(tmp_path / f"{name}.csv"), "--mapping",
+                         str(tmp_path / f"{name}.toml"), "--data-dir", str(data_dir)])
+    running = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
+    results = [(p.returncode, p.communicate(timeout=120)[1].decode()) for p in running]
+    results = [(p.returncode, err) for p, (_, err) in zip(running, results, strict=True)]
+    assert [code for code, _ in results] == [0, 0], results
+    files = {p["file"] for p in store.manifest(data_dir)["provenance"]}
+    assert files == {"one.csv", "two.csv"}
+    assert not list((data_dir / "datasets").glob(".staging-*")), "no staging folder is left behind"
+
+
+def test_a_second_writer_that_cannot_wait_is_refused_plainly(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    _demo(tmp_path)
+    before = store.current_id(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)"),
+        str(tmp_path / store_guard.LOCK_NAME)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline().strip() == b"held"
+        monkeypatch.setenv(store_guard.WAIT_ENV, "0.3")
+        data, spec = _file("busy")
+        from analysis import datasets
+        report = datasets.import_file(data, "busy.csv", spec, tmp_path)
+        assert not report.ok and "Another import is being written" in report.message
+        assert "unexpected" not in report.message
+        assert store.current_id(tmp_path) == before, "nothing changed"
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert importing.run(data, "busy.csv", spec, tmp_path).ok, "once the first writer is gone, the import works"
+
+
+def _killed_before_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, spec: dict) -> None:
+    """Import, with the process 'killed' after the dataset is moved into place and before CURRENT changes."""
+    real = store._write_text_atomic
+
+    def die_at_current(target: Path, text: str) -> None:
+        if target.name == "CURRENT":
+            raise KeyboardInterrupt("killed")
+        real(target, text)
+    monkeypatch.setattr(store, "_write_text_atomic", die_at_current)
+    with pytest.raises(KeyboardInterrupt):
+        importing.run(data, "file.csv", spec, tmp_path)
+    monkeypatch.setattr(store, "_write_text_atomic", real)
+
+
+def test_a_write_killed_before_current_is_finished_on_the_next_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_id = _demo(tmp_path)
+    data, spec = _file("killed")
+    _killed_before_current(tmp_path, monkeypatch, data, spec)
+    assert store.current_id(tmp_path) == demo_id, "the kill left CURRENT on the demo"
+    store_guard.recover_on_start(tmp_path)
+    current = store.manifest(tmp_path)
+    assert not current["demo"] and [p["file"] for p in current["provenance"]] == ["file.csv"]
+    assert not (tmp_path / store_guard.PENDING_NAME).exists()
+
+
+def test_already_imported_only_when_the_dataset_in_use_holds_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_id = _demo(tmp_path)
+    data, spec = _file("again")
+    _killed_before_current(tmp_path, monkeypatch, data, spec)
+    report = importing.run(data, "file.csv", spec, tmp_path)
+    held = [p["sha256"] for p in store.manifest(tmp_path)["provenance"]]
+    assert report.ok and report.already_imported and report.sha256 in held, report.message
+    imported = store.current_id(tmp_path)
+    store.use_dataset(tmp_path, demo_id)  # someone switches back to the demo, then imports the file again
+    report = importing.run(data, "file.csv", spec, tmp_path)
+    assert not report.already_imported and not report.ok
+    assert f"already in stored dataset {imported}" in report.message and "not the one in use" in (
+        report.problems[0]["message"])
+    assert store.current_id(tmp_path) == demo_id
+
+
+def test_recovery_drops_a_journal_whose_dataset_never_arrived(tmp_path: Path) -> None:
+    demo_id = _demo(tmp_path)
+    (tmp_path / store_guard.PENDING_NAME).write_text("0123456789abcdef\n", encoding="utf-8")
+    (tmp_path / "datasets" / ".staging-x").mkdir()
+    store_guard.recover_on_start(tmp_path)
+    assert store.current_id(tmp_path) == demo_id
+    assert not (tmp_path / store_guard.PENDING_NAME).exists()
+    assert not (tmp_path / "datasets" / ".staging-x").exists()
+
+
+# ---- a damaged table ----
+
+CUBE = {"agg_answers", "organisations"}
+READS = {"overview": CUBE, "domains": CUBE, "voices": CUBE | {"stories"},
+         "data": {"agg_answers", "organisations", "answers", "stories"}}
+
+
+@pytest.mark.parametrize("table", ["agg_answers", "organisations", "answers", "stories"])
+@pytest.mark.parametrize("page", ["overview", "domains", "voices", "data"])
+def test_a_damaged_table_names_itself_and_the_data_page_still_switches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, page: str) -> None:
+    store.write_dataset(demo.demo_tables(seed=7), tmp_path, demo=True, provenance=[], description="other")
+    damaged = _demo(tmp_path)
+    path = tmp_path / "datasets" / damaged / f"{table}.parquet"
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # cut in half, as a full disk leaves it
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in at.error).replace("\\", "")
+    if table in READS[page]:
+        assert f"The {table} table of dataset {damaged} could not be read" in shown or page == "data", shown
+    else:
+        assert not shown, "a page that does not read the damaged table works as usual"
+    assert str(tmp_path) not in shown, "no server path in front of people"
+    assert at.sidebar.multiselect, "the frame (filters, navigation) still works"
+    if page == "data":
+        assert f"{table} could not be read" in shown
+        assert at.button(key="use_dataset") is not None and at.selectbox
