@@ -64,6 +64,14 @@ def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) ->
     return overview.headline_facts(cube(data_dir, dataset_id), Filters(**dict(filter_items)))
 
 
+def parse_uploads_once() -> None:
+    """The Data page's upload is parsed once per visitor and kept (in session state, keyed by its SHA-256),
+    not parsed again on every rerun; only the last file is kept."""
+    from analysis import importers
+
+    importers.remember_in(st.session_state.setdefault("_parsed_upload", {}))
+
+
 def warm(directory: Location) -> list[str]:
     """Load the current dataset and draw every page's unfiltered view into the caches, so that the first
     visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""

@@ -9,16 +9,14 @@ from pathlib import Path
 
 from analysis import importing, mapping, redact, store
 from analysis.errors import UserError
-from analysis.importers import MAX_BYTES, FileProblem
+from analysis.importers import FileProblem, budgets
 
 
 def _read_file(path: str) -> bytes:
     file = Path(path)
     if not file.is_file():
         raise UserError(f"{path}: no such file")
-    if file.stat().st_size > MAX_BYTES:
-        raise UserError(f"{file.name} is {file.stat().st_size / 1_000_000:.0f} MB; the limit is "
-                        f"{MAX_BYTES // (1024 * 1024)} MB. Split the file and import each part.")
+    budgets.check_size(file.stat().st_size, file.name)  # before reading it into memory
     return file.read_bytes()
 
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analysis import datasets, importing, mapping, mapping_table, store
+from analysis import cached, datasets, importing, mapping, mapping_table, store
+from analysis.importers import budgets
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages import _access, _review, _ui
@@ -10,12 +11,14 @@ from pages import _access, _review, _ui
 _ui.ensure_frame()
 st.title("Data")
 _access.require_sign_in_for_imports()
+cached.parse_uploads_once()
 now, stored = st.container(), st.container()
 read_only = store.is_uri(directory := store.data_dir())  # a store in object storage: read, never written, by the app
 st.header("Import a survey export")
 (st.info if read_only else st.markdown)(datasets.READ_ONLY_NOTE if read_only else datasets.IMPORT_INTRO)
 upload, saved = (None, None) if read_only else (
-    st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"], key="export_file"),
+    st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"], key="export_file",
+                     help=f"Up to {budgets.upload_limit_text()} (MB here means 1,048,576 bytes)."),
     st.file_uploader("A mapping saved earlier (TOML, optional)", type=["toml"], key="mapping_file"))
 spec, error = (mapping_table.starting_mapping(upload.getvalue(), upload.name, saved and saved.getvalue(),
                                               saved and saved.name) if upload else (None, ""))

@@ -89,6 +89,6 @@ def test_bad_files_are_refused(name, words):
 
 
 def test_size_limit(monkeypatch):
-    monkeypatch.setattr("analysis.importers.MAX_BYTES", 10)
+    monkeypatch.setattr("analysis.importers.budgets.MAX_BYTES", 10)
     with pytest.raises(FileProblem, match="the limit is"):
         read_export(b"respondent_id,q1\nP1,Some\n", "big.csv")

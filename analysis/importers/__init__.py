@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import PurePath
 
-from analysis.importers import limesurvey, qualtrics, single, spss, surveymonkey, template
+from analysis.importers import budgets, limesurvey, qualtrics, single, spss, surveymonkey, template
 from analysis.importers.base import MAX_BYTES, Export, FileProblem, csv_rows, decode, xlsx_rows
 
 __all__ = ["LAYOUTS", "MAX_BYTES", "Export", "FileProblem", "read_export"]
@@ -36,17 +39,42 @@ def _rows(data: bytes, file_name: str) -> Rows:
     return csv_rows(decode(data, file_name), file_name)
 
 
+_remembered: ContextVar[dict | None] = ContextVar("remembered_upload", default=None)
+
+
+def remember_in(memo: dict) -> None:
+    """From now on in this run, keep the last file read in `memo` (one visitor's), keyed by its SHA-256.
+
+    The Data page reruns on every click; with this, an upload is parsed once, not twice per rerun.
+    """
+    _remembered.set(memo)
+
+
+def _read_once(data: bytes, file_name: str) -> Export:
+    memo = _remembered.get()
+    if memo is None:
+        return _read(data, file_name)
+    key = (hashlib.sha256(data).hexdigest(), file_name)
+    if memo.get("key") != key:
+        memo.clear()
+        try:
+            memo.update(key=key, export=_read(data, file_name))
+        except FileProblem as exc:
+            memo.update(key=key, problem=exc)
+    if "problem" in memo:
+        raise memo["problem"]
+    kept: Export = memo["export"]
+    return dataclasses.replace(kept, excluded=dict(kept.excluded), flags=list(kept.flags), rows=list(kept.rows))
+
+
 def read_export(data: bytes, file_name: str, *, keep_test_responses: bool = False) -> Export:
     """The responses in an export, read with its platform's layout (judged from the content)."""
-    export = _read(data, file_name)
+    export = _read_once(data, file_name)
     return export if keep_test_responses else export.exclude_flagged()
 
 
 def _read(data: bytes, file_name: str) -> Export:
-    if len(data) > MAX_BYTES:
-        raise FileProblem(f"{file_name} is {len(data) / 1_000_000:.0f} MB; the limit is "
-                          f"{MAX_BYTES // (1024 * 1024)} MB. Split the file (for example by wave) and import "
-                          "each part.")
+    budgets.check_size(len(data), file_name)
     if not data.strip(b"\xef\xbb\xbf \r\n\t"):
         raise FileProblem(f"{file_name} is empty. Export it again from the survey platform.")
     if spss.detect(data):

@@ -7,15 +7,15 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.importers import budgets
 
-MAX_BYTES = 50 * 1024 * 1024  # a plain limit: bigger files are split before importing
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_CELLS = 5_000_000
+MAX_BYTES = budgets.MAX_BYTES  # one upload limit everywhere: see analysis/importers/budgets.py
 SPSS_MAGIC = (b"$FL2", b"$FL3")
 BLANK = ""
 
@@ -96,8 +96,22 @@ def csv_rows(text: str, file_name: str) -> list[list[str]]:
             delimiter = ";"
         elif first.count("\t") > first.count(",") and first.count("\t") > 0:
             delimiter = "\t"
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        header = next(reader, [])
+        budgets.Tally(file_name).add(header, 1)  # the header's width, exact, before the rest is read
+        budgets.check_text_shape(text, len(header), file_name)
+        budgets.check_cells(len(header) + sum(map(len, reader)), file_name)  # counted, nothing kept
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        rows, tally = [], budgets.Tally(file_name)
+        for row in reader:
+            tally.add(row, reader.line_num)
+            rows.append(row)
+        return rows
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileProblem(f"{file_name}: a cell near line {reader.line_num:,} is longer than "
+                              f"{csv.field_size_limit():,} characters, or a quote (\") is never closed. Fix the "
+                              "cell, or export the file again from the survey platform.", row=reader.line_num) from exc
         raise FileProblem(f"{file_name} is not a well-formed CSV file: {exc}. Export it again from the "
                           "survey platform.") from exc
 
@@ -115,24 +129,29 @@ def _cell_text(value: object) -> str:
 
 
 def check_xlsx_safe(data: bytes, file_name: str) -> zipfile.ZipFile:
-    """The workbook's zip, after refusing DTDs and entities (XML bombs) and bounding its size."""
+    """The workbook's zip, after refusing DTDs and entities (XML bombs), deep nesting and parts over budget."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise FileProblem(f"{file_name} is not a real Excel workbook (.xlsx): it is not a zip archive. "
                           "If it is a CSV file, rename it to .csv.") from exc
-    total = sum(info.file_size for info in archive.infolist())
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise FileProblem(f"{file_name} unpacks to {total // 1_000_000} MB, more than the "
-                          f"{MAX_XLSX_UNCOMPRESSED // 1_000_000} MB allowed. Save it as CSV or split it.")
+    budgets.check_workbook(archive, file_name)
     if "[Content_Types].xml" not in archive.namelist():
         raise FileProblem(f"{file_name} is a zip archive but not an Excel workbook (.xlsx).")
     for info in archive.infolist():
         if info.filename.endswith((".xml", ".rels", ".vml")):
-            head = archive.read(info.filename)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            try:
+                with archive.open(info) as stream:
+                    found = budgets.xml_problem(stream)
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise FileProblem(f"{file_name} is a damaged workbook ({info.filename} cannot be unpacked). "
+                                  "Save it again from Excel.") from exc
+            if found == "dtd":
                 raise FileProblem(f"{file_name} contains an XML document type or entity declaration "
                                   f"({info.filename}), which Excel never writes; it was refused for safety.")
+            if found == "deep":
+                raise FileProblem(f"{file_name}: {info.filename} nests XML more than {budgets.MAX_XML_DEPTH} "
+                                  "levels deep, which Excel never writes; it was refused for safety.")
     return archive
 
 
@@ -147,14 +166,14 @@ def xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
         raise FileProblem(f"{file_name} could not be read as an Excel workbook: {exc}") from exc
     try:
         sheet = book.worksheets[0]
-        rows, cells = [], 0
-        for values in sheet.iter_rows(values_only=True):
+        budgets.check_declared_rows(sheet.max_row, file_name)
+        sheet.reset_dimensions()  # a declared size (A1:XFD1048576) would make every row 16,384 cells wide
+        rows, tally = [], budgets.Tally(file_name)
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             row = [_cell_text(v) for v in values]
             while row and row[-1] == BLANK:
                 row.pop()
-            cells += len(row)
-            if cells > MAX_CELLS:
-                raise FileProblem(f"{file_name} has more than {MAX_CELLS:,} cells; split it before importing.")
+            tally.add(row, number, measure=True)
             rows.append(row)
     finally:
         book.close()

@@ -8,6 +8,7 @@ import tempfile
 
 import pandas as pd
 
+from analysis.importers import budgets
 from analysis.importers.base import SPSS_MAGIC, Export, FileProblem
 
 
@@ -38,11 +39,22 @@ def parse(data: bytes, file_name: str) -> Export:
     """Every case a response (row = case number); labels applied; user-missing labels recorded per column."""
     import pyreadstat
 
+    budgets.check_spss_header(data, file_name)  # before pyreadstat makes room for what the header declares
     fd, path = tempfile.mkstemp(suffix=".sav")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        frame, meta = pyreadstat.read_sav(path, user_missing=True)
+        columns = max(1, pyreadstat.read_sav(path, metadataonly=True)[1].number_columns)
+        if columns > budgets.MAX_COLUMNS:
+            raise FileProblem(f"{file_name} has {columns:,} variables; the limit is {budgets.MAX_COLUMNS:,} "
+                              "columns. Leave out the variables you do not need.")
+        most = budgets.MAX_CELLS // columns
+        frame, meta = pyreadstat.read_sav(path, user_missing=True, row_limit=most + 1)
+        if len(frame) > most:
+            raise FileProblem(f"{file_name} has more than {most:,} cases of {columns:,} variables, over the limit "
+                              f"of {budgets.MAX_CELLS:,} cells. Split it (by wave, say) before importing.")
+    except FileProblem:
+        raise
     except Exception as exc:  # pyreadstat raises its own error types for damaged files
         raise FileProblem(f"{file_name} could not be read as an SPSS .sav file: {exc}. "
                           "Save it again from SPSS.") from exc
