@@ -5,7 +5,8 @@ import streamlit as st
 from analysis import cached, store, vocab
 from pages._access import incident_guard
 
-st.set_page_config(page_title="Engagement Explorer", page_icon=":material/forum:", layout="wide")
+# An emoji icon is drawn in the page itself; a :material/...: one is fetched from a font host by every visitor.
+st.set_page_config(page_title="Engagement Explorer", page_icon="\N{SPEECH BALLOON}", layout="wide")
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),  # served at /

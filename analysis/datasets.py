@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import importing, store
-from analysis.errors import UserError
+from analysis.errors import UserError, incident
 
 DATASET_COLUMNS = ["Current", "Dataset", "Description", "Kind", "Created (UTC)", "Respondents", "Answers"]
 PROVENANCE_COLUMNS = ["What", "File", "When (UTC)", "Layout", "Rows read", "Respondents", "Answers", "Left out",
@@ -79,13 +79,15 @@ def report_counts(report: importing.ImportReport) -> dict[str, int]:
             "Problems": len(report.problems)}
 
 
-def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path) -> importing.ImportReport:
+def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,
+                lookup: pd.DataFrame | None = None, names: list[str] | None = None) -> importing.ImportReport:
     """Import for real, turning any unexpected failure into a refused report (nothing is written then)."""
     try:
-        return importing.run(file_bytes, file_name, mapping, directory)
+        return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup, names=names)
     except UserError as exc:  # e.g. another import holds the store: a plain message, nothing written
         return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(str(exc))],
                                       message=f"{Path(file_name).name} was not imported: {exc}")
-    except Exception as exc:  # the page shows every failure as a problem, never a traceback
-        return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(
-            f"unexpected error: {exc}")], message=f"{Path(file_name).name} was not imported: {exc}")
+    except Exception:  # the page shows every failure as a problem, never a traceback or a server path
+        said = incident(f"importing {Path(file_name).name}")
+        return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(said)],
+                                      message=f"{Path(file_name).name} was not imported: {said}.")

@@ -3,3 +3,17 @@
 
 class UserError(Exception):
     """A problem the person can fix; the message says which file, row, column and value, and what to do."""
+
+
+def incident(what: str) -> str:
+    """Log the exception being handled, with a new incident id, and return the plain sentence people see.
+
+    The exception's own text can name server paths (staging folders, the data directory) or file content,
+    so it goes to the server log only.
+    """
+    import logging
+    import uuid
+
+    incident_id = uuid.uuid4().hex[:6].upper()
+    logging.getLogger("engagement_explorer").exception("Incident %s: %s", incident_id, what)
+    return f"{what} failed unexpectedly (incident id {incident_id}; the details are in the server log)"

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from analysis import importing, mapping, redact, store
+from analysis import importing, mapping, side_files, store
 from analysis.errors import UserError
 from analysis.importers import FileProblem, budgets
 
@@ -46,21 +46,10 @@ def _load(args: argparse.Namespace) -> importing.ImportReport:
         spec = mapping.from_toml(map_path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise UserError(f"{map_path.name}: {exc}") from exc
-    lookup = None
-    lookup_name = str(spec.get("import", {}).get("org_lookup", "")).strip()
-    if lookup_name:
-        lookup_path = (map_path.parent / lookup_name) if not Path(lookup_name).is_absolute() else Path(lookup_name)
-        if not lookup_path.is_file():
-            raise UserError(f"organisation lookup {lookup_name} (named in {map_path.name}) was not found at "
-                            f"{lookup_path}")
-        lookup = importing.read_lookup(lookup_path.read_bytes(), lookup_path.name)
-    names = None
-    names_file = str(spec.get("import", {}).get("names_file", "")).strip()
-    if names_file:  # staff and respondents' names to redact from free text, one a line
-        names_path = Path(names_file) if Path(names_file).is_absolute() else map_path.parent / names_file
-        if not names_path.is_file():
-            raise UserError(f"names file {names_file} (named in {map_path.name}) was not found at {names_path}")
-        names = redact.read_names(names_path)
+    side = side_files.from_paths(spec, map_path, {"org_lookup": args.org_lookup, "names_file": args.names_file})
+    if side.problems:
+        return side.refusal(name)
+    lookup, names = side.lookup, side.names
     directory = store.data_dir(args.data_dir)
     return importing.run(data, name, spec, directory, dry_run=args.dry_run, lookup=lookup,
                          mapping_name=map_path.name, names=names)
@@ -101,6 +90,8 @@ def add_commands(subparsers: argparse._SubParsersAction, common: argparse.Argume
     imp = subparsers.add_parser("import", parents=[common], help="check and import a survey export")
     imp.add_argument("file", help="the export: CSV, XLSX or SPSS .sav")
     imp.add_argument("--mapping", required=True, help="the mapping (TOML) from mapping-template, reviewed")
+    imp.add_argument("--org-lookup", help="an organisation lookup CSV (instead of org_lookup in the mapping)")
+    imp.add_argument("--names-file", help="names to redact, one a line (instead of names_file in the mapping)")
     imp.add_argument("--dry-run", action="store_true", help="check only; write nothing")
     imp.add_argument("--json", action="store_true", help="print one JSON object")
     imp.set_defaults(func=_import)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis import mapping as mapping_mod
 from analysis import redact, safe_text, schema, store, store_guard, vocab
+from analysis.errors import incident
 from analysis.importers import Export, FileProblem, read_export
 from analysis.importers.base import decode
 
@@ -96,7 +97,7 @@ def read_lookup(data: bytes, name: str) -> pd.DataFrame:
         frame = frame.rename(columns={"org_code": "org_id"})
     if not {"org_id", "org_name"} & set(frame.columns) or "org_type" not in frame:
         raise FileProblem(f"organisation lookup {name} needs an org_id (or org_code) or org_name column and an "
-                          f"org_type column; it has: {', '.join(frame.columns)}")
+                          f"org_type column in its header; its {len(frame.columns)} columns do not include them")
     return frame
 
 
@@ -508,6 +509,6 @@ def preview(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *
     """What importing would do, without writing: counts, the rows as they would be stored, the problems."""
     try:
         return run(file_bytes, file_name, mapping, directory, dry_run=True, lookup=lookup)
-    except Exception as exc:  # the page shows every failure as a problem, never a traceback
-        return ImportReport(file=Path(file_name).name, problems=[problem(f"unexpected error: {exc}")],
-                            message=f"{file_name} could not be checked: {exc}")
+    except Exception:  # the page shows every failure as a problem, never a traceback or a server path
+        said = incident(f"checking {Path(file_name).name}")
+        return ImportReport(file=Path(file_name).name, problems=[problem(said)], message=said + ".")

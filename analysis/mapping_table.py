@@ -9,6 +9,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from analysis import mapping, safe_text, vocab
+from analysis.errors import UserError, incident
 
 SETTINGS_HELP = {
     "source": f"{', '.join(vocab.SOURCES)} (unless a column has role source)",
@@ -37,8 +38,10 @@ def starting_mapping(file_bytes: bytes, file_name: str, toml_bytes: bytes | None
         return None, f"{PurePath(toml_name).name} is not a text (UTF-8) TOML file."
     except ValueError as exc:
         return None, f"{PurePath(toml_name).name}: {exc}"
-    except Exception as exc:  # the page shows every failure as a plain message, never a traceback
+    except UserError as exc:  # a plain message about the file (FileProblem)
         return None, f"{PurePath(file_name).name} could not be read: {exc}"
+    except Exception:  # the page shows every failure as a plain message, never a traceback or a server path
+        return None, incident(f"reading {PurePath(file_name).name}") + "."
 
 
 def _text(value: object) -> str:

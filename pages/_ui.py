@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages import _exports
 
+LOG = logging.getLogger("engagement_explorer")
 TABLE_KEY = "table_"  # + chart id: the session-state key of a chart's table expander (True when open)
 
 
@@ -64,8 +66,10 @@ def current_view() -> View | None:
     directory = store.data_dir()
     try:
         dataset_id = store.current_id(directory)
-    except store.NoDataset as exc:
-        st.warning(f"No data to show yet. {escape_markdown(exc)}")
+    except store.NoDataset as exc:  # its text names the data directory: that goes to the log, not the browser
+        LOG.warning("No dataset to show: %s", exc)
+        st.warning("No data to show yet. Import a survey export on the Data page, or build the demo with "
+                   "`python -m analysis build --demo`.")
         return None
     try:
         cube = cached.cube(str(directory), dataset_id)

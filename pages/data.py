@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis import cached, datasets, importing, mapping, mapping_table, store
+from analysis import cached, datasets, importing, mapping, mapping_table, side_files, store
 from analysis.importers import budgets
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
@@ -20,6 +20,11 @@ upload, saved = (None, None) if read_only else (
     st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"], key="export_file",
                      help=f"Up to {budgets.upload_limit_text()} (MB here means 1,048,576 bytes)."),
     st.file_uploader("A mapping saved earlier (TOML, optional)", type=["toml"], key="mapping_file"))
+beside = {} if read_only else {  # the files a mapping names as org_lookup and names_file, as uploads here
+    "org_lookup": st.file_uploader("Organisation lookup (CSV, optional: org_lookup in the mapping)", type=["csv"],
+                                   key="lookup_file"),
+    "names_file": st.file_uploader("Names to redact from free text (text, one a line, optional: names_file)",
+                                   type=["txt", "csv"], key="names_file")}
 spec, error = (mapping_table.starting_mapping(upload.getvalue(), upload.name, saved and saved.getvalue(),
                                               saved and saved.name) if upload else (None, ""))
 if error:
@@ -38,7 +43,9 @@ if spec is not None:
     spec = mapping_table.apply(spec, settings, columns, answers)
     st.download_button("Download this mapping (TOML) for next time", mapping.to_toml(spec), icon=":material/download:",
                        file_name=mapping_table.file_name(spec, upload.name), mime="application/toml", on_click="ignore")
-    report = importing.preview(upload.getvalue(), upload.name, spec, directory)
+    side = side_files.from_uploads(spec, {k: f and (f.name, f.getvalue()) for k, f in beside.items()})
+    report = side.refusal(upload.name) or importing.preview(upload.getvalue(), upload.name, spec, directory,
+                                                            lookup=side.lookup)
     st.subheader("Preview", anchor=False)
     for col, (label, count) in zip(st.columns(4), datasets.report_counts(report).items(), strict=True):
         col.metric(label, f"{count:,}")
@@ -48,7 +55,8 @@ if spec is not None:
     for tab, name in zip(st.tabs(list(datasets.PREVIEW_TABLES.values())), datasets.PREVIEW_TABLES, strict=True):
         tab.dataframe(safe_table(report.first_rows(name)), hide_index=True, width="stretch")
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
-        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory)
+        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, lookup=side.lookup,
+                                      names=side.names)
         (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
             st.dataframe(safe_table(datasets.problems_table(result)), hide_index=True)

@@ -94,13 +94,16 @@ def test_provenance_rows(entry: dict, what: str) -> None:
         assert frame.loc[0, "Left out"] == "2 preview"
 
 
-def test_import_file_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_file_never_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  caplog: pytest.LogCaptureFixture) -> None:
     def boom(*args, **kwargs):
-        raise OSError("disk full")
+        raise OSError("disk full: /srv/data/datasets/.staging-x1")
 
     monkeypatch.setattr(importing, "run", boom)
     report = datasets.import_file(b"x", "x.csv", {}, tmp_path)
-    assert not report.ok and "disk full" in report.message and len(report.problems_frame) == 1
+    assert not report.ok and "incident id" in report.message and len(report.problems_frame) == 1
+    assert "/srv/data" not in report.message + str(report.problems), "server paths go to the log, not the page"
+    assert any("disk full" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
 
 
 def test_mapping_tables_round_trip() -> None:

@@ -102,10 +102,8 @@ def csv_rows(text: str, file_name: str) -> list[list[str]]:
         budgets.check_text_shape(text, len(header), file_name)
         budgets.check_cells(len(header) + sum(map(len, reader)), file_name)  # counted, nothing kept
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        rows, tally = [], budgets.Tally(file_name)
-        for row in reader:
-            tally.add(row, reader.line_num)
-            rows.append(row)
+        rows = list(reader)  # within the cell budget, counted above
+        budgets.check_rows(rows, file_name)
         return rows
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

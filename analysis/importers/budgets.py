@@ -78,6 +78,18 @@ def check_cells(cells: int, file_name: str) -> None:
         raise _refuse(f"{file_name} has {cells:,} cells; the limit is {MAX_CELLS:,}. Split it before importing.")
 
 
+def check_rows(rows: list[list[str]], file_name: str) -> None:
+    """Refuse rows (already within the cell budget) that are too many or too wide, counted at C speed."""
+    if len(rows) > MAX_ROWS:
+        raise _refuse(f"{file_name} has {len(rows):,} rows; the limit is {MAX_ROWS:,} (blank rows included). Split "
+                      "it before importing.")
+    widest = max(map(len, rows), default=0)
+    if widest > MAX_COLUMNS:
+        number = next(i for i, r in enumerate(rows, start=1) if len(r) == widest)
+        raise _refuse(f"{file_name} has {widest:,} columns on record {number}; the limit is {MAX_COLUMNS:,}. Leave out "
+                      "the columns you do not need, or split the file.", row=number)
+
+
 def check_declared_rows(rows: int | None, file_name: str) -> None:
     """Refuse a worksheet that declares more rows than the budget (its dimension tag), before reading them."""
     if rows and rows > MAX_ROWS:
