@@ -23,9 +23,16 @@ _LEADING = " \t\r\n\x0b\x0c\u00a0\u3000"  # what a spreadsheet skips before it s
 _BREAK = "<br>"  # the one piece of chart markup our own code adds to labels (charts.wrap)
 
 
+# GitHub-style bare links are found in the text after escapes are undone (mdast-util-gfm-autolink-literal), so a
+# backslash cannot stop them: an invisible word joiner inside "http:", "www." and before an email's domain does.
+_JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?i)\b(https?|ftp|www|mailto|xmpp)(?=[:.])|(@)")
+
+
 def escape_markdown(text: object) -> str:
-    """Text that Streamlit's Markdown shows literally: no links, images, emphasis, HTML or maths from data."""
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    """Text that Streamlit's Markdown shows literally: no links (bare ones too), images, emphasis, HTML or maths."""
+    unlinked = _BARE_LINK.sub(lambda m: m.group(0) + _JOINER, str(text))
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in unlinked)
 
 
 def for_chart(text: object) -> str:

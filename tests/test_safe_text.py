@@ -32,6 +32,7 @@ PAYLOADS = [
     "![an image](https://evil.example/c.png)",
     "https://evil.example/d",
     "www.evil.example.csv",
+    "write to someone@evil.example",
     "<b>bold</b> <span style='font-size:80px'>big</span>",
     '=HYPERLINK("https://evil.example/e","click")',
     "+cmd|' /C calc'!A0",
@@ -47,6 +48,8 @@ FORMULAS = ['=HYPERLINK("x")', "+44 20", "-2+3", "@SUM(A1)", " =1+2", "  +1", "\
 PLAIN = ["plain", "1+2", "a = b", "e-mail", "50%", "naïve café", "'=already quoted", "", "2-3 times"]
 # Markup a chart (Plotly pseudo-HTML) or Markdown would act on if it reached them unescaped.
 ACTIVE_CHART = re.compile(r"<(?!br>)/?[a-z]", re.IGNORECASE)
+# mdast-util-gfm-autolink-literal's patterns: what Streamlit's Markdown turns into a link without any syntax.
+BARE_LINK = re.compile(r"(?i)(https?://|www(?=\.)|(?:mailto|xmpp):|[-.\w+]+@[-\w]+(?:\.[-\w]+)+)")
 ACTIVE_MARKDOWN = ("<script", "<img", "<a ", "<b>", "<span", "](", "![", "://", "www.", "javascript:")
 
 
@@ -85,7 +88,9 @@ def test_markdown_escaping_leaves_nothing_active(payload: str) -> None:
     escaped = escape_markdown(payload)
     unescaped = re.sub(r"\\.", "", escaped)  # what Markdown reads as syntax: everything not backslash-escaped
     assert not [a for a in ACTIVE_MARKDOWN if a in unescaped], escaped
-    assert re.sub(r"\\(.)", r"\1", escaped) == payload, "shown exactly as written"
+    shown = re.sub(r"\\(.)", r"\1", escaped)  # the text Markdown hands on, where bare links are looked for
+    assert shown.replace("\u2060", "") == payload, "shown exactly as written (word joiners are invisible)"
+    assert not BARE_LINK.search(shown), f"a bare link GitHub-style Markdown would make live: {shown!r}"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -169,6 +174,7 @@ def test_no_payload_acts_on_any_page(payload_dir: Path, page: str, monkeypatch: 
     at = open_tables(at)
     assert not at.exception, [e.value for e in at.exception]
     active = [t for t in _markdown_texts(at) for a in ACTIVE_MARKDOWN if a in re.sub(r"\\.", "", t)]
+    active += [t for t in _markdown_texts(at) if BARE_LINK.search(re.sub(r"\\(.)", r"\1", t))]
     assert not active, f"Markdown that would act: {active[:3]}"
     charts_shown = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
     assert not [s for spec in charts_shown for s in _active_chart_text(spec)], "chart markup from the data"
