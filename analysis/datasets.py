@@ -42,6 +42,13 @@ def datasets_frame(directory: store.Location) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DATASET_COLUMNS)
 
 
+def damage_note(directory: store.Location, dataset_id: str) -> str:
+    """'' or a sentence naming the tables of a dataset that cannot be read, and what to do."""
+    damaged = store.damaged_tables(directory, dataset_id)
+    return (f"The dataset in use is damaged: {', '.join(damaged)} could not be read. Choose another dataset below, "
+            "or import the data again.") if damaged else ""
+
+
 def dataset_label(manifest: dict) -> str:
     """How a dataset is named in a choice: description, kind, creation time and id."""
     return (f"{manifest.get('description', '')} · {kind(manifest)} · {_when(manifest.get('created', ''))} · "

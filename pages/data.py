@@ -2,29 +2,17 @@
 
 import streamlit as st
 
-from analysis import cached, datasets, importing, mapping, mapping_table, side_files, store
-from analysis.importers import budgets
+from analysis import datasets, mapping, mapping_table, side_files, store
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages import _access, _review, _ui
+from pages import _access, _review, _ui, _uploads
 
 _ui.ensure_frame()
 st.title("Data")
 _access.require_sign_in_for_imports()
-cached.parse_uploads_once()
 now, stored = st.container(), st.container()
 read_only = store.is_uri(directory := store.data_dir())  # a store in object storage: read, never written, by the app
-st.header("Import a survey export")
-(st.info if read_only else st.markdown)(datasets.READ_ONLY_NOTE if read_only else datasets.IMPORT_INTRO)
-upload, saved = (None, None) if read_only else (
-    st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"], key="export_file",
-                     help=f"Up to {budgets.upload_limit_text()} (MB here means 1,048,576 bytes)."),
-    st.file_uploader("A mapping saved earlier (TOML, optional)", type=["toml"], key="mapping_file"))
-beside = {} if read_only else {  # the files a mapping names as org_lookup and names_file, as uploads here
-    "org_lookup": st.file_uploader("Organisation lookup (CSV, optional: org_lookup in the mapping)", type=["csv"],
-                                   key="lookup_file"),
-    "names_file": st.file_uploader("Names to redact from free text (text, one a line, optional: names_file)",
-                                   type=["txt", "csv"], key="names_file")}
+upload, saved, beside = _uploads.uploads(read_only)
 spec, error = (mapping_table.starting_mapping(upload.getvalue(), upload.name, saved and saved.getvalue(),
                                               saved and saved.name) if upload else (None, ""))
 if error:
@@ -43,9 +31,8 @@ if spec is not None:
     spec = mapping_table.apply(spec, settings, columns, answers)
     st.download_button("Download this mapping (TOML) for next time", mapping.to_toml(spec), icon=":material/download:",
                        file_name=mapping_table.file_name(spec, upload.name), mime="application/toml", on_click="ignore")
-    side = side_files.from_uploads(spec, {k: f and (f.name, f.getvalue()) for k, f in beside.items()})
-    report = side.refusal(upload.name) or importing.preview(upload.getvalue(), upload.name, spec, directory,
-                                                            lookup=side.lookup)
+    side = side_files.from_uploads(spec, beside)
+    report = side.check(upload.getvalue(), upload.name, spec, directory)
     st.subheader("Preview", anchor=False)
     for col, (label, count) in zip(st.columns(4), datasets.report_counts(report).items(), strict=True):
         col.metric(label, f"{count:,}")
@@ -55,8 +42,7 @@ if spec is not None:
     for tab, name in zip(st.tabs(list(datasets.PREVIEW_TABLES.values())), datasets.PREVIEW_TABLES, strict=True):
         tab.dataframe(safe_table(report.first_rows(name)), hide_index=True, width="stretch")
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
-        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, lookup=side.lookup,
-                                      names=side.names)
+        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, **side.for_import())
         (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
             st.dataframe(safe_table(datasets.problems_table(result)), hide_index=True)
@@ -75,11 +61,8 @@ with now:
         st.info("No dataset yet: import a file below, or build the demo with `python -m analysis build --demo`.")
     else:
         manifest = store.manifest(directory, current)
-        damaged = store.damaged_tables(directory, current)
-        if damaged:
-            st.error(escape_markdown(f"The dataset in use is damaged: {', '.join(damaged)} could not be read. "
-                                     "Choose another dataset below, or import the data again."),
-                     icon=":material/broken_image:")
+        if damage := datasets.damage_note(directory, current):
+            st.error(escape_markdown(damage), icon=":material/broken_image:")
         (st.info if manifest.get("demo") else st.success)(
             f"**In use:** {escape_markdown(datasets.dataset_label(manifest))}", icon=":material/database:")
         st.dataframe(safe_table(datasets.provenance_frame(manifest)), hide_index=True, width="stretch")

@@ -83,7 +83,7 @@ def test_one_upload_limit_everywhere() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == budgets.MAX_BYTES == 52_428_800
     assert budgets.upload_limit_text() == "50 MB (52,428,800 bytes)"
-    data_page = (ROOT / "pages" / "data.py").read_text(encoding="utf-8")
+    data_page = (ROOT / "pages" / "_uploads.py").read_text(encoding="utf-8")
     assert "upload_limit_text()" in data_page, "the Data page says the limit in bytes beside the uploader"
 
 
