@@ -59,10 +59,11 @@ def _read_once(data: bytes, file_name: str) -> Export:
         memo.clear()
         try:
             memo.update(key=key, export=_read(data, file_name))
-        except FileProblem as exc:
-            memo.update(key=key, problem=exc)
+        except FileProblem as exc:  # kept as its words only: the exception's traceback holds the file's text
+            memo.update(key=key, problem=(str(exc), exc.row, exc.column, exc.value, exc.problems))
     if "problem" in memo:
-        raise memo["problem"]
+        message, row, column, value, problems = memo["problem"]
+        raise FileProblem(message, row=row, column=column, value=value, problems=problems)
     kept: Export = memo["export"]
     return dataclasses.replace(kept, excluded=dict(kept.excluded), flags=list(kept.flags), rows=list(kept.rows))
 
