@@ -118,3 +118,19 @@ def test_the_data_page_parses_an_upload_once_not_on_every_rerun(tmp_path: Path,
     other = data.replace(b"WS01-P001", b"WS01-P009")
     at.file_uploader(key="export_file").upload("template.csv", other, "text/csv").run()
     assert reads == ["template.csv"] * 2, "a changed file (another SHA-256) is parsed again"
+
+
+def test_a_refused_upload_is_remembered_by_its_words_not_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import importers
+
+    memo: dict = {}
+    token = importers.remember_in(memo)
+    try:
+        data = hostile_files.CORPUS["columns_20k.csv"]()
+        for _ in range(2):
+            with pytest.raises(FileProblem, match="20,000 columns"):
+                read_export(data, "wide.csv")
+            monkeypatch.setattr(importers, "_read", lambda *a: pytest.fail("parsed again"))
+        assert not [v for v in memo.values() if isinstance(v, BaseException)], "an exception keeps the file alive"
+    finally:
+        importers._remembered.reset(token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from pathlib import PurePath
 
 from analysis.importers import budgets, limesurvey, qualtrics, single, spss, surveymonkey, template
@@ -42,12 +42,12 @@ def _rows(data: bytes, file_name: str) -> Rows:
 _remembered: ContextVar[dict | None] = ContextVar("remembered_upload", default=None)
 
 
-def remember_in(memo: dict) -> None:
+def remember_in(memo: dict) -> Token:
     """From now on in this run, keep the last file read in `memo` (one visitor's), keyed by its SHA-256.
 
     The Data page reruns on every click; with this, an upload is parsed once, not twice per rerun.
     """
-    _remembered.set(memo)
+    return _remembered.set(memo)
 
 
 def _read_once(data: bytes, file_name: str) -> Export:
