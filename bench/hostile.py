@@ -169,8 +169,8 @@ def markdown(rows: list[dict], idle: float, before: str | None) -> str:
     worst_s = max(max(r["cli"]["seconds"] or 0, r["page"]["seconds"]) for r in rows)
     worst_mb = max(r["page"]["peak_above_idle_mb"] for r in rows)
     lines += ["", f"Slowest answer {worst_s:.1f} s; the server's largest rise {worst_mb:.0f} MB above idle.", "",
-              "What each refusal said (command line):", ""]
-    lines += [f"- {r['file']}: {r['cli']['message']}" for r in rows]
+              "What each file got (command line; then the Data page):", ""]
+    lines += [f"- {r['file']}: {r['cli']['message']} / page: {r['page']['message']}" for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as old:
             code = unpack(args.before, Path(old))
             for row, path in zip(rows, paths, strict=True):
-                row["before"] = command_line(path, code, timeout=30)
+                row["before"] = command_line(path, code, timeout=20)
     idle, pages = through_page(paths)
     for row, page in zip(rows, pages, strict=True):
         row["page"] = page
