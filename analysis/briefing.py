@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import disclosure, export, metrics, panels
+from analysis import disclosure, export, metrics, registry
 from analysis.errors import UserError
 from analysis.filters import Filters, describe
 from analysis.panels import Panel
@@ -45,8 +45,7 @@ class Pack:
 
 def pack_panels(cube: Cube, filters: Filters) -> list[Panel]:
     """The panels of all pages for the view, each chart once, in page order."""
-    builders = list(dict.fromkeys(build for page in panels.PAGES.values() for build in page))
-    return [build(cube, filters) for build in builders]
+    return [e.build(cube, filters) for e in registry.entries() if e.source == registry.CUBE]
 
 
 def assemble(cube: Cube, filters: Filters, today: dt.date | None = None) -> Pack:

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import panels, queries
+from analysis import queries, registry
 from analysis.filters import Filters
 from bench import plain
 
@@ -61,8 +61,9 @@ def page_times(directory: Path, repeats: int) -> dict[str, dict[str, float]]:
     cube = queries.load_cube(directory)
     views = FILTER_CYCLE * repeats
     result = {}
-    for page in panels.PAGES:
-        ours = time_calls(lambda f, p=page: panels.page_panels(p, cube, f), views)
+    sources = registry.fixed_sources(cube=cube)
+    for page in registry.pages_reading(registry.CUBE):
+        ours = time_calls(lambda f, p=page: registry.page_panels(p, sources, f), views)
         naive = time_calls(lambda f, p=page: plain.page_numbers(p, directory, f), FILTER_CYCLE[:3])
         result[page] = {"ours_ms": 1000 * statistics.median(ours), "plain_ms": 1000 * statistics.median(naive)}
     return result

@@ -90,13 +90,8 @@ def page_header(title: str, view: View | None) -> None:
 
 
 def panels(page: str, view: View) -> list[Panel]:
-    """The page's panels for the view, from the cache."""
+    """The page's panels (as the registry lists them) for the view, from the cache."""
     return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
-
-
-def acting_panels(page: str, view: View) -> list[Panel]:
-    """The framework or actions page's panels for the view, from the cache."""
-    return cached.acting_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
 
 
 def quotes_link(panel: Panel, view: View, event: object) -> None:
