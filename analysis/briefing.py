@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,9 @@ from analysis import disclosure, export, metrics, registry
 from analysis.errors import UserError
 from analysis.filters import Filters, describe
 from analysis.panels import Panel
-from analysis.queries import Cube
 
 TITLE = "Engagement Explorer: briefing pack"
+ALL = "all"  # the whole-report pack: every page's charts
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
@@ -36,6 +37,7 @@ class Pack:
     manifest: dict
     created: str
     slides: list[Slide]
+    page: str = "all"
 
     @property
     def demo(self) -> bool:
@@ -43,16 +45,32 @@ class Pack:
         return bool(self.manifest.get("demo"))
 
 
-def pack_panels(cube: Cube, filters: Filters) -> list[Panel]:
-    """The panels of all pages for the view, each chart once, in page order."""
-    return [e.build(cube, filters) for e in registry.entries() if e.source == registry.CUBE]
+def pages_of(page: str) -> list[str]:
+    """The registry's pages a pack covers: one page, or every page for "all"."""
+    if page == ALL:
+        return list(registry.PAGES)
+    if page not in registry.PAGES:
+        raise UserError(f"Unknown page {page!r}: use one of {', '.join([*registry.PAGES, ALL])}.")
+    return [page]
 
 
-def assemble(cube: Cube, filters: Filters, today: dt.date | None = None) -> Pack:
+def pack_panels(page: str, panels_of: Callable[[str], list[Panel]]) -> list[Panel]:
+    """The panels of a page's pack (every page's for "all"), each chart once, in page order.
+
+    `panels_of(page)` gives a page's panels for the view: the app passes its cache, the command line the registry.
+    """
+    found: dict[str, Panel] = {}
+    for name in pages_of(page):
+        for panel in panels_of(name):
+            found.setdefault(panel.chart_id, panel)
+    return list(found.values())
+
+
+def assemble(panels: list[Panel], manifest: dict, filters: Filters, page: str = ALL,
+             today: dt.date | None = None) -> Pack:
     """The pack's content: each chart drawn once by the persistent Chromium."""
-    slides = [Slide(p, export.render(export.export_figure(p, cube.manifest, notes=False), "png"))
-              for p in pack_panels(cube, filters)]
-    return Pack(describe(filters), cube.manifest, str(today or dt.date.today()), slides)
+    slides = [Slide(p, export.render(export.export_figure(p, manifest, notes=False), "png")) for p in panels]
+    return Pack(describe(filters), manifest, str(today or dt.date.today()), slides, page)
 
 
 def table_text(table: pd.DataFrame) -> str:
@@ -207,13 +225,21 @@ MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.pr
         "pdf": "application/pdf"}
 
 
-def build(cube: Cube, filters: Filters, fmt: str = "pptx") -> bytes:
-    """A briefing pack of the view in the given format."""
+def build(panels: list[Panel], manifest: dict, filters: Filters, fmt: str = "pptx", page: str = ALL) -> bytes:
+    """A briefing pack of the view's panels in the given format."""
     if fmt not in FORMATS:
         raise UserError(f"Unknown pack format {fmt!r}: use pptx or pdf.")
-    return FORMATS[fmt](assemble(cube, filters))
+    return FORMATS[fmt](assemble(panels, manifest, filters, page))
 
 
-def file_name(manifest: dict, fmt: str) -> str:
-    """The pack's download name, e.g. briefing-b7f15735040f.pptx."""
-    return f"briefing-{str(manifest.get('dataset_hash', 'view'))[:12]}.{fmt}"
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def file_name(page: str, filters: Filters, fmt: str, today: dt.date | None = None) -> str:
+    """The pack's download name: page, filters and date, e.g. briefing-groups-sector-nhs-2026-12-03.pptx."""
+    chosen = "_".join(f"{key}-{'-'.join(values)}" for key, values in filters.items() if values)
+    view = _slug(chosen.replace("_", " ")) if chosen else "all-data"
+    if len(view) > 60:  # many filters: keep the name short enough for every file system and e-mail client
+        view = view[:60].rstrip("-") + "-etc"
+    return f"briefing-{_slug(page.replace('_', '-'))}-{view}-{today or dt.date.today()}.{fmt}"

@@ -30,7 +30,8 @@ def cube(data_dir: str, dataset_id: str) -> queries.Cube:
 def sources(data_dir: str, dataset_id: str) -> registry.Sources:
     """A dataset's panel sources, each loaded once per dataset and shared by every session."""
     return {registry.CUBE: lambda: cube(data_dir, dataset_id),
-            registry.ACTIONS: lambda: action_data(data_dir, dataset_id)}
+            registry.ACTIONS: lambda: action_data(data_dir, dataset_id),
+            registry.VOICES: lambda: voices(data_dir, dataset_id)}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -123,20 +123,23 @@ def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure
                   yaxis=label_axis(domains))
 
 
-def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: str) -> go.Figure:
-    """Grid of positive_pct: each row of the frame becomes a cell; hidden cells are marked, not coloured."""
-    grid = frame.pivot(index=y_col, columns=x_col, values="positive_pct")
+def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: str, value_col: str = "positive_pct",
+            unit: str = "%", zmax: float | None = 100) -> go.Figure:
+    """Grid of value_col (a % by default): each row of the frame becomes a cell; hidden cells are marked, not
+    coloured. Counts: unit="" and zmax=None (the largest count)."""
+    grid = frame.pivot(index=y_col, columns=x_col, values=value_col).astype(float)
     hidden = frame.pivot(index=y_col, columns=x_col, values="suppressed").astype(bool)
     y_order = list(dict.fromkeys(frame[y_col]))
     x_order = list(dict.fromkeys(frame[x_col]))
     grid, hidden = grid.reindex(index=y_order, columns=x_order), hidden.reindex(index=y_order, columns=x_order)
     x_labels = [wrap(x) for x in x_order]
-    text = [[HIDDEN_MARK if h else f"{v:.0f}%" for v, h in zip(vals, hids, strict=True)]
+    text = [[HIDDEN_MARK if h else f"{v:.0f}{unit}" for v, h in zip(vals, hids, strict=True)]
             for vals, hids in zip(grid.to_numpy(), hidden.to_numpy(), strict=True)]
     trace = go.Heatmap(
-        z=grid.to_numpy(), x=x_labels, y=y_order, text=text, texttemplate="%{text}", zmin=0, zmax=100,
+        z=grid.to_numpy(), x=x_labels, y=y_order, text=text, texttemplate="%{text}", zmin=0,
+        zmax=zmax if zmax is not None else max(1.0, float(grid.max().max()) if grid.notna().any().any() else 1.0),
         colorscale=[[0, HEAT_SCALE[0]], [0.5, HEAT_SCALE[1]], [1, HEAT_SCALE[2]]],
-        colorbar={"title": {"text": "% positive"}, "ticksuffix": "%"}, xgap=2, ygap=2,
+        colorbar={"title": {"text": "% positive" if unit == "%" else "Number"}, "ticksuffix": unit}, xgap=2, ygap=2,
         hovertemplate="%{y} / %{x}: %{text}<extra></extra>", textfont={"color": PALETTE["ink"]},
     )
     return figure([trace], title, subtitle, height=200 + 40 * len(y_order),

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from analysis import acting_panels, actions, panels, queries, store
+from analysis import acting_panels, actions, panels, queries, store, voice_panels, voices
 from analysis.filters import Filters
 from analysis.panels import Panel
 
-CUBE, ACTIONS = "cube", "actions"
+CUBE, ACTIONS, VOICES = "cube", "actions", "voices"
 Sources = Mapping[str, Callable[[], Any]]  # source name -> loader (called once per use; the caller caches)
 
 
@@ -56,12 +56,13 @@ PAGES: dict[str, Page] = {
                      panels.domains_by_wave, panels.importance_vs_influence),
     "groups": _page("Seldom-heard groups", panels.groups_heatmap, panels.groups_against_rest, panels.groups_reach,
                     panels.groups_by_wave),
-    "trust_types": _page("Organisation types", panels.org_types_heatmap, panels.org_types_against_rest,
+    "trust_types": _page("Trust types", panels.org_types_heatmap, panels.org_types_against_rest,
                          panels.org_types_participation, panels.org_types_by_wave),
     "framework": _page("Engagement framework", acting_panels.framework_by_type, acting_panels.framework_by_sector,
                        acting_panels.framework_by_wave, source=ACTIONS),
     "actions": _page("You said, we did", acting_panels.actions_by_domain, acting_panels.actions_by_org_type,
                      acting_panels.actions_by_group, acting_panels.actions_by_wave, source=ACTIONS),
+    "voices": _page("Voices", voice_panels.themes_by_domain, voice_panels.themes_by_group, source=VOICES),
 }
 
 
@@ -83,7 +84,8 @@ def page_panels(page: str, sources: Sources, filters: Filters) -> list[Panel]:
 def store_sources(directory: store.Location, dataset_id: str | None = None) -> dict[str, Callable[[], Any]]:
     """Loaders for a stored dataset's sources, each read once (the command line and benchmarks)."""
     return {CUBE: cache(lambda: queries.load_cube(directory, dataset_id)),
-            ACTIONS: cache(lambda: actions.load(directory, dataset_id))}
+            ACTIONS: cache(lambda: actions.load(directory, dataset_id)),
+            VOICES: cache(lambda: voices.load_voices(directory, dataset_id))}
 
 
 def fixed_sources(**loaded: Any) -> dict[str, Callable[[], Any]]:

@@ -21,18 +21,28 @@ def _page_url() -> str:
         return "./"
 
 
-def view_tools(view: View) -> None:
-    """The briefing-pack download for the whole view and a link that reproduces it."""
+def _pack(view: View, page: str, fmt: str) -> bytes:
+    items = tuple(view.filters.items())
+    panels = briefing.pack_panels(page, lambda name: cached.page_panels(name, str(view.directory), view.dataset_id,
+                                                                        items))
+    return briefing.build(panels, view.manifest, view.filters, fmt, page)
+
+
+def view_tools(view: View, page: str | None) -> None:
+    """The briefing packs of this page and of the whole report for the view, and a link that reproduces it."""
     problem = export.renderer_problem()
-    cube = cached.cube(str(view.directory), view.dataset_id)
-    left, mid, right = st.columns([3, 2, 5])
-    for col, fmt, label in ((left, "pptx", "Download briefing pack"), (mid, "pdf", "PDF pack")):
-        col.download_button(
-            label, data=lambda fmt=fmt: briefing.build(cube, view.filters, fmt),
-            file_name=briefing.file_name(view.manifest, fmt), mime=briefing.MIME[fmt], on_click="ignore",
-            icon=":material/slideshow:" if fmt == "pptx" else ":material/picture_as_pdf:",
-            disabled=problem is not None, key=f"pack_{fmt}",
-            help="Every chart in this view, with summaries, bases, method, alt text and speaker notes.")
+    left, right = st.columns([4, 5])
+    menu = left.popover("Briefing pack", icon=":material/slideshow:", width="stretch")
+    menu.caption("The charts with their summaries, bases, method, alt text and speaker notes, for this view.")
+    for scope, label in ((page, "This page"), (briefing.ALL, "Whole report")):
+        if scope is None:
+            continue
+        for fmt, kind, icon in (("pptx", "PowerPoint", ":material/slideshow:"),
+                                ("pdf", "PDF", ":material/picture_as_pdf:")):
+            menu.download_button(
+                f"{label} ({kind})", data=lambda scope=scope, fmt=fmt: _pack(view, scope, fmt),
+                file_name=briefing.file_name(scope, view.filters, fmt), mime=briefing.MIME[fmt], on_click="ignore",
+                icon=icon, disabled=problem is not None, key=f"pack_{scope}_{fmt}", width="stretch")
     link_box = right.expander("Copy link to this view", key="copy_link", on_change="rerun")
     if link_box.open:  # drawn only when opened: the code box's highlighter is slow to load on a first visit
         link_box.code(links.view_link(_page_url(), view.filters, view.manifest), language=None, wrap_lines=True)

@@ -78,15 +78,15 @@ def current_view() -> View | None:
     return View(directory, dataset_id, cube.manifest, filters)
 
 
-def page_header(title: str, view: View | None) -> None:
-    """Page title and, for the demo dataset, the illustrative-data banner."""
+def page_header(title: str, view: View | None, page: str | None = None) -> None:
+    """Page title, for the demo dataset the illustrative-data banner, and the packs (`page`: its registry name)."""
     st.title(escape_markdown(title))
     if view is not None and view.manifest.get("demo"):
         st.info("**Illustrative data.** These figures are generated to mirror the published findings and the "
                 "design of the Healthcare Commission's 2009 study. They are not the study's own responses.",
                 icon=":material/info:")
     if view is not None:
-        _exports.view_tools(view)
+        _exports.view_tools(view, page)
 
 
 def panels(page: str, view: View) -> list[Panel]:

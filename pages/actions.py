@@ -7,7 +7,7 @@ from analysis.summaries import escape_markdown
 from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
-page_header("You said, we did", view)
+page_header("You said, we did", view, "actions")
 st.markdown("One of the study's four main failings: trusts did not show the people who raised an issue that "
             "action had been taken. This page follows each issue people raised: was it acted on, were they told "
             "what happened, and how long did it take.")

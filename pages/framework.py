@@ -8,7 +8,7 @@ from analysis.summaries import escape_markdown
 from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
-page_header("Engagement framework", view)
+page_header("Engagement framework", view, "framework")
 st.markdown("The study recommended that trusts work towards a higher level of performance in five areas. "
             f"{framework.CHECKLIST_NOTE} Each item is rated not started, developing, established or leading.")
 if view is not None:

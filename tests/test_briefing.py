@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -11,12 +12,16 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from analysis import briefing, export, links
+from analysis import briefing, export, links, registry
 from analysis.cli import main
 from analysis.filters import Filters
 from analysis.queries import Cube
 
 VIEW = Filters(sector=("nhs",))
+
+
+def _panels(sources: registry.Sources, page: str, view: Filters = VIEW) -> list:
+    return briefing.pack_panels(page, lambda name: registry.page_panels(name, sources, view))
 
 
 @pytest.fixture(scope="session")
@@ -32,15 +37,42 @@ def renderer():
 
 
 @pytest.fixture(scope="module")
-def pack(renderer, demo_cube: Cube) -> briefing.Pack:
-    """The pack's content for one view, drawn once for the module."""
-    return briefing.assemble(demo_cube, VIEW)
+def pack(renderer, demo_sources: registry.Sources, demo_cube: Cube) -> briefing.Pack:
+    """The whole report's pack for one view, drawn once for the module."""
+    return briefing.assemble(_panels(demo_sources, briefing.ALL), demo_cube.manifest, VIEW)
 
 
-def test_pack_has_each_chart_once(demo_cube: Cube) -> None:
-    ids = [p.chart_id for p in briefing.pack_panels(demo_cube, VIEW)]
-    assert len(ids) == len(set(ids)) == 12  # with the wave comparisons and importance against influence
-    assert ids[0] == "domains_positive"
+@pytest.mark.parametrize("page", list(registry.PAGES))
+def test_a_pages_pack_holds_exactly_that_pages_charts(demo_sources: registry.Sources, page: str) -> None:
+    ids = [p.chart_id for p in _panels(demo_sources, page)]
+    assert ids == [p.chart_id for p in registry.page_panels(page, demo_sources, VIEW)]
+    assert len(ids) == len(registry.PAGES[page].entries) and ids
+
+
+def test_the_whole_report_holds_every_chart_once(demo_sources: registry.Sources) -> None:
+    ids = [p.chart_id for p in _panels(demo_sources, briefing.ALL)]
+    every = [p.chart_id for page in registry.PAGES for p in registry.page_panels(page, demo_sources, VIEW)]
+    assert len(ids) == len(set(ids)) and set(ids) == set(every)
+    assert len(every) > len(ids), "overview's chart is also on the domains page, and is in the pack once"
+    for chart in ("framework_by_type", "actions_by_domain", "themes_by_domain", "importance_vs_influence"):
+        assert chart in ids
+
+
+@pytest.mark.parametrize(("page", "view", "expected"), [
+    ("domains", Filters(), "briefing-domains-all-data-2026-12-03.pptx"),
+    ("trust_types", Filters(sector=("nhs",), wave=("2008",)),
+     "briefing-trust-types-sector-nhs-wave-2008-2026-12-03.pptx"),
+    ("all", Filters(org_type=("acute", "hospice")), "briefing-all-org-type-acute-hospice-2026-12-03.pptx"),
+    ("groups", Filters(org_type=tuple("abcdefghijklmnopqrstuvwxyz"), region=("london", "north_east")),
+     "briefing-groups-org-type-a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-etc-2026-12-03.pptx"),
+])
+def test_pack_file_names_say_page_filters_and_date(page: str, view: Filters, expected: str) -> None:
+    assert briefing.file_name(page, view, "pptx", dt.date(2026, 12, 3)) == expected
+
+
+def test_an_unknown_page_is_refused_plainly() -> None:
+    with pytest.raises(briefing.UserError, match=r"Unknown page 'sideways'.*voices, all"):
+        briefing.pages_of("sideways")
 
 
 def test_pptx_reads_back(pack: briefing.Pack, demo_cube: Cube) -> None:
@@ -82,6 +114,7 @@ def test_speaker_notes_say_hidden_for_suppressed_cells() -> None:
     (["--filter", "colour=red"], "Unknown filter key 'colour'"),
     (["--filter", "sector=mars"], "Unknown filter value sector=mars"),
     (["--filter", "sector"], "needs the form key=value"),
+    (["--page", "sideways"], "Unknown page 'sideways'"),
 ])
 def test_briefing_command_rejects_bad_filters(args: list[str], message: str, demo_dir: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
