@@ -98,7 +98,7 @@ def framework_by_wave(data: ActionData, filters: Filters) -> Panel:
                                        unit="organisations", per="area"),
                  summary=summary,
                  method=framework.METHOD + " Intervals here are exact; the comparison is a two-sided two-proportion "
-                        "z-test at the 5% level (metrics.compare_shares)." + DEMO_NOTE,
+                        "z-test at the 5% level." + DEMO_NOTE,
                  figure=charts.wave_change(wide, title, describe(filters), "% of organisations established or better"),
                  table=table)
 
@@ -164,7 +164,7 @@ def actions_by_wave(data: ActionData, filters: Filters) -> Panel:
                  base_text=base_range(frame.assign(base_n=frame["latest_base_n"], suppressed=frame[
                      "latest_suppressed"].fillna(True).astype(bool)), unit="issues in the latest wave", per="domain"),
                  summary=summary,
-                 method=actions.METHOD + " Comparison: two-sided two-proportion z-test at the 5% level "
-                        "(metrics.compare_shares)." + DEMO_NOTE,
+                 method=actions.METHOD + " Comparison: two-sided two-proportion z-test at the 5% level."
+                        + DEMO_NOTE,
                  figure=charts.wave_change(wide, title, describe(filters), "% of issues acted on"),
                  table=table)

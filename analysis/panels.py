@@ -205,7 +205,7 @@ def org_types_participation(cube: Cube, filters: Filters) -> Panel:
 
 
 WAVE_METHOD = ("Latest wave in view against the wave before it, each with a 95% Wilson interval. Comparison: "
-               "two-sided two-proportion z-test at the 5% level, on effective bases (metrics.compare_shares). "
+               "two-sided two-proportion z-test at the 5% level, on effective bases. "
                "In the demo the 2009 wave is an illustrative follow-up patient survey, while 2008 is the study's "
                "users' groups, workshops and interviews: a change mixes time and source.")
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
 from analysis import briefing, export, links, registry
@@ -18,6 +21,7 @@ from analysis.filters import Filters
 from analysis.queries import Cube
 
 VIEW = Filters(sector=("nhs",))
+INTERNAL_NAME = re.compile(r"\b[a-z]+\.[a-z]*_[a-z_]*\b")  # e.g. metrics.compare_shares
 
 
 def _panels(sources: registry.Sources, page: str, view: Filters = VIEW) -> list:
@@ -38,8 +42,19 @@ def renderer():
 
 @pytest.fixture(scope="module")
 def pack(renderer, demo_sources: registry.Sources, demo_cube: Cube) -> briefing.Pack:
-    """The whole report's pack for one view, drawn once for the module."""
-    return briefing.assemble(_panels(demo_sources, briefing.ALL), demo_cube.manifest, VIEW)
+    """The whole report's pack for one view, with pictures (the PDF), drawn once for the module."""
+    return briefing.assemble(_panels(demo_sources, briefing.ALL), demo_cube.manifest, VIEW, pictures=True)
+
+
+@pytest.fixture(scope="module")
+def decks(demo_sources: registry.Sources, demo_cube: Cube) -> dict[str, tuple[list, object]]:
+    """Each page's PowerPoint pack for one view, read back: (panels, deck). No Chromium needed."""
+    out = {}
+    for page in [*registry.PAGES, briefing.ALL]:
+        panels = _panels(demo_sources, page)
+        data = briefing.build(panels, demo_cube.manifest, VIEW, "pptx", page)
+        out[page] = (panels, Presentation(io.BytesIO(data)))
+    return out
 
 
 @pytest.mark.parametrize("page", list(registry.PAGES))
@@ -75,23 +90,105 @@ def test_an_unknown_page_is_refused_plainly() -> None:
         briefing.pages_of("sideways")
 
 
-def test_pptx_reads_back(pack: briefing.Pack, demo_cube: Cube) -> None:
-    deck = Presentation(io.BytesIO(briefing.to_pptx(pack)))
+def _is_grid(panel) -> bool:
+    return any(t.type == "heatmap" for t in panel.figure.data)
+
+
+@pytest.mark.parametrize("page", [*registry.PAGES, briefing.ALL])
+def test_every_pages_pack_holds_its_charts_as_native_charts(decks: dict, page: str) -> None:
+    panels, deck = decks[page]
     slides = list(deck.slides)
-    assert len(slides) == 1 + len(pack.slides) + 1
-    title_text = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
-    for part in ("Illustrative data", "Sector: NHS", demo_cube.manifest["dataset_hash"], pack.created):
-        assert part in title_text
-    for slide, item in zip(slides[1:-1], pack.slides, strict=True):
-        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == 1
-        assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == item.panel.summary
+    assert len(slides) == 1 + len(panels) + 1
+    charts = [s for slide in slides for s in slide.shapes if s.has_chart]
+    tables = [s for slide in slides for s in slide.shapes if s.has_table]
+    assert len(charts) == sum(not _is_grid(p) for p in panels), "one native chart per chart that is not a heat map"
+    assert len(tables) == sum(_is_grid(p) for p in panels), "heat maps as formatted tables"
+    assert not [s for slide in slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    for slide, panel in zip(slides[1:-1], panels, strict=True):
+        frames = [s for s in slide.shapes if s.has_chart or s.has_table]
+        assert len(frames) == 1, panel.chart_id
+        props = frames[0]._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0]
+        assert props.get("descr") == panel.summary, "the summary is the chart's alt text"
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        assert texts[0] == panel.summary, "one message per slide: the summary is the slide title"
+        assert any(panel.base_text in t and "Source: Engagement Explorer" in t for t in texts), "footer"
+        if frames[0].has_chart:
+            assert frames[0].chart.part.chart_workbook.xlsx_part is not None, "numbers embedded, editable"
+
+
+def _chart(decks: dict, chart_id: str):
+    panels, deck = decks[briefing.ALL]
+    slide = list(deck.slides)[1 + [p.chart_id for p in panels].index(chart_id)]
+    return next(s for s in slide.shapes if s.has_chart or s.has_table), panels[[p.chart_id for p in panels].index(
+        chart_id)]
+
+
+@pytest.mark.parametrize("chart_id", ["domains_positive", "groups_against_rest", "actions_by_domain",
+                                      "org_types_participation", "domains_by_wave"])
+def test_native_bars_carry_the_numbers_and_their_intervals(decks: dict, chart_id: str) -> None:
+    frame, panel = _chart(decks, chart_id)
+    plot = frame.chart.plots[0]
+    fig_bars = [t for t in panel.figure.data if (t.type == "bar" or t.mode == "markers") and t.error_x]
+    assert len(plot.series) == len(fig_bars)
+    for ser, trace in zip(plot.series, fig_bars, strict=True):
+        expected = dict(zip(trace.y, trace.x, strict=True))
+        got = dict(zip(plot.categories, ser.values, strict=True))
+        for label, value in expected.items():
+            assert got[label] == pytest.approx(value), (chart_id, label)
+        err = ser._element.find(qn("c:errBars"))
+        assert err is not None, "95% intervals as error bars"
+        plus = [float(v.text) for v in err.findall(f"{qn('c:plus')}//{qn('c:v')}")]
+        high = dict(zip(trace.y, trace.error_x.array, strict=True))
+        assert [p for label, p in zip(plot.categories, plus, strict=True) if label in high] == pytest.approx(
+            [high[label] for label in plot.categories if label in high], abs=1e-3)
+
+
+def test_hidden_cells_are_named_on_the_native_chart(decks: dict) -> None:
+    frame, panel = _chart(decks, "actions_by_group")
+    hidden = [str(y) for t in panel.figure.data if str(t.name).startswith("\u2716") for y in t.y]
+    assert hidden, "the demo's NHS view hides some groups' issues"
+    categories = list(frame.chart.plots[0].categories)
+    for label in hidden:
+        assert f"{label} \u2716 hidden" in categories
+        assert all(ser.values[categories.index(f"{label} \u2716 hidden")] is None
+                   for ser in frame.chart.plots[0].series)
+
+
+def test_a_heat_map_becomes_a_shaded_table(decks: dict) -> None:
+    frame, panel = _chart(decks, "groups_heatmap")
+    trace = panel.figure.data[0]
+    table = frame.table
+    assert len(table.rows) == len(trace.y) + 1 and len(table.columns) == len(trace.x) + 1
+    assert table.cell(1, 0).text == trace.y[0]
+    assert table.cell(1, 1).text == trace.text[0][0]
+    assert "hidden" in table.cell(0, 0).text, "the corner says what the mark means"
+
+
+def test_the_title_slide_is_centred_and_says_dataset_filters_date(decks: dict, demo_cube: Cube) -> None:
+    _, deck = decks["groups"]
+    box = next(s for s in next(iter(deck.slides)).shapes if s.has_text_frame)
+    assert abs((box.left + box.width / 2) - deck.slide_width / 2) < deck.slide_width * 0.01
+    paragraphs = box.text_frame.paragraphs
+    assert {p.alignment for p in paragraphs} == {PP_ALIGN.CENTER}
+    text = box.text_frame.text
+    for part in ("Seldom-heard groups", "Illustrative data", "Sector: NHS", export.dataset_label(demo_cube.manifest),
+                 str(dt.date.today())):
+        assert part in text
+
+
+def test_notes_and_closing_slide_speak_plainly(decks: dict, demo_cube: Cube) -> None:
+    panels, deck = decks[briefing.ALL]
+    slides = list(deck.slides)
+    for slide, panel in zip(slides[1:-1], panels, strict=True):
         notes = slide.notes_slide.notes_text_frame.text
-        assert item.panel.summary in notes and "The numbers:" in notes
-        assert item.panel.table.columns[0] in notes
+        assert panel.summary in notes and "The numbers:" in notes and panel.table.columns[0] in notes
+        assert "How it was worked out" in notes
     closing = " ".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
-    for part in ("Method", "Disclosure control", "Sources", "Wilson", links.dataset_token(demo_cube.manifest)):
+    for part in ("Method", "Disclosure control", "Sources", "Wilson", "self-assessment",
+                 links.dataset_token(demo_cube.manifest)):
         assert part in closing
+    every_text = closing + " ".join(s.notes_slide.notes_text_frame.text for s in slides)
+    assert not INTERNAL_NAME.findall(every_text), "no function or module names in words meant for people"
 
 
 def test_pdf_reads_back(pack: briefing.Pack) -> None:
@@ -100,6 +197,7 @@ def test_pdf_reads_back(pack: briefing.Pack) -> None:
     first = reader.pages[0].extract_text()
     assert briefing.TITLE in first and "Illustrative" in first and "Sector: NHS" in first
     assert pack.slides[0].panel.title.split(":")[0] in reader.pages[1].extract_text()
+    assert len(reader.pages[1].images) == 1, "the PDF keeps the picture version of each chart"
     assert "Disclosure control" in reader.pages[-1].extract_text()
 
 
