@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import disclosure, export, metrics, registry
+from analysis import charts, disclosure, export, metrics, registry
 from analysis.errors import UserError
 from analysis.filters import Filters, describe
 from analysis.panels import Panel
@@ -76,9 +76,15 @@ def pack_panels(page: str, panels_of: Callable[[str], list[Panel]]) -> list[Pane
 def assemble(panels: list[Panel], manifest: dict, filters: Filters, page: str = ALL,
              today: dt.date | None = None, pictures: bool = False) -> Pack:
     """The pack's content; with pictures (the PDF), each chart drawn once by the persistent Chromium."""
-    slides = [Slide(p, export.render(export.export_figure(p, manifest, notes=False), "png") if pictures else None)
-              for p in panels]
+    slides = [Slide(p, picture(p, manifest) if pictures else None) for p in panels]
     return Pack(describe(filters), manifest, str(today or dt.date.today()), slides, page)
+
+
+def picture(panel: Panel, manifest: dict) -> bytes | None:
+    """The chart as a PNG for the PDF (drawn by the persistent Chromium); None when there is nothing to draw."""
+    if not charts.has_data(panel.figure):
+        return None
+    return export.render(export.export_figure(panel, manifest, notes=False), "png")
 
 
 def table_text(table: pd.DataFrame) -> str:
@@ -180,8 +186,11 @@ def to_pptx(pack: Pack) -> bytes:
         text_box(slide, 0.5, 0.25, 12.33, 1.05, [(p.summary, True, _title_size(p.summary))],
                  anchor=MSO_ANCHOR.MIDDLE)
         text_box(slide, 0.5, 1.3, 12.33, 0.4, [(p.title, False, 14)])
-        slide_charts.draw(slide, slide_charts.chart_of(p.figure), (Inches(0.5), Inches(1.75), Inches(12.33),
-                                                                   Inches(4.95)), p.summary, p.title)
+        if charts.has_data(p.figure):
+            slide_charts.draw(slide, slide_charts.chart_of(p.figure), (Inches(0.5), Inches(1.75), Inches(12.33),
+                                                                       Inches(4.95)), p.summary, p.title)
+        else:
+            text_box(slide, 0.5, 3.5, 12.33, 1.0, [(charts.NO_ANSWERS, False, 20)], align=PP_ALIGN.CENTER)
         footer(slide, footer_text(p, pack.manifest))
         slide.notes_slide.notes_text_frame.text = notes_text(p)
 
@@ -212,11 +221,9 @@ def to_pdf(pack: Pack) -> bytes:
     from fpdf import FPDF
     from PIL import Image
 
-    if any(s.png is None for s in pack.slides):
+    if any(s.png is None and charts.has_data(s.panel.figure) for s in pack.slides):
         pack = Pack(pack.filters_text, pack.manifest, pack.created,
-                    [s if s.png else Slide(s.panel, export.render(export.export_figure(s.panel, pack.manifest,
-                                                                                       notes=False), "png"))
-                     for s in pack.slides], pack.page)
+                    [s if s.png else Slide(s.panel, picture(s.panel, pack.manifest)) for s in pack.slides], pack.page)
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=False)
     font = _pdf_font(pdf)
@@ -252,6 +259,11 @@ def to_pdf(pack: Pack) -> bytes:
         write(p.title, 10)
         top = pdf.get_y() + 2
         room_w, room_h = width, pdf.h - 20 - top
+        if item.png is None:
+            pdf.set_y(top + room_h / 3)
+            write(charts.NO_ANSWERS, 14, align="C")
+            footer(footer_text(p, pack.manifest))
+            continue
         with Image.open(io.BytesIO(item.png)) as img:
             ratio = img.height / img.width
         w = min(room_w, room_h / ratio)

@@ -128,10 +128,12 @@ def groups_reach(cube: Cube, filters: Filters) -> Panel:
     frame = queries.group_reach(cube, filters)
     fig = charts.figure([go.Bar(x=frame["users_groups"], y=frame["label"], orientation="h",
                                 marker={"color": charts.PALETTE["green"]}, name="Users' groups",
-                                text=frame["users_groups"], textposition="outside",
+                                text=frame["users_groups"], textposition="outside", cliponaxis=False,
                                 hovertemplate="%{y}: %{x} users' groups<extra></extra>")],
                         "Users' groups speaking for each seldom-heard group", describe(filters),
-                        height=160 + 36 * len(frame), xaxis={"title": "Users' groups that speak for the group"},
+                        height=160 + charts.rows_px(frame["label"], 36),
+                        xaxis=charts.count_axis(frame["users_groups"].max() if len(frame) else 0,
+                                                "Users' groups that speak for the group"),
                         yaxis=charts.label_axis(frame["label"]))
     table = frame[["label", "users_groups", "workshop_participants", "suppressed"]].rename(columns={
         "label": "Group", "users_groups": "Users' groups", "workshop_participants": "Workshop participants",

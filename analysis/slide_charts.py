@@ -27,7 +27,7 @@ from pptx.enum.dml import MSO_PATTERN
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Emu, Pt
 
-from analysis.charts import HIDDEN_MARK
+from analysis.charts import HIDDEN_MARK, numbers
 from analysis.vocab import HEAT_SCALE, PALETTE
 
 HIDDEN_SUFFIX = f" {HIDDEN_MARK} hidden"
@@ -94,7 +94,7 @@ def _title(axis: object) -> str:
 
 
 def _floats(values: object) -> list[float | None]:
-    return [None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v) for v in list(values)]
+    return [None if np.isnan(v) else float(v) for v in numbers(values).ravel()]
 
 
 def _hidden(trace: object) -> bool:
@@ -104,7 +104,7 @@ def _hidden(trace: object) -> bool:
 def _grid(fig: go.Figure) -> Grid:
     trace = next(t for t in fig.data if t.type == "heatmap")
     rows, columns = [_plain(y) for y in trace.y], [_plain(x) for x in trace.x]
-    z = [_floats(row) for row in trace.z]
+    z = [[None if np.isnan(v) else float(v) for v in row] for row in np.atleast_2d(numbers(trace.z))]
     texts = [[str(t) for t in row] for row in trace.text]
     if len(columns) > max(8, len(rows)):  # wide grids read better turned: one row per column label
         rows, columns = columns, rows
@@ -115,12 +115,15 @@ def _grid(fig: go.Figure) -> Grid:
 
 def _points(fig: go.Figure) -> Points:
     lines = [(str(t.name), _floats(t.x), _floats(t.y)) for t in fig.data if t.mode == "lines"]
-    marks = next(t for t in fig.data if t.mode and "markers" in t.mode and not _hidden(t))
-    err = marks.error_y
-    plus = _floats(err.array) if err is not None and err.array is not None else [0.0] * len(marks.x)
-    minus = _floats(err.arrayminus) if err is not None and err.arrayminus is not None else plus
-    points = [(_plain(label), x, y, lo or 0.0, hi or 0.0)
-              for label, x, y, lo, hi in zip(marks.text, _floats(marks.x), _floats(marks.y), minus, plus, strict=True)]
+    points = []
+    for marks in (t for t in fig.data if t.mode and "markers" in t.mode and not _hidden(t)):
+        err = marks.error_y
+        plus = _floats(err.array) if err is not None and err.array is not None else [0.0] * len(marks.x)
+        minus = _floats(err.arrayminus) if err is not None and err.arrayminus is not None else plus
+        labels = marks.text if marks.text is not None and not isinstance(marks.text, str) else [marks.name] * len(
+            marks.x)
+        points += [(_plain(label), x, y, lo or 0.0, hi or 0.0) for label, x, y, lo, hi in
+                   zip(labels, _floats(marks.x), _floats(marks.y), minus, plus, strict=True)]
     return Points(points, lines, _title(fig.layout.xaxis), _title(fig.layout.yaxis))
 
 
@@ -210,6 +213,18 @@ def _axis_title(axis, text: str) -> None:
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.bold = False
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    return sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+               for w, c in zip((0.2126, 0.7152, 0.0722), channels, strict=True))
+
+
+def label_colour(fill: str) -> str:
+    """White or ink text, whichever has the higher contrast on the fill (WCAG relative luminance)."""
+    fill_lum, ink_lum = _luminance(fill), _luminance(PALETTE["ink"])
+    return "#FFFFFF" if 1.05 / (fill_lum + 0.05) >= (fill_lum + 0.05) / (ink_lum + 0.05) else PALETTE["ink"]
+
+
 def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
     fmt = '0"%"' if chart.percent else "#,##0"
     data = CategoryChartData(number_format=fmt)
@@ -260,14 +275,15 @@ def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
         if s.minus is not None and s.plus is not None:
             add_error_bars(ser._element, s.minus, s.plus)
     if not chart.stacked:
-        plot.has_data_labels = True
-        labels = plot.data_labels
-        labels.number_format = fmt
-        labels.number_format_is_linked = False
-        labels.position = XL_LABEL_POSITION.INSIDE_BASE
-        labels.font.size = Pt(11)
-        labels.font.bold = True
-        labels.font.color.rgb = _rgb("#FFFFFF")
+        for s, ser in zip(chart.series, plot.series, strict=True):
+            labels = ser.data_labels
+            labels.show_value = True
+            labels.number_format = fmt
+            labels.number_format_is_linked = False
+            labels.position = XL_LABEL_POSITION.INSIDE_BASE
+            labels.font.size = Pt(11)
+            labels.font.bold = True
+            labels.font.color.rgb = _rgb(label_colour(s.colour))
     plot_chart.has_legend = len(chart.series) > 1
     if plot_chart.has_legend:
         plot_chart.legend.position = XL_LEGEND_POSITION.TOP

@@ -206,13 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pack:
         from bench import pack
 
-        rows = [pack.pack_timings(runs=5, fmt=fmt) for fmt in ("pptx", "pdf")]
-        results.setdefault("extra", []).append("\n".join([
-            "## Briefing pack", "",
-            "The four core pages' charts as a pack, Chromium started once (kaleido) and warm (target under 5 s):", "",
-            "| format | charts | Chromium start (s) | first pack (s) | median of 5 (s) |", "|---|---|---|---|---|",
-            *(f"| {r['format']} | {r['charts']} | {r['chromium_start_s']} | {r['first_pack_s']} | {r['median_s']} |"
-              for r in rows)]))
+        rows = pack.pack_timings(runs=5)
+        results.setdefault("extra", []).append(pack.markdown_section(rows))
         print(f"pack: {json.dumps(rows)}", flush=True)
     if not args.no_sessions:
         from bench import ws_load

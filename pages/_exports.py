@@ -53,14 +53,16 @@ def view_tools(view: View, page: str | None) -> None:
 
 
 def downloads(panel: Panel, view: View) -> None:
-    """Buttons for the chart as PNG, SVG and PDF (drawn on the server) and its numbers as CSV and XLSX."""
+    """One menu with the chart as PNG, SVG and PDF (drawn on the server) and its numbers as CSV and XLSX."""
     images = {} if export.renderer_problem() else export.IMAGE_FORMATS
     files = {fmt: (lambda fmt=fmt: export.chart_image(panel, view.manifest, fmt), mime)
              for fmt, mime in images.items()}
     files["csv"] = (lambda: export.table_csv(panel.table), export.DATA_FORMATS["csv"])  # built when clicked
     files["xlsx"] = (lambda: export.table_xlsx(panel, view.manifest), export.DATA_FORMATS["xlsx"])
-    for col, (fmt, (data, mime)) in zip(st.columns(len(files) + 2), files.items(), strict=False):
-        col.download_button(fmt.upper(), data=data, file_name=export.file_name(panel, fmt), mime=mime,
-                            on_click="ignore", icon=":material/download:", key=f"dl_{panel.chart_id}_{fmt}",
-                            help=f"Download {'the numbers behind ' if fmt in export.DATA_FORMATS else ''}"
-                                 f"this chart as {fmt.upper()}")
+    menu = st.popover("Download", icon=":material/download:", key=f"dl_{panel.chart_id}",
+                      help="This chart as a picture (PNG, SVG, PDF) or its numbers (CSV, XLSX)")
+    for fmt, (data, mime) in files.items():
+        what = "The numbers" if fmt in export.DATA_FORMATS else "The chart"
+        menu.download_button(f"{what} as {fmt.upper()}", data=data, file_name=export.file_name(panel, fmt),
+                             mime=mime, on_click="ignore", icon=":material/download:",
+                             key=f"dl_{panel.chart_id}_{fmt}", width="stretch")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import cached, drilldown, links, store
+from analysis import cached, charts, drilldown, links, store
 from analysis import filters as flt
 from analysis.panels import Panel
 from analysis.summaries import escape_markdown
@@ -123,13 +123,17 @@ def show_panel(panel: Panel, view: View | None = None) -> None:
     """A chart with its title, base, plain-English summary (its text alternative), downloads and table."""
     st.subheader(escape_markdown(panel.title), anchor=panel.chart_id)
     st.caption(escape_markdown(f"{panel.subtitle}. {panel.base_text}"))
-    event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
-                            on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False,
-                                    "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                             "filename": panel.chart_id}})
+    if not charts.has_data(panel.figure):  # an empty plot (axes, a stray tick) says less than a sentence
+        st.info(charts.NO_ANSWERS, icon=":material/visibility_off:")
+    else:
+        event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
+                                on_select="rerun", selection_mode="points",
+                                config={"displaylogo": False,
+                                        "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                 "filename": panel.chart_id}})
+        if view is not None:
+            quotes_link(panel, view, event)
     if view is not None:
-        quotes_link(panel, view, event)
         _exports.downloads(panel, view)
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")
     box = st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method",

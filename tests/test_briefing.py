@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import pickle
 import re
 from pathlib import Path
 
@@ -15,12 +16,14 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from analysis import briefing, export, links, registry
+from analysis import briefing, charts, export, links, registry
 from analysis.cli import main
 from analysis.filters import Filters
 from analysis.queries import Cube
 
 VIEW = Filters(sector=("nhs",))
+INTERVIEWS = Filters(source=("interview",))  # organisations only: no group answers
+EMPTY = "groups, interviews only"
 INTERNAL_NAME = re.compile(r"\b[a-z]+\.[a-z]*_[a-z_]*\b")  # e.g. metrics.compare_shares
 
 
@@ -50,9 +53,10 @@ def pack(renderer, demo_sources: registry.Sources, demo_cube: Cube) -> briefing.
 def decks(demo_sources: registry.Sources, demo_cube: Cube) -> dict[str, tuple[list, object]]:
     """Each page's PowerPoint pack for one view, read back: (panels, deck). No Chromium needed."""
     out = {}
-    for page in [*registry.PAGES, briefing.ALL]:
-        panels = _panels(demo_sources, page)
-        data = briefing.build(panels, demo_cube.manifest, VIEW, "pptx", page)
+    for page in [*registry.PAGES, briefing.ALL, EMPTY]:
+        view, scope = (INTERVIEWS, "groups") if page == EMPTY else (VIEW, page)
+        panels = _panels(demo_sources, scope, view)
+        data = briefing.build(panels, demo_cube.manifest, view, "pptx", scope)
         out[page] = (panels, Presentation(io.BytesIO(data)))
     return out
 
@@ -91,25 +95,34 @@ def test_an_unknown_page_is_refused_plainly() -> None:
 
 
 def _is_grid(panel) -> bool:
-    return any(t.type == "heatmap" for t in panel.figure.data)
+    return charts.has_data(panel.figure) and any(t.type == "heatmap" for t in panel.figure.data)
 
 
-@pytest.mark.parametrize("page", [*registry.PAGES, briefing.ALL])
+def _is_chart(panel) -> bool:
+    return charts.has_data(panel.figure) and not _is_grid(panel)
+
+
+@pytest.mark.parametrize("page", [*registry.PAGES, briefing.ALL, EMPTY])
 def test_every_pages_pack_holds_its_charts_as_native_charts(decks: dict, page: str) -> None:
     panels, deck = decks[page]
+    if page == EMPTY:
+        assert not all(charts.has_data(p.figure) for p in panels), "interviews alone leave group charts empty"
     slides = list(deck.slides)
     assert len(slides) == 1 + len(panels) + 1
-    charts = [s for slide in slides for s in slide.shapes if s.has_chart]
+    found = [s for slide in slides for s in slide.shapes if s.has_chart]
     tables = [s for slide in slides for s in slide.shapes if s.has_table]
-    assert len(charts) == sum(not _is_grid(p) for p in panels), "one native chart per chart that is not a heat map"
+    assert len(found) == sum(_is_chart(p) for p in panels), "one native chart per chart that is not a heat map"
     assert len(tables) == sum(_is_grid(p) for p in panels), "heat maps as formatted tables"
     assert not [s for slide in slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     for slide, panel in zip(slides[1:-1], panels, strict=True):
         frames = [s for s in slide.shapes if s.has_chart or s.has_table]
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        if not charts.has_data(panel.figure):
+            assert not frames and charts.NO_ANSWERS in texts, "an empty view says so instead of an empty chart"
+            continue
         assert len(frames) == 1, panel.chart_id
         props = frames[0]._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0]
         assert props.get("descr") == panel.summary, "the summary is the chart's alt text"
-        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
         assert texts[0] == panel.summary, "one message per slide: the summary is the slide title"
         assert any(panel.base_text in t and "Source: Engagement Explorer" in t for t in texts), "footer"
         if frames[0].has_chart:
@@ -240,3 +253,25 @@ def test_briefing_command_writes_pdf_from_extension(renderer, demo_dir: Path, tm
     assert main(["briefing", "--out", str(out), "--data-dir", str(demo_dir), "--filter", "sector=nhs",
                  "--filter", "wave=2008"]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def _deck_numbers(data: bytes) -> list:
+    found = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                found.append([tuple(s.values) for s in shape.chart.plots[0].series])
+            elif shape.has_table:
+                found.append([cell.text for cell in shape.table.iter_cells()])
+    return found
+
+
+@pytest.mark.parametrize("view", [VIEW, INTERVIEWS])
+def test_a_pack_from_the_apps_cache_is_the_same_pack(demo_sources: registry.Sources, demo_cube: Cube,
+                                                      view: Filters) -> None:
+    # Streamlit's cache pickles panels, and plotly then keeps a figure's arrays base64-encoded.
+    panels = _panels(demo_sources, briefing.ALL, view)
+    cached = [pickle.loads(pickle.dumps(p)) for p in panels]
+    assert [charts.has_data(p.figure) for p in cached] == [charts.has_data(p.figure) for p in panels]
+    fresh = _deck_numbers(briefing.build(panels, demo_cube.manifest, view, "pptx"))
+    assert fresh and _deck_numbers(briefing.build(cached, demo_cube.manifest, view, "pptx")) == fresh
