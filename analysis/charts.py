@@ -124,8 +124,10 @@ def rows_px(labels: object, per_row: int) -> int:
 def label_axis(labels: list) -> dict:
     """A category axis listing `labels` from the top down, long labels wrapped so a narrow chart keeps its plot."""
     labels = list(labels)
+    # Half a row of room at each end, for dots as for bars (a dot plot's autorange would put the first and
+    # last rows on the plot's edges, where a wrapped label runs into the tick labels below).
     return {"categoryorder": "array", "categoryarray": labels[::-1], "title": None, "tickvals": labels,
-            "ticktext": [wrap(label, LABEL_CHARS) for label in labels]}
+            "ticktext": [wrap(label, LABEL_CHARS) for label in labels], "range": [-0.5, len(labels) - 0.5]}
 
 
 def _hidden_trace(labels: pd.Series, x: float = 0.0) -> go.Scatter:
