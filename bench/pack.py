@@ -120,10 +120,12 @@ def pack_timings(runs: int = 5, baseline: str = BASELINE, page: str = PAGE) -> l
     return rows
 
 
-def markdown_section(rows: list[dict], baseline: str = BASELINE) -> str:
+def markdown_section(rows: list[dict], baseline: str = BASELINE, runs: int = 5) -> str:
     """The pack section of BENCHMARKS.md."""
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     lines = ["## Briefing packs", "",
-             f"Medians of 5, side by side in one run (`python -m bench.pack`): *before* is commit {baseline} (every "
+             f"Medians of {runs}, side by side in one run (`python -m bench.pack --runs {runs}`), load average at "
+             f"the end {load} on 2 cores: *before* is commit {baseline} (every "
              "page gave the same pack of the four evidence pages' 12 charts as pictures drawn by Chromium), *now* "
              "is a page's own charts (or the whole report) as native PowerPoint charts; the PDF keeps pictures. "
              "Command line: `python -m analysis briefing` in a fresh process, imports to file written. In the app: "
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     rows = pack_timings(args.runs, args.baseline)
     print(json.dumps(rows))
-    print(markdown_section(rows, args.baseline))
+    print(markdown_section(rows, args.baseline, args.runs))
 
 
 if __name__ == "__main__":
