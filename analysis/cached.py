@@ -27,17 +27,24 @@ def cube(data_dir: str, dataset_id: str) -> queries.Cube:
     return queries.load_cube(store.data_dir(data_dir), dataset_id)
 
 
-def sources(data_dir: str, dataset_id: str) -> registry.Sources:
-    """A dataset's panel sources, each loaded once per dataset and shared by every session."""
+def sources(data_dir: str, dataset_id: str, review_version: str = "") -> registry.Sources:
+    """A dataset's panel sources, each loaded once per dataset (stories: per review decision) and shared."""
     return {registry.CUBE: lambda: cube(data_dir, dataset_id),
             registry.ACTIONS: lambda: action_data(data_dir, dataset_id),
-            registry.VOICES: lambda: voices(data_dir, dataset_id)}
+            registry.VOICES: lambda: voices(data_dir, dataset_id, review_version)}
+
+
+def review_version(page: str, data_dir: str, dataset_id: str) -> str:
+    """What a page's charts depend on beyond the dataset: the review decisions, for pages that count stories."""
+    return review.version(store.data_dir(data_dir), dataset_id) if registry.VOICES in registry.PAGES[page].sources \
+        else ""
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
-    """The panels of a page for one view of one dataset."""
-    return registry.page_panels(page, sources(data_dir, dataset_id), Filters(**dict(filter_items)))
+def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems,
+                review_version: str = "") -> list[panels.Panel]:
+    """The panels of a page for one view of one dataset (and, for stories, one state of the review)."""
+    return registry.page_panels(page, sources(data_dir, dataset_id, review_version), Filters(**dict(filter_items)))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

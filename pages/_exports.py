@@ -23,8 +23,9 @@ def _page_url() -> str:
 
 def _pack(view: View, page: str, fmt: str) -> bytes:
     items = tuple(view.filters.items())
-    panels = briefing.pack_panels(page, lambda name: cached.page_panels(name, str(view.directory), view.dataset_id,
-                                                                        items))
+    where = (str(view.directory), view.dataset_id)
+    panels = briefing.pack_panels(page, lambda name: cached.page_panels(name, *where, items,
+                                                                        cached.review_version(name, *where)))
     return briefing.build(panels, view.manifest, view.filters, fmt, page)
 
 

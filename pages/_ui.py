@@ -91,7 +91,8 @@ def page_header(title: str, view: View | None, page: str | None = None) -> None:
 
 def panels(page: str, view: View) -> list[Panel]:
     """The page's panels (as the registry lists them) for the view, from the cache."""
-    return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
+    return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()),
+                              cached.review_version(page, str(view.directory), view.dataset_id))
 
 
 def quotes_link(panel: Panel, view: View, event: object) -> None:
