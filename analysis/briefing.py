@@ -239,10 +239,10 @@ def to_pdf(pack: Pack) -> bytes:
 
     def footer(text: str) -> None:
         pdf.set_xy(pdf.l_margin, pdf.h - 17)
-        write(text, 8, w=width - (32 if pack.demo else 0))
+        write(text, 8, w=width - (42 if pack.demo else 0))
         if pack.demo:
-            pdf.set_xy(pdf.w - pdf.r_margin - 30, pdf.h - 17)
-            write("Illustrative data", 9, bold=True, align="R", w=30)
+            pdf.set_xy(pdf.w - pdf.r_margin - 40, pdf.h - 17)
+            write("Illustrative data", 9, bold=True, align="R", w=40)
 
     pdf.add_page()
     pdf.set_y(55)
