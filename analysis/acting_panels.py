@@ -9,7 +9,7 @@ import pandas as pd
 from analysis import actions, charts, framework, metrics
 from analysis.actions import ActionData
 from analysis.filters import Filters, describe
-from analysis.panels import Panel, _base_range
+from analysis.panels import Panel, base_range
 
 DEMO_NOTE = " In the demo, the self-assessments and issues are illustrative, generated to echo the study's findings."
 
@@ -52,7 +52,7 @@ def _framework_grid(data: ActionData, filters: Filters, by: str, chart_id: str, 
         "established_n": "Established or better", "established_pct": "%", "ci_low_pct": "Exact 95% CI low",
         "ci_high_pct": "Exact 95% CI high", "mean_score": "Mean score (0-3)"}).round(1)
     return Panel(chart_id=chart_id, title=title, subtitle=describe(filters) + (f" - wave {wave}" if wave else ""),
-                 base_text=_base_range(frame, unit="organisations", per="cell"),
+                 base_text=base_range(frame, unit="organisations", per="cell"),
                  summary=summary, method=framework.METHOD + " " + framework.CHECKLIST_NOTE + DEMO_NOTE,
                  figure=figure, table=table)
 
@@ -94,11 +94,11 @@ def framework_by_wave(data: ActionData, filters: Filters) -> Panel:
                                                                             "Latest: % established+": 1,
                                                                             "p-value": 4})
     return Panel(chart_id="framework_by_wave", title=title, subtitle=describe(filters),
-                 base_text=_base_range(wide.assign(base_n=wide["latest_base_n"], suppressed=False),
+                 base_text=base_range(wide.assign(base_n=wide["latest_base_n"], suppressed=False),
                                        unit="organisations", per="area"),
                  summary=summary,
                  method=framework.METHOD + " Intervals here are exact; the comparison is a two-sided two-proportion "
-                        "z-test at the 5% level (metrics.compare_shares)." + DEMO_NOTE,
+                        "z-test at the 5% level." + DEMO_NOTE,
                  figure=charts.wave_change(wide, title, describe(filters), "% of organisations established or better"),
                  table=table)
 
@@ -126,7 +126,7 @@ def _actions_panel(by: str, chart_id: str, noun: str, label: str) -> Callable[[A
             "suppressed": "Hidden (under 10)"}).round(1)
         extra = " An issue can affect several groups." if by == "group_id" else ""
         return Panel(chart_id=chart_id, title=title, subtitle=describe(filters),
-                     base_text=_base_range(frame, unit="issues") + extra, summary=summary,
+                     base_text=base_range(frame, unit="issues") + extra, summary=summary,
                      method=actions.METHOD + DEMO_NOTE,
                      figure=charts.paired_shares(frame, "label", {"acted": "Acted on", "told": "People told"}, title,
                                                  describe(filters)),
@@ -161,22 +161,10 @@ def actions_by_wave(data: ActionData, filters: Filters) -> Panel:
         "latest_told_pct": "Latest: % told", "acted_verdict": "Acted on: latest against previous",
         "told_verdict": "Told: latest against previous"}).round(1)
     return Panel(chart_id="actions_by_wave", title=title, subtitle=describe(filters),
-                 base_text=_base_range(frame.assign(base_n=frame["latest_base_n"], suppressed=frame[
+                 base_text=base_range(frame.assign(base_n=frame["latest_base_n"], suppressed=frame[
                      "latest_suppressed"].fillna(True).astype(bool)), unit="issues in the latest wave", per="domain"),
                  summary=summary,
-                 method=actions.METHOD + " Comparison: two-sided two-proportion z-test at the 5% level "
-                        "(metrics.compare_shares)." + DEMO_NOTE,
+                 method=actions.METHOD + " Comparison: two-sided two-proportion z-test at the 5% level."
+                        + DEMO_NOTE,
                  figure=charts.wave_change(wide, title, describe(filters), "% of issues acted on"),
                  table=table)
-
-
-PAGES: dict[str, list[Callable[[ActionData, Filters], Panel]]] = {
-    "framework": [framework_by_type, framework_by_sector, framework_by_wave],
-    "actions": [actions_by_domain, actions_by_org_type, actions_by_group, actions_by_wave],
-}
-
-
-def page_panels(page: str, data: ActionData, filters: Filters) -> list[Panel]:
-    """The panels of the framework or actions page for a view."""
-    return [build(data, filters) for build in PAGES[page]]
-

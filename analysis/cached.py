@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis import acting_panels as acting_panels_mod
-from analysis import actions, overview, panels, queries, review, store
+from analysis import actions, overview, panels, queries, registry, review, store
 from analysis import voices as voices_mod
 from analysis.filters import Filters
 
@@ -28,10 +27,24 @@ def cube(data_dir: str, dataset_id: str) -> queries.Cube:
     return queries.load_cube(store.data_dir(data_dir), dataset_id)
 
 
+def sources(data_dir: str, dataset_id: str, review_version: str = "") -> registry.Sources:
+    """A dataset's panel sources, each loaded once per dataset (stories: per review decision) and shared."""
+    return {registry.CUBE: lambda: cube(data_dir, dataset_id),
+            registry.ACTIONS: lambda: action_data(data_dir, dataset_id),
+            registry.VOICES: lambda: voices(data_dir, dataset_id, review_version)}
+
+
+def review_version(page: str, data_dir: str, dataset_id: str) -> str:
+    """What a page's charts depend on beyond the dataset: the review decisions, for pages that count stories."""
+    return review.version(store.data_dir(data_dir), dataset_id) if registry.VOICES in registry.PAGES[page].sources \
+        else ""
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
-def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
-    """The panels of a page for one view of one dataset."""
-    return panels.page_panels(page, cube(data_dir, dataset_id), Filters(**dict(filter_items)))
+def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems,
+                review_version: str = "") -> list[panels.Panel]:
+    """The panels of a page for one view of one dataset (and, for stories, one state of the review)."""
+    return registry.page_panels(page, sources(data_dir, dataset_id, review_version), Filters(**dict(filter_items)))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -52,12 +65,6 @@ def action_data(data_dir: str, dataset_id: str) -> actions.ActionData:
     return actions.load(store.data_dir(data_dir), dataset_id)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def acting_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
-    """The panels of the framework or actions page for one view of one dataset."""
-    return acting_panels_mod.page_panels(page, action_data(data_dir, dataset_id), Filters(**dict(filter_items)))
-
-
 @st.cache_data(max_entries=512, show_spinner=False)
 def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) -> overview.Facts:
     """The Overview page's headline numbers for one view of one dataset."""
@@ -73,8 +80,8 @@ def parse_uploads_once() -> None:
 
 
 def warm(directory: Location) -> list[str]:
-    """Load the current dataset and draw every page's unfiltered view into the caches, so that the first
-    visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""
+    """Load the current dataset and draw every evidence page's unfiltered view into the caches, so that the
+    first visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""
     from analysis import filters as flt
 
     if not store.has_dataset(directory):
@@ -83,6 +90,7 @@ def warm(directory: Location) -> list[str]:
     data = cube(str(directory), dataset_id)
     items = tuple(flt.parse({}, waves=data.waves).items())
     headline_facts(str(directory), dataset_id, items)
-    for page in panels.PAGES:
+    pages = registry.pages_reading(registry.CUBE)
+    for page in pages:
         page_panels(page, str(directory), dataset_id, items)
-    return list(panels.PAGES)
+    return pages

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -9,7 +12,13 @@ from analysis.safe_text import for_chart, safe_figure
 from analysis.vocab import HEAT_SCALE, LEVEL_COLOURS, PALETTE
 
 HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
+# One colour and shape per point of a scatter (colour-blind safe; the shape tells them apart without colour).
+POINT_COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermilion", "sky", "purple", "ink", "yellow")]
+POINT_SYMBOLS = ["circle", "diamond", "square", "triangle-up", "cross", "star", "triangle-down", "hexagon"]
 FONT = "Arial, Helvetica, sans-serif"
+LABEL_CHARS = 22  # category labels wrap at about this many characters
+AXIS_TITLE_CHARS = 26
+NO_ANSWERS = "No answers in this view: nothing to draw, or every result is hidden (fewer than 10 answers)."
 
 # Given explicitly to every figure: with Streamlit imported, plotly's default template changes.
 TEMPLATE = go.layout.Template(
@@ -42,22 +51,85 @@ def wrap(text: str, width: int = 14) -> str:
 
 def figure(traces: list, title: str, subtitle: str, height: int, xaxis: dict | None = None,
            yaxis: dict | None = None, **layout: object) -> go.Figure:
-    """A figure in the house template, with its title and subtitle.
+    """A figure in the house template; its title and subtitle are kept in `meta`, not drawn.
+
+    On screen the page writes the title and the view above the chart, and exports set their own title
+    (analysis/export.py), so nothing drawn inside the plot competes with the legend at any width: the
+    legend sits above the plot, where the margin grows to fit it.
 
     Built in one construction: plotly checks a whole layout given up front several times faster than
     the same settings made afterwards with update_layout and update_xaxes, and every page draws
     several figures on each filter change.
     """
-    # Titles and subtitles name filter values, and traces carry data: all of it is shown as written.
+    legend = any(getattr(t, "showlegend", None) is not False and getattr(t, "name", None) for t in traces) and \
+        len(traces) > 1
+    # Traces carry data: safe_figure shows their text as written (the title and subtitle are not drawn).
     return safe_figure(go.Figure(data=traces, layout={
-        "template": TEMPLATE, "height": height, "xaxis": xaxis or {}, "yaxis": yaxis or {},
-        "title": {"text": for_chart(title), "subtitle": {"text": for_chart(subtitle), "font": {"size": 13}}},
-        **layout}))
+        "template": TEMPLATE, "height": height, "xaxis": _wrapped_title(xaxis), "yaxis": _wrapped_title(yaxis),
+        "meta": {"title": for_chart(title), "subtitle": for_chart(subtitle)},  # shown by %{meta...} if ever used
+        "margin": {"t": 40 if legend else 16}, **layout}))
+
+
+def _wrapped_title(axis: dict | None) -> dict:
+    # A long axis title is centred under the plot and would run off both sides of a narrow one: wrap it.
+    axis = dict(axis or {})
+    if isinstance(axis.get("title"), str):
+        axis["title"] = {"text": wrap(axis["title"], AXIS_TITLE_CHARS)}
+    return axis
+
+
+def numbers(values: object) -> np.ndarray:
+    """A trace's numeric array as floats (NaN for none), also when plotly holds it base64-encoded (a figure
+    that went through pickling, as Streamlit's cache does, keeps its arrays as {"dtype", "bdata"})."""
+    if values is None:
+        return np.array([], dtype=float)
+    if isinstance(values, dict) and "bdata" in values:
+        array = np.frombuffer(base64.b64decode(values["bdata"]), dtype=np.dtype(values["dtype"]))
+        shape = values.get("shape")
+        if shape:
+            array = array.reshape([int(n) for n in str(shape).split(",")])
+        return array.astype(float)
+    return np.array([[np.nan if v is None else v for v in row] for row in values] if len(values) and
+                    not np.isscalar(values[0]) and values[0] is not None else
+                    [np.nan if v is None else v for v in values], dtype=float)
+
+
+def has_data(fig: go.Figure) -> bool:
+    """Whether a figure shows any value (reference lines and hidden-cell markers aside)."""
+    for trace in fig.data:
+        if trace.type == "heatmap":
+            values = numbers(trace.z)
+        elif trace.type == "bar" or (trace.mode and "markers" in trace.mode):
+            if str(trace.name or "").startswith(HIDDEN_MARK):
+                continue
+            values = numbers(trace.x)
+        else:
+            continue
+        if np.isfinite(values).any():
+            return True
+    return False
+
+
+def count_axis(top: float, title: str) -> dict:
+    """A value axis of whole numbers (counts of groups or organisations): ticks at whole steps from 0."""
+    step = max(1, int(-(-max(top, 1) // 6)))
+    return {"title": title, "tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"}
+
+
+def rows_px(labels: object, per_row: int) -> int:
+    """Pixels for a category axis's rows: `per_row` each, more when a wrapped label needs three lines or more."""
+    labels = list(labels)
+    lines = max((wrap(label, LABEL_CHARS).count("<br>") + 1 for label in labels), default=1)
+    return len(labels) * max(per_row, 20 * lines + 12)
 
 
 def label_axis(labels: list) -> dict:
-    """A category axis listing `labels` from the top down."""
-    return {"categoryorder": "array", "categoryarray": list(labels)[::-1], "title": None}
+    """A category axis listing `labels` from the top down, long labels wrapped so a narrow chart keeps its plot."""
+    labels = list(labels)
+    # Half a row of room at each end, for dots as for bars (a dot plot's autorange would put the first and
+    # last rows on the plot's edges, where a wrapped label runs into the tick labels below).
+    return {"categoryorder": "array", "categoryarray": labels[::-1], "title": None, "tickvals": labels,
+            "ticktext": [wrap(label, LABEL_CHARS) for label in labels], "range": [-0.5, len(labels) - 0.5]}
 
 
 def _hidden_trace(labels: pd.Series, x: float = 0.0) -> go.Scatter:
@@ -91,7 +163,7 @@ def share_bars(frame: pd.DataFrame, label_col: str, title: str, subtitle: str,
     )]
     if len(hidden):
         traces.append(_hidden_trace(hidden[label_col]))
-    return figure(traces, title, subtitle, height=140 + 44 * len(frame),
+    return figure(traces, title, subtitle, height=140 + rows_px(frame[label_col], 44),
                   xaxis={"range": [0, 100], "title": value_label, "ticksuffix": "%"},
                   yaxis=label_axis(frame[label_col]))
 
@@ -118,7 +190,7 @@ def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure
     # The legend still lists the levels in scale order (legendrank).
     negatives = [t for t in traces if t.marker.pattern.shape == "/"]
     traces = negatives[::-1] + [t for t in traces if t.marker.pattern.shape != "/"]
-    return figure(traces, title, subtitle, height=180 + 44 * len(domains), barmode="relative",
+    return figure(traces, title, subtitle, height=180 + rows_px(domains, 44), barmode="relative",
                   legend={"x": 1, "xanchor": "right"},
                   xaxis={"title": "% of answers (less influence to the left, more to the right)", "ticksuffix": "%",
                          "range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
@@ -126,25 +198,34 @@ def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure
                   yaxis=label_axis(domains))
 
 
-def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: str) -> go.Figure:
-    """Grid of positive_pct: each row of the frame becomes a cell; hidden cells are marked, not coloured."""
-    grid = frame.pivot(index=y_col, columns=x_col, values="positive_pct")
+def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: str, value_col: str = "positive_pct",
+            unit: str = "%", zmax: float | None = 100) -> go.Figure:
+    """Grid of value_col (a % by default): each row of the frame becomes a cell; hidden cells are marked, not
+    coloured. Counts: unit="" and zmax=None (the largest count)."""
+    grid = frame.pivot(index=y_col, columns=x_col, values=value_col).astype(float)
     hidden = frame.pivot(index=y_col, columns=x_col, values="suppressed").astype(bool)
     y_order = list(dict.fromkeys(frame[y_col]))
     x_order = list(dict.fromkeys(frame[x_col]))
     grid, hidden = grid.reindex(index=y_order, columns=x_order), hidden.reindex(index=y_order, columns=x_order)
-    x_labels = [wrap(x) for x in x_order]
-    text = [[HIDDEN_MARK if h else f"{v:.0f}%" for v, h in zip(vals, hids, strict=True)]
+    # Unwrapped column labels (a picked cell names its column plainly), turned upright when there are more
+    # than three, so that they never collide however narrow the chart; values are written in the cells,
+    # so no colour bar takes width from them.
+    x_labels = list(x_order)
+    text = [[HIDDEN_MARK if h else f"{v:.0f}{unit}" for v, h in zip(vals, hids, strict=True)]
             for vals, hids in zip(grid.to_numpy(), hidden.to_numpy(), strict=True)]
     trace = go.Heatmap(
-        z=grid.to_numpy(), x=x_labels, y=y_order, text=text, texttemplate="%{text}", zmin=0, zmax=100,
+        z=grid.to_numpy(), x=x_labels, y=y_order, text=text, texttemplate="%{text}", zmin=0,
+        zmax=zmax if zmax is not None else max(1.0, float(grid.max().max()) if grid.notna().any().any() else 1.0),
         colorscale=[[0, HEAT_SCALE[0]], [0.5, HEAT_SCALE[1]], [1, HEAT_SCALE[2]]],
-        colorbar={"title": {"text": "% positive"}, "ticksuffix": "%"}, xgap=2, ygap=2,
-        hovertemplate="%{y} / %{x}: %{text}<extra></extra>", textfont={"color": PALETTE["ink"]},
+        showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y} / %{x}: %{text}<extra></extra>", textfont={"color": PALETTE["ink"], "size": 12},
     )
-    return figure([trace], title, subtitle, height=200 + 40 * len(y_order),
-                  xaxis={"title": None, "tickangle": 0, "tickfont": {"size": 12}},
-                  yaxis={"autorange": "reversed", "title": None})
+    upright = len(x_order) > 3
+    return figure([trace], title, subtitle, height=(140 + 9 * max(map(len, x_order), default=0) if upright else 120)
+                  + rows_px(y_order, 40),
+                  xaxis={"title": None, "tickangle": -90 if upright else 0, "tickfont": {"size": 12}, "side": "top"},
+                  yaxis={"autorange": "reversed", "title": None, "tickvals": y_order,
+                         "ticktext": [wrap(y, LABEL_CHARS) for y in y_order]})
 
 
 def against_rest(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
@@ -166,7 +247,7 @@ def against_rest(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
     hidden = frame[frame["suppressed"]]
     if len(hidden):
         traces.append(_hidden_trace(hidden["label"]))
-    return figure(traces, title, subtitle, height=160 + 40 * len(frame),
+    return figure(traces, title, subtitle, height=160 + rows_px(frame["label"], 40),
                   xaxis={"range": [0, 100], "title": "% positive (some or a lot of influence)", "ticksuffix": "%"},
                   yaxis=label_axis(frame["label"]))
 
@@ -190,7 +271,7 @@ def wave_change(frame: pd.DataFrame, title: str, subtitle: str, value_label: str
     hidden = frame[frame["latest_suppressed"] & frame["previous_suppressed"]]
     if len(hidden):
         traces.append(_hidden_trace(hidden["label"]))
-    return figure(traces, title, subtitle, height=160 + 40 * len(frame),
+    return figure(traces, title, subtitle, height=160 + rows_px(frame["label"], 40),
                   xaxis={"range": [0, 100], "title": value_label, "ticksuffix": "%"},
                   yaxis=label_axis(frame["label"]))
 
@@ -200,24 +281,25 @@ def importance_influence(frame: pd.DataFrame, title: str, subtitle: str) -> go.F
     shown = frame[~frame["importance_suppressed"] & ~frame["influence_suppressed"]]
     line = go.Scatter(x=[0, 100], y=[0, 100], mode="lines", name="Influence equal to wish for a say",
                       line={"color": PALETTE["grey"], "dash": "dash", "width": 1}, hoverinfo="skip", showlegend=False)
-    # Neighbouring points get their labels on alternating sides, so close domains stay readable.
-    sides = ["middle right", "middle left", "bottom center", "top center"]
-    order = shown["influence_positive_pct"].rank(method="first").astype(int).to_numpy() - 1
-    points = go.Scatter(
-        x=shown["importance_positive_pct"], y=shown["influence_positive_pct"], mode="markers+text",
-        name="Domain", text=shown["domain_label"], textposition=[sides[i % 4] for i in order], showlegend=False,
-        marker={"size": 13, "color": PALETTE["blue"], "line": {"width": 1, "color": PALETTE["ink"]}},
-        error_y={"type": "data", "symmetric": False, "color": PALETTE["blue"], "thickness": 1.2,
-                 "array": shown["influence_ci_high_pct"] - shown["influence_positive_pct"],
-                 "arrayminus": shown["influence_positive_pct"] - shown["influence_ci_low_pct"]},
-        customdata=shown[["gap_pct"]].to_numpy(),
+    # Each domain is its own trace, named in the legend by colour and shape: labels written beside close
+    # points overlapped and sat nearer a neighbour's point than their own, so no label is drawn on the plot.
+    points = [go.Scatter(
+        x=[row.importance_positive_pct], y=[row.influence_positive_pct], mode="markers", name=row.domain_label,
+        text=[row.domain_label],
+        marker={"size": 13, "color": colour, "symbol": symbol, "line": {"width": 1, "color": PALETTE["ink"]}},
+        error_y={"type": "data", "symmetric": False, "color": colour, "thickness": 1.2,
+                 "array": [row.influence_ci_high_pct - row.influence_positive_pct],
+                 "arrayminus": [row.influence_positive_pct - row.influence_ci_low_pct]},
+        customdata=[[row.gap_pct]],
         hovertemplate="%{text}: %{x:.0f}% want a say, %{y:.0f}% had influence (gap %{customdata[0]:.0f} "
                       "points)<extra></extra>",
-    )
-    return figure([line, points], title, subtitle, height=520,
+    ) for row, colour, symbol in zip(shown.itertuples(), POINT_COLOURS, POINT_SYMBOLS, strict=False)]
+    return figure([line, *points], title, subtitle, height=560,
                   xaxis={"range": [0, 100], "title": "% for whom having a say is fairly or very important",
                          "ticksuffix": "%"},
-                  yaxis={"range": [0, 100], "title": "% with some or a lot of influence", "ticksuffix": "%"})
+                  # No 0% on the value axis: it would sit on the other axis's 0% at the corner.
+                  yaxis={"range": [0, 100], "title": "% with some or a lot of influence", "ticksuffix": "%",
+                         "tickvals": [20, 40, 60, 80, 100], "ticktext": ["20%", "40%", "60%", "80%", "100%"]})
 
 
 def paired_shares(frame: pd.DataFrame, label_col: str, series: dict[str, str], title: str, subtitle: str,
@@ -238,6 +320,6 @@ def paired_shares(frame: pd.DataFrame, label_col: str, series: dict[str, str], t
     hidden = frame[frame["suppressed"]]
     if len(hidden):
         traces.append(_hidden_trace(hidden[label_col]))
-    return figure(traces, title, subtitle, height=160 + 56 * len(frame), barmode="group",
+    return figure(traces, title, subtitle, height=160 + rows_px(frame[label_col], 56), barmode="group",
                   xaxis={"range": [0, 100], "title": value_label, "ticksuffix": "%"},
                   yaxis=label_axis(frame[label_col]))

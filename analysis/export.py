@@ -82,19 +82,23 @@ def export_figure(panel: Panel, manifest: dict, notes: bool = True) -> go.Figure
         elif text:
             lines.extend(_lines(text, 150))
     footer_px = _LINE_PX * len(lines) + 10
-    height = int(fig.layout.height or 450) + footer_px + 40
     title_lines = _lines(panel.title, 95)
+    # Room above the plot for the legend's rows (about four entries a row) and below it for a wrapped axis title.
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    legend_px = 24 * -(-entries // 4) if entries > 1 else 0
+    axis_px = _AXIS_SPACE_PX + _LINE_PX * str(fig.layout.xaxis.title.text or "").count("<br>")
+    height = int(fig.layout.height or 450) + footer_px + 40 + legend_px + axis_px - _AXIS_SPACE_PX
     left = _label_margin_px(fig)
     fig.update_yaxes(automargin=False)
     fig.update_layout(
         template=charts.TEMPLATE, width=WIDTH_PX, height=height,
         title={"text": "<br>".join(title_lines), "x": 0.01,
                "subtitle": {"text": _escape(subtitle), "font": {"size": 13}}},
-        margin={"t": 80 + 22 * len(title_lines), "b": _AXIS_SPACE_PX + footer_px, "l": left, "r": 20},
+        margin={"t": 80 + 22 * len(title_lines) + legend_px, "b": axis_px + footer_px, "l": left, "r": 20},
         legend={"y": 1.0, "yanchor": "bottom"},
     )
     fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                       yanchor="top", xshift=10 - left, yshift=-_AXIS_SPACE_PX, align="left", showarrow=False,
+                       yanchor="top", xshift=10 - left, yshift=-axis_px, align="left", showarrow=False,
                        font={"size": 11, "color": charts.PALETTE["ink"]})
     return fig
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis import briefing, queries, store, vocab
+from analysis import briefing, registry, store, vocab
 from analysis import filters as flt
 from analysis.errors import UserError
 
@@ -35,13 +35,17 @@ def _briefing(args: argparse.Namespace) -> int:
     fmt = args.format or out.suffix.lower().lstrip(".")
     if fmt not in briefing.FORMATS:
         raise UserError(f"Cannot tell the pack format from {out.name!r}: use --format pptx or --format pdf.")
-    directory = store.data_dir(args.data_dir)
-    cube = queries.load_cube(directory)
+    pages = briefing.pages_of(args.page)
+    sources = registry.store_sources(store.data_dir(args.data_dir))
+    cube = sources[registry.CUBE]()
     filters = parse_filter_args(args.filter or [], cube.waves)
-    data = briefing.build(cube, filters, fmt)
+    panels = briefing.pack_panels(args.page, lambda page: registry.page_panels(page, sources, filters))
+    data = briefing.build(panels, cube.manifest, filters, fmt, args.page)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(f"Wrote a {fmt.upper()} briefing pack of {flt.describe(filters)} to {out}")
+    what = "the whole report" if args.page == briefing.ALL else f"the {registry.PAGES[pages[0]].title} page"
+    print(f"Wrote a {fmt.upper()} briefing pack of {what} ({len(panels)} charts), {flt.describe(filters)}, "
+          f"to {out}")
     return 0
 
 
@@ -49,6 +53,9 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     """Add `briefing` to the command line."""
     cmd = sub.add_parser("briefing", parents=[common], help="build a briefing pack (PPTX or PDF) of a view")
     cmd.add_argument("--out", required=True, help="file to write, e.g. pack.pptx or pack.pdf")
+    cmd.add_argument("--page", default=briefing.ALL, metavar="PAGE",
+                     help=f"the page whose charts the pack holds: {', '.join(registry.PAGES)}, or all (default: all, "
+                          "the whole report)")
     cmd.add_argument("--format", choices=sorted(briefing.FORMATS), help="pptx or pdf (default: from --out)")
     cmd.add_argument("--filter", action="append", metavar="KEY=VALUE",
                      help=f"a filter as in the page address ({', '.join(vocab.FILTER_KEYS)}); repeatable")

@@ -27,7 +27,8 @@ class Panel:
     table: pd.DataFrame
 
 
-def _base_range(frame: pd.DataFrame, col: str = "base_n", unit: str = "answers", per: str = "bar") -> str:
+def base_range(frame: pd.DataFrame, col: str = "base_n", unit: str = "answers", per: str = "bar") -> str:
+    """The base line under a chart: the range of bases shown, and how many cells were hidden."""
     shown = (frame.loc[~frame["suppressed"], col] if "suppressed" in frame else frame[col]).dropna()
     if frame.empty or (frame[col].isna().all()):  # e.g. no answers in the latest wave for this view
         return f"Base: no {unit} in this view."
@@ -54,7 +55,7 @@ def domains_positive(cube: Cube, filters: Filters) -> Panel:
         chart_id="domains_positive",
         title="Where people had influence: % saying some or a lot, by domain",
         subtitle=describe(filters),
-        base_text=_base_range(frame) + f" {left_out:,} don't know or not applicable answers left out.",
+        base_text=base_range(frame) + f" {left_out:,} don't know or not applicable answers left out.",
         summary=summaries.ranked_shares(frame, "domain_label", "people had some or a lot of influence", lower=True),
         method=metrics.METHOD_NOTE,
         figure=charts.share_bars(frame, "domain_label", "Influence by domain: % some or a lot",
@@ -74,7 +75,7 @@ def domains_distribution(cube: Cube, filters: Filters) -> Panel:
         chart_id="domains_distribution",
         title="How much influence people had, by domain: every answer",
         subtitle=describe(filters),
-        base_text=_base_range(shown.drop_duplicates("domain").assign(suppressed=False)),
+        base_text=base_range(shown.drop_duplicates("domain").assign(suppressed=False)),
         summary=summaries.distribution(dist),
         method=metrics.METHOD_NOTE,
         figure=charts.diverging_levels(shown, "Answers by domain", describe(filters)),
@@ -89,7 +90,7 @@ def groups_heatmap(cube: Cube, filters: Filters) -> Panel:
         chart_id="groups_heatmap",
         title="Influence reported by seldom-heard groups: % some or a lot, by group and domain",
         subtitle=describe(filters),
-        base_text=_base_range(frame, per="cell") + " People can belong to several groups.",
+        base_text=base_range(frame, per="cell") + " People can belong to several groups.",
         summary=summaries.grid(frame, "group_label", "domain_label"),
         method=metrics.METHOD_NOTE,
         figure=charts.heatmap(frame, "domain_label", "group_label", "Seldom-heard groups by domain",
@@ -114,7 +115,7 @@ def groups_against_rest(cube: Cube, filters: Filters) -> Panel:
         chart_id="groups_against_rest",
         title="Each seldom-heard group against everyone else: % some or a lot of influence, all domains",
         subtitle=describe(filters),
-        base_text=_base_range(frame, unit="answers") + " Answers pooled across the six domains.",
+        base_text=base_range(frame, unit="answers") + " Answers pooled across the six domains.",
         summary=summaries.against_rest(frame, "seldom-heard groups"),
         method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}.",
         figure=charts.against_rest(frame, "Seldom-heard groups against everyone else", describe(filters)),
@@ -127,10 +128,12 @@ def groups_reach(cube: Cube, filters: Filters) -> Panel:
     frame = queries.group_reach(cube, filters)
     fig = charts.figure([go.Bar(x=frame["users_groups"], y=frame["label"], orientation="h",
                                 marker={"color": charts.PALETTE["green"]}, name="Users' groups",
-                                text=frame["users_groups"], textposition="outside",
+                                text=frame["users_groups"], textposition="outside", cliponaxis=False,
                                 hovertemplate="%{y}: %{x} users' groups<extra></extra>")],
                         "Users' groups speaking for each seldom-heard group", describe(filters),
-                        height=160 + 36 * len(frame), xaxis={"title": "Users' groups that speak for the group"},
+                        height=160 + charts.rows_px(frame["label"], 36),
+                        xaxis=charts.count_axis(frame["users_groups"].max() if len(frame) else 0,
+                                                "Users' groups that speak for the group"),
                         yaxis=charts.label_axis(frame["label"]))
     table = frame[["label", "users_groups", "workshop_participants", "suppressed"]].rename(columns={
         "label": "Group", "users_groups": "Users' groups", "workshop_participants": "Workshop participants",
@@ -156,7 +159,7 @@ def org_types_against_rest(cube: Cube, filters: Filters) -> Panel:
         chart_id="org_types_against_rest",
         title="Each organisation type against all others: % some or a lot of influence, all domains",
         subtitle=describe(filters),
-        base_text=_base_range(frame, unit="answers") + " Answers pooled across the six domains.",
+        base_text=base_range(frame, unit="answers") + " Answers pooled across the six domains.",
         summary=summaries.against_rest(frame, "organisation types"),
         method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}.",
         figure=charts.against_rest(frame, "Organisation types against all others", describe(filters)),
@@ -171,7 +174,7 @@ def org_types_heatmap(cube: Cube, filters: Filters) -> Panel:
         chart_id="org_types_heatmap",
         title="Influence by organisation type and domain: % some or a lot",
         subtitle=describe(filters),
-        base_text=_base_range(frame, per="cell"),
+        base_text=base_range(frame, per="cell"),
         summary=summaries.grid(frame, "label", "domain_label"),
         method=metrics.METHOD_NOTE,
         figure=charts.heatmap(frame, "domain_label", "label", "Organisation types by domain", describe(filters)),
@@ -192,7 +195,7 @@ def org_types_participation(cube: Cube, filters: Filters) -> Panel:
         chart_id="org_types_participation",
         title="Organisations describing users as taking an active part in their work, by type",
         subtitle=describe(filters) + " - interviews",
-        base_text=_base_range(frame, unit="organisations", per="type"),
+        base_text=base_range(frame, unit="organisations", per="type"),
         summary=summaries.organisations(frame),
         method="Interviewed organisations answering 'some' or 'a lot' to how actively service users take part. "
                "Counts of organisations are not personal data and are given exactly, with exact "
@@ -204,7 +207,7 @@ def org_types_participation(cube: Cube, filters: Filters) -> Panel:
 
 
 WAVE_METHOD = ("Latest wave in view against the wave before it, each with a 95% Wilson interval. Comparison: "
-               "two-sided two-proportion z-test at the 5% level, on effective bases (metrics.compare_shares). "
+               "two-sided two-proportion z-test at the 5% level, on effective bases. "
                "In the demo the 2009 wave is an illustrative follow-up patient survey, while 2008 is the study's "
                "users' groups, workshops and interviews: a change mixes time and source.")
 
@@ -238,7 +241,7 @@ def _by_wave(by: str, chart_id: str, noun: str, label: str) -> Callable[[Cube, F
         title = f"Compared with the previous wave: % some or a lot of influence, by {noun.rstrip('s')}"
         return Panel(
             chart_id=chart_id, title=title, subtitle=describe(filters),
-            base_text=_base_range(frame.assign(base_n=frame["latest_base_n"]), unit="answers in the latest wave",
+            base_text=base_range(frame.assign(base_n=frame["latest_base_n"]), unit="answers in the latest wave",
                                   per="row"),
             summary=_wave_summary(frame, noun),
             method=f"{metrics.METHOD_NOTE} {WAVE_METHOD}",
@@ -273,7 +276,7 @@ def importance_vs_influence(cube: Cube, filters: Filters) -> Panel:
         chart_id="importance_vs_influence",
         title="What people want a say in, against the influence they have",
         subtitle=describe(filters) + (f" - wave {waves}" if waves else ""),
-        base_text=_base_range(frame.assign(base_n=frame["importance_base_n"], suppressed=frame[
+        base_text=base_range(frame.assign(base_n=frame["importance_base_n"], suppressed=frame[
             "importance_suppressed"]), per="domain") + " Points below the dashed line: less influence than wish.",
         summary=summary,
         method=(f"{metrics.METHOD_NOTE} Importance is asked only in the illustrative 2009 follow-up survey; "
@@ -283,16 +286,3 @@ def importance_vs_influence(cube: Cube, filters: Filters) -> Panel:
         figure=charts.importance_influence(frame, "Wanting a say against having influence", describe(filters)),
         table=table,
     )
-
-
-PAGES: dict[str, list[Callable[[Cube, Filters], Panel]]] = {
-    "overview": [domains_positive],
-    "domains": [domains_positive, domains_distribution, domains_by_wave, importance_vs_influence],
-    "groups": [groups_heatmap, groups_against_rest, groups_reach, groups_by_wave],
-    "trust_types": [org_types_heatmap, org_types_against_rest, org_types_participation, org_types_by_wave],
-}
-
-
-def page_panels(page: str, cube: Cube, filters: Filters) -> list[Panel]:
-    """The panels of a page for a view."""
-    return [build(cube, filters) for build in PAGES[page]]

@@ -88,7 +88,7 @@ def _chart_values(values: object) -> object:
 
 
 TRACE_TEXT = ("x", "y", "name", "text", "hovertext", "customdata", "labels", "ids", "legendgroup")
-AXIS_TEXT = ("categoryarray", "ticktext")
+AXIS_TEXT = ("categoryarray", "tickvals", "ticktext")  # tick values name the (escaped) categories
 
 
 def safe_figure(fig: go.Figure) -> go.Figure:

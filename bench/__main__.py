@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import panels, queries
+from analysis import queries, registry
 from analysis.filters import Filters
 from bench import plain
 
@@ -61,8 +61,9 @@ def page_times(directory: Path, repeats: int) -> dict[str, dict[str, float]]:
     cube = queries.load_cube(directory)
     views = FILTER_CYCLE * repeats
     result = {}
-    for page in panels.PAGES:
-        ours = time_calls(lambda f, p=page: panels.page_panels(p, cube, f), views)
+    sources = registry.fixed_sources(cube=cube)
+    for page in registry.pages_reading(registry.CUBE):
+        ours = time_calls(lambda f, p=page: registry.page_panels(p, sources, f), views)
         naive = time_calls(lambda f, p=page: plain.page_numbers(p, directory, f), FILTER_CYCLE[:3])
         result[page] = {"ours_ms": 1000 * statistics.median(ours), "plain_ms": 1000 * statistics.median(naive)}
     return result
@@ -205,13 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pack:
         from bench import pack
 
-        rows = [pack.pack_timings(runs=5, fmt=fmt) for fmt in ("pptx", "pdf")]
-        results.setdefault("extra", []).append("\n".join([
-            "## Briefing pack", "",
-            "The four core pages' charts as a pack, Chromium started once (kaleido) and warm (target under 5 s):", "",
-            "| format | charts | Chromium start (s) | first pack (s) | median of 5 (s) |", "|---|---|---|---|---|",
-            *(f"| {r['format']} | {r['charts']} | {r['chromium_start_s']} | {r['first_pack_s']} | {r['median_s']} |"
-              for r in rows)]))
+        rows = pack.pack_timings(runs=5)
+        results.setdefault("extra", []).append(pack.markdown_section(rows))
         print(f"pack: {json.dumps(rows)}", flush=True)
     if not args.no_sessions:
         from bench import ws_load

@@ -18,11 +18,11 @@ import statistics
 import time
 from pathlib import Path
 
-from analysis import vocab
+from analysis import registry, vocab
 from bench.sessions import serve
 from bench.ws_load import FILTER_LABEL, change_widgets, open_page
 
-PAGES = ("overview", "domains", "groups", "trust_types")
+EVIDENCE_PAGES = tuple(registry.pages_reading(registry.CUBE))
 
 
 def _views() -> list[list[str]]:
@@ -56,7 +56,7 @@ async def _page_reruns(base: str, page: str) -> list[float]:
 def measure(data_dir: Path) -> dict[str, float]:
     """Median rerun time (ms) per page, each page on its own freshly started server."""
     result = {}
-    for page in PAGES:
+    for page in EVIDENCE_PAGES:
         with serve(data_dir) as (base, _pid):
             seconds = asyncio.run(asyncio.wait_for(_page_reruns(base, page), 600))
         result[page] = 1000 * statistics.median(seconds)

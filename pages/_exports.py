@@ -21,18 +21,29 @@ def _page_url() -> str:
         return "./"
 
 
-def view_tools(view: View) -> None:
-    """The briefing-pack download for the whole view and a link that reproduces it."""
+def _pack(view: View, page: str, fmt: str) -> bytes:
+    items = tuple(view.filters.items())
+    where = (str(view.directory), view.dataset_id)
+    panels = briefing.pack_panels(page, lambda name: cached.page_panels(name, *where, items,
+                                                                        cached.review_version(name, *where)))
+    return briefing.build(panels, view.manifest, view.filters, fmt, page)
+
+
+def view_tools(view: View, page: str | None) -> None:
+    """The briefing packs of this page and of the whole report for the view, and a link that reproduces it."""
     problem = export.renderer_problem()
-    cube = cached.cube(str(view.directory), view.dataset_id)
-    left, mid, right = st.columns([3, 2, 5])
-    for col, fmt, label in ((left, "pptx", "Download briefing pack"), (mid, "pdf", "PDF pack")):
-        col.download_button(
-            label, data=lambda fmt=fmt: briefing.build(cube, view.filters, fmt),
-            file_name=briefing.file_name(view.manifest, fmt), mime=briefing.MIME[fmt], on_click="ignore",
-            icon=":material/slideshow:" if fmt == "pptx" else ":material/picture_as_pdf:",
-            disabled=problem is not None, key=f"pack_{fmt}",
-            help="Every chart in this view, with summaries, bases, method, alt text and speaker notes.")
+    left, right = st.columns([4, 5])
+    menu = left.popover("Briefing pack", icon=":material/slideshow:", width="stretch")
+    menu.caption("The charts with their summaries, bases, method, alt text and speaker notes, for this view.")
+    for scope, label in ((page, "This page"), (briefing.ALL, "Whole report")):
+        if scope is None:
+            continue
+        for fmt, kind, icon in (("pptx", "PowerPoint", ":material/slideshow:"),
+                                ("pdf", "PDF", ":material/picture_as_pdf:")):
+            menu.download_button(
+                f"{label} ({kind})", data=lambda scope=scope, fmt=fmt: _pack(view, scope, fmt),
+                file_name=briefing.file_name(scope, view.filters, fmt), mime=briefing.MIME[fmt], on_click="ignore",
+                icon=icon, disabled=problem is not None, key=f"pack_{scope}_{fmt}", width="stretch")
     link_box = right.expander("Copy link to this view", key="copy_link", on_change="rerun")
     if link_box.open:  # drawn only when opened: the code box's highlighter is slow to load on a first visit
         link_box.code(links.view_link(_page_url(), view.filters, view.manifest), language=None, wrap_lines=True)
@@ -43,14 +54,16 @@ def view_tools(view: View) -> None:
 
 
 def downloads(panel: Panel, view: View) -> None:
-    """Buttons for the chart as PNG, SVG and PDF (drawn on the server) and its numbers as CSV and XLSX."""
+    """One menu with the chart as PNG, SVG and PDF (drawn on the server) and its numbers as CSV and XLSX."""
     images = {} if export.renderer_problem() else export.IMAGE_FORMATS
     files = {fmt: (lambda fmt=fmt: export.chart_image(panel, view.manifest, fmt), mime)
              for fmt, mime in images.items()}
     files["csv"] = (lambda: export.table_csv(panel.table), export.DATA_FORMATS["csv"])  # built when clicked
     files["xlsx"] = (lambda: export.table_xlsx(panel, view.manifest), export.DATA_FORMATS["xlsx"])
-    for col, (fmt, (data, mime)) in zip(st.columns(len(files) + 2), files.items(), strict=False):
-        col.download_button(fmt.upper(), data=data, file_name=export.file_name(panel, fmt), mime=mime,
-                            on_click="ignore", icon=":material/download:", key=f"dl_{panel.chart_id}_{fmt}",
-                            help=f"Download {'the numbers behind ' if fmt in export.DATA_FORMATS else ''}"
-                                 f"this chart as {fmt.upper()}")
+    menu = st.popover("Download", icon=":material/download:", key=f"dl_{panel.chart_id}",
+                      help="This chart as a picture (PNG, SVG, PDF) or its numbers (CSV, XLSX)")
+    for fmt, (data, mime) in files.items():
+        what = "The numbers" if fmt in export.DATA_FORMATS else "The chart"
+        menu.download_button(f"{what} as {fmt.upper()}", data=data, file_name=export.file_name(panel, fmt),
+                             mime=mime, on_click="ignore", icon=":material/download:",
+                             key=f"dl_{panel.chart_id}_{fmt}", width="stretch")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import cached, drilldown, links, store
+from analysis import cached, charts, drilldown, links, store
 from analysis import filters as flt
 from analysis.panels import Panel
 from analysis.safe_text import safe_table
@@ -87,25 +87,21 @@ def current_view() -> View | None:
     return View(directory, dataset_id, cube.manifest, filters)
 
 
-def page_header(title: str, view: View | None) -> None:
-    """Page title and, for the demo dataset, the illustrative-data banner."""
+def page_header(title: str, view: View | None, page: str | None = None) -> None:
+    """Page title, for the demo dataset the illustrative-data banner, and the packs (`page`: its registry name)."""
     st.title(escape_markdown(title))
     if view is not None and view.manifest.get("demo"):
         st.info("**Illustrative data.** These figures are generated to mirror the published findings and the "
                 "design of the Healthcare Commission's 2009 study. They are not the study's own responses.",
                 icon=":material/info:")
     if view is not None:
-        _exports.view_tools(view)
+        _exports.view_tools(view, page)
 
 
 def panels(page: str, view: View) -> list[Panel]:
-    """The page's panels for the view, from the cache."""
-    return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
-
-
-def acting_panels(page: str, view: View) -> list[Panel]:
-    """The framework or actions page's panels for the view, from the cache."""
-    return cached.acting_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()))
+    """The page's panels (as the registry lists them) for the view, from the cache."""
+    return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()),
+                              cached.review_version(page, str(view.directory), view.dataset_id))
 
 
 def quotes_link(panel: Panel, view: View, event: object) -> None:
@@ -137,13 +133,17 @@ def show_panel(panel: Panel, view: View | None = None) -> None:
     """A chart with its title, base, plain-English summary (its text alternative), downloads and table."""
     st.subheader(escape_markdown(panel.title), anchor=panel.chart_id)
     st.caption(escape_markdown(f"{panel.subtitle}. {panel.base_text}"))
-    event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
-                            on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False,
-                                    "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                             "filename": panel.chart_id}})
+    if not charts.has_data(panel.figure):  # an empty plot (axes, a stray tick) says less than a sentence
+        st.info(charts.NO_ANSWERS, icon=":material/visibility_off:")
+    else:
+        event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
+                                on_select="rerun", selection_mode="points",
+                                config={"displaylogo": False,
+                                        "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                 "filename": panel.chart_id}})
+        if view is not None:
+            quotes_link(panel, view, event)
     if view is not None:
-        quotes_link(panel, view, event)
         _exports.downloads(panel, view)
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")
     box = st.expander(f"Table of the numbers behind this chart ({len(panel.table)} rows) and method",

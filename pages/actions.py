@@ -5,10 +5,10 @@ import streamlit as st
 from analysis import actions, cached
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages._ui import acting_panels, current_view, page_header, show_panel
+from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
-page_header("You said, we did", view)
+page_header("You said, we did", view, "actions")
 st.markdown("One of the study's four main failings: trusts did not show the people who raised an issue that "
             "action had been taken. This page follows each issue people raised: was it acted on, were they told "
             "what happened, and how long did it take.")
@@ -16,7 +16,7 @@ if view is not None:
     data = cached.action_data(str(view.directory), view.dataset_id)
     for col, (label, value, help_text) in zip(st.columns(4), actions.totals(data, view.filters), strict=False):
         col.metric(label, value, help=help_text)
-    for panel in acting_panels("actions", view):
+    for panel in panels("actions", view):
         show_panel(panel, view)
     still_open = actions.open_issues(data, view.filters)
     st.subheader(f"Issues still open ({len(still_open)})", anchor="open-issues")

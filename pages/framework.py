@@ -6,14 +6,14 @@ from analysis import cached, framework, vocab
 from analysis.errors import UserError
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages._ui import acting_panels, current_view, page_header, show_panel
+from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
-page_header("Engagement framework", view)
+page_header("Engagement framework", view, "framework")
 st.markdown("The study recommended that trusts work towards a higher level of performance in five areas. "
             f"{framework.CHECKLIST_NOTE} Each item is rated not started, developing, established or leading.")
 if view is not None:
-    for panel in acting_panels("framework", view):
+    for panel in panels("framework", view):
         show_panel(panel, view)
 
 st.header("Rate your organisation", anchor="self-assessment")

@@ -6,7 +6,7 @@ from analysis import cached, overview
 from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
-page_header("Listening, learning, working together?", view)
+page_header("Listening, learning, working together?", view, "overview")
 st.markdown(overview.INTRO)
 if view is None:
     st.stop()

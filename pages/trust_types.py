@@ -5,7 +5,7 @@ import streamlit as st
 from pages._ui import current_view, page_header, panels, show_panel
 
 view = current_view()
-page_header("Trust types", view)
+page_header("Trust types", view, "trust_types")
 st.markdown("NHS trusts and independent-sector organisations side by side. Use the sidebar to narrow the "
             "view to a sector, a region or particular types of organisation.")
 if view is not None:

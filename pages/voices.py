@@ -5,10 +5,10 @@ import streamlit as st
 from analysis import cached, disclosure, review, vocab, voices
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages._ui import current_view, page_header, url_select
+from pages._ui import current_view, page_header, panels, show_panel, url_select
 
 view = current_view()
-page_header("Voices", view)
+page_header("Voices", view, "voices")
 st.markdown("What people said at workshops and in users' groups, tagged with the influence domain it is about, "
             "the teller's seldom-heard groups and a theme: the study's four failings (not involved early, not "
             "informed, engagement badly organised, no feedback on action) and what helped. Quotes are redacted "
@@ -23,14 +23,8 @@ if view is not None:
     if stories.empty:
         st.info("There are no stories in this view. Stories come from the demo data or from free-text columns "
                 "of an imported survey (role free_text in the mapping).")
-    st.subheader("Themes by domain", anchor="themes_by_domain")
-    st.dataframe(safe_table(voices.theme_table(voices.theme_counts(stories, found.story_groups, "domain"), "Domain"))
-                 .style.format(na_rep="hidden", precision=0), hide_index=True, width="stretch")
-    st.subheader("Themes by seldom-heard group", anchor="themes_by_group")
-    st.dataframe(safe_table(voices.theme_table(voices.theme_counts(stories, found.story_groups, "group"), "Group"))
-                 .style.format(na_rep="hidden", precision=0), hide_index=True, width="stretch")
-    st.caption(f"Number of stories; 'hidden': fewer than {disclosure.MIN_BASE} stories. A story counts "
-               "towards every group its teller belongs to.")
+    for panel in panels("voices", view):
+        show_panel(panel, view)
 
     st.subheader("Quotes", anchor="quotes")
     search = st.text_input("Search the quotes", value=st.query_params.get("q", ""), key="voices_q",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import demo, queries, store
+from analysis import demo, queries, registry, store
 from bench import sessions
 
 
@@ -51,6 +51,12 @@ def app_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def demo_cube(demo_dir: Path) -> queries.Cube:
     """The demo dataset's count tables."""
     return queries.load_cube(demo_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_sources(demo_dir: Path, demo_cube: queries.Cube) -> registry.Sources:
+    """The demo dataset's panel sources, as the registry reads them (the cube shared with demo_cube)."""
+    return {**registry.store_sources(demo_dir), registry.CUBE: lambda: demo_cube}
 
 
 # ---- AppTest helpers ----

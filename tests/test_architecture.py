@@ -109,3 +109,29 @@ def test_every_test_that_starts_a_server_is_marked(path: Path) -> None:
     mark = _module_mark(tree)
     assert not unmarked or "browser" in mark or "server" in mark, (
         f"{_rel(path)} starts a server but {unmarked} carry no browser/server mark: add pytestmark")
+
+
+def _private_imports(path: Path) -> list[str]:
+    return [f"{node.module}.{alias.name}" for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(("analysis", "pages"))
+            for alias in node.names if alias.name.startswith("_")]
+
+
+@pytest.mark.parametrize("path", ANALYSIS, ids=_rel)
+def test_no_module_imports_anothers_private_names(path: Path) -> None:
+    assert not _private_imports(path), f"{_rel(path)} imports {_private_imports(path)}: make the name public"
+
+
+def _assigned_names(path: Path) -> set[str]:
+    targets = [node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Assign | ast.AnnAssign)]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+@pytest.mark.parametrize("path", [*APP_CODE, *sorted((ROOT / "bench").glob("*.py"))], ids=_rel)
+def test_one_registry_of_pages_and_panels(path: Path) -> None:
+    # Two registries for one concept let a consumer (the packs) miss half of it: only analysis/registry.py
+    # lists the pages' panels (dashboard.py's PAGES is st.navigation's list of scripts).
+    if _rel(path) not in {"analysis/registry.py", "dashboard.py"}:
+        assert "PAGES" not in _assigned_names(path), f"{_rel(path)} keeps its own PAGES: use analysis/registry.py"

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import pickle
+import re
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.enum.text import PP_ALIGN
+from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from analysis import briefing, export, links
+from analysis import briefing, charts, export, links, registry
 from analysis.cli import main
 from analysis.filters import Filters
 from analysis.queries import Cube
 
 VIEW = Filters(sector=("nhs",))
+INTERVIEWS = Filters(source=("interview",))  # organisations only: no group answers
+EMPTY = "groups, interviews only"
+INTERNAL_NAME = re.compile(r"\b[a-z]+\.[a-z]*_[a-z_]*\b")  # e.g. metrics.compare_shares
+
+
+def _panels(sources: registry.Sources, page: str, view: Filters = VIEW) -> list:
+    return briefing.pack_panels(page, lambda name: registry.page_panels(name, sources, view))
 
 
 @pytest.fixture(scope="session")
@@ -32,34 +44,164 @@ def renderer():
 
 
 @pytest.fixture(scope="module")
-def pack(renderer, demo_cube: Cube) -> briefing.Pack:
-    """The pack's content for one view, drawn once for the module."""
-    return briefing.assemble(demo_cube, VIEW)
+def pack(renderer, demo_sources: registry.Sources, demo_cube: Cube) -> briefing.Pack:
+    """The whole report's pack for one view, with pictures (the PDF), drawn once for the module."""
+    return briefing.assemble(_panels(demo_sources, briefing.ALL), demo_cube.manifest, VIEW, pictures=True)
 
 
-def test_pack_has_each_chart_once(demo_cube: Cube) -> None:
-    ids = [p.chart_id for p in briefing.pack_panels(demo_cube, VIEW)]
-    assert len(ids) == len(set(ids)) == 12  # with the wave comparisons and importance against influence
-    assert ids[0] == "domains_positive"
+@pytest.fixture(scope="module")
+def decks(demo_sources: registry.Sources, demo_cube: Cube) -> dict[str, tuple[list, object]]:
+    """Each page's PowerPoint pack for one view, read back: (panels, deck). No Chromium needed."""
+    out = {}
+    for page in [*registry.PAGES, briefing.ALL, EMPTY]:
+        view, scope = (INTERVIEWS, "groups") if page == EMPTY else (VIEW, page)
+        panels = _panels(demo_sources, scope, view)
+        data = briefing.build(panels, demo_cube.manifest, view, "pptx", scope)
+        out[page] = (panels, Presentation(io.BytesIO(data)))
+    return out
 
 
-def test_pptx_reads_back(pack: briefing.Pack, demo_cube: Cube) -> None:
-    deck = Presentation(io.BytesIO(briefing.to_pptx(pack)))
+@pytest.mark.parametrize("page", list(registry.PAGES))
+def test_a_pages_pack_holds_exactly_that_pages_charts(demo_sources: registry.Sources, page: str) -> None:
+    ids = [p.chart_id for p in _panels(demo_sources, page)]
+    assert ids == [p.chart_id for p in registry.page_panels(page, demo_sources, VIEW)]
+    assert len(ids) == len(registry.PAGES[page].entries) and ids
+
+
+def test_the_whole_report_holds_every_chart_once(demo_sources: registry.Sources) -> None:
+    ids = [p.chart_id for p in _panels(demo_sources, briefing.ALL)]
+    every = [p.chart_id for page in registry.PAGES for p in registry.page_panels(page, demo_sources, VIEW)]
+    assert len(ids) == len(set(ids)) and set(ids) == set(every)
+    assert len(every) > len(ids), "overview's chart is also on the domains page, and is in the pack once"
+    for chart in ("framework_by_type", "actions_by_domain", "themes_by_domain", "importance_vs_influence"):
+        assert chart in ids
+
+
+@pytest.mark.parametrize(("page", "view", "expected"), [
+    ("domains", Filters(), "briefing-domains-all-data-2026-12-03.pptx"),
+    ("trust_types", Filters(sector=("nhs",), wave=("2008",)),
+     "briefing-trust-types-sector-nhs-wave-2008-2026-12-03.pptx"),
+    ("all", Filters(org_type=("acute", "hospice")), "briefing-all-org-type-acute-hospice-2026-12-03.pptx"),
+    ("groups", Filters(org_type=tuple("abcdefghijklmnopqrstuvwxyz"), region=("london", "north_east")),
+     "briefing-groups-org-type-a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-etc-2026-12-03.pptx"),
+])
+def test_pack_file_names_say_page_filters_and_date(page: str, view: Filters, expected: str) -> None:
+    assert briefing.file_name(page, view, "pptx", dt.date(2026, 12, 3)) == expected
+
+
+def test_an_unknown_page_is_refused_plainly() -> None:
+    with pytest.raises(briefing.UserError, match=r"Unknown page 'sideways'.*voices, all"):
+        briefing.pages_of("sideways")
+
+
+def _is_grid(panel) -> bool:
+    return charts.has_data(panel.figure) and any(t.type == "heatmap" for t in panel.figure.data)
+
+
+def _is_chart(panel) -> bool:
+    return charts.has_data(panel.figure) and not _is_grid(panel)
+
+
+@pytest.mark.parametrize("page", [*registry.PAGES, briefing.ALL, EMPTY])
+def test_every_pages_pack_holds_its_charts_as_native_charts(decks: dict, page: str) -> None:
+    panels, deck = decks[page]
+    if page == EMPTY:
+        assert not all(charts.has_data(p.figure) for p in panels), "interviews alone leave group charts empty"
     slides = list(deck.slides)
-    assert len(slides) == 1 + len(pack.slides) + 1
-    title_text = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
-    for part in ("Illustrative data", "Sector: NHS", demo_cube.manifest["dataset_hash"], pack.created):
-        assert part in title_text
-    for slide, item in zip(slides[1:-1], pack.slides, strict=True):
-        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pictures) == 1
-        assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == item.panel.summary
+    assert len(slides) == 1 + len(panels) + 1
+    found = [s for slide in slides for s in slide.shapes if s.has_chart]
+    tables = [s for slide in slides for s in slide.shapes if s.has_table]
+    assert len(found) == sum(_is_chart(p) for p in panels), "one native chart per chart that is not a heat map"
+    assert len(tables) == sum(_is_grid(p) for p in panels), "heat maps as formatted tables"
+    assert not [s for slide in slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    for slide, panel in zip(slides[1:-1], panels, strict=True):
+        frames = [s for s in slide.shapes if s.has_chart or s.has_table]
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        if not charts.has_data(panel.figure):
+            assert not frames and charts.NO_ANSWERS in texts, "an empty view says so instead of an empty chart"
+            continue
+        assert len(frames) == 1, panel.chart_id
+        props = frames[0]._element.xpath("./p:nvGraphicFramePr/p:cNvPr")[0]
+        assert props.get("descr") == panel.summary, "the summary is the chart's alt text"
+        assert texts[0] == panel.summary, "one message per slide: the summary is the slide title"
+        assert any(panel.base_text in t and "Source: Engagement Explorer" in t for t in texts), "footer"
+        if frames[0].has_chart:
+            assert frames[0].chart.part.chart_workbook.xlsx_part is not None, "numbers embedded, editable"
+
+
+def _chart(decks: dict, chart_id: str):
+    panels, deck = decks[briefing.ALL]
+    slide = list(deck.slides)[1 + [p.chart_id for p in panels].index(chart_id)]
+    return next(s for s in slide.shapes if s.has_chart or s.has_table), panels[[p.chart_id for p in panels].index(
+        chart_id)]
+
+
+@pytest.mark.parametrize("chart_id", ["domains_positive", "groups_against_rest", "actions_by_domain",
+                                      "org_types_participation", "domains_by_wave"])
+def test_native_bars_carry_the_numbers_and_their_intervals(decks: dict, chart_id: str) -> None:
+    frame, panel = _chart(decks, chart_id)
+    plot = frame.chart.plots[0]
+    fig_bars = [t for t in panel.figure.data if (t.type == "bar" or t.mode == "markers") and t.error_x]
+    assert len(plot.series) == len(fig_bars)
+    for ser, trace in zip(plot.series, fig_bars, strict=True):
+        expected = dict(zip(trace.y, trace.x, strict=True))
+        got = dict(zip(plot.categories, ser.values, strict=True))
+        for label, value in expected.items():
+            assert got[label] == pytest.approx(value), (chart_id, label)
+        err = ser._element.find(qn("c:errBars"))
+        assert err is not None, "95% intervals as error bars"
+        plus = [float(v.text) for v in err.findall(f"{qn('c:plus')}//{qn('c:v')}")]
+        high = dict(zip(trace.y, trace.error_x.array, strict=True))
+        assert [p for label, p in zip(plot.categories, plus, strict=True) if label in high] == pytest.approx(
+            [high[label] for label in plot.categories if label in high], abs=1e-3)
+
+
+def test_hidden_cells_are_named_on_the_native_chart(decks: dict) -> None:
+    frame, panel = _chart(decks, "actions_by_group")
+    hidden = [str(y) for t in panel.figure.data if str(t.name).startswith("\u2716") for y in t.y]
+    assert hidden, "the demo's NHS view hides some groups' issues"
+    categories = list(frame.chart.plots[0].categories)
+    for label in hidden:
+        assert f"{label} \u2716 hidden" in categories
+        assert all(ser.values[categories.index(f"{label} \u2716 hidden")] is None
+                   for ser in frame.chart.plots[0].series)
+
+
+def test_a_heat_map_becomes_a_shaded_table(decks: dict) -> None:
+    frame, panel = _chart(decks, "groups_heatmap")
+    trace = panel.figure.data[0]
+    table = frame.table
+    assert len(table.rows) == len(trace.y) + 1 and len(table.columns) == len(trace.x) + 1
+    assert table.cell(1, 0).text == trace.y[0]
+    assert table.cell(1, 1).text == trace.text[0][0]
+    assert "hidden" in table.cell(0, 0).text, "the corner says what the mark means"
+
+
+def test_the_title_slide_is_centred_and_says_dataset_filters_date(decks: dict, demo_cube: Cube) -> None:
+    _, deck = decks["groups"]
+    box = next(s for s in next(iter(deck.slides)).shapes if s.has_text_frame)
+    assert abs((box.left + box.width / 2) - deck.slide_width / 2) < deck.slide_width * 0.01
+    paragraphs = box.text_frame.paragraphs
+    assert {p.alignment for p in paragraphs} == {PP_ALIGN.CENTER}
+    text = box.text_frame.text
+    for part in ("Seldom-heard groups", "Illustrative data", "Sector: NHS", export.dataset_label(demo_cube.manifest),
+                 str(dt.date.today())):
+        assert part in text
+
+
+def test_notes_and_closing_slide_speak_plainly(decks: dict, demo_cube: Cube) -> None:
+    panels, deck = decks[briefing.ALL]
+    slides = list(deck.slides)
+    for slide, panel in zip(slides[1:-1], panels, strict=True):
         notes = slide.notes_slide.notes_text_frame.text
-        assert item.panel.summary in notes and "The numbers:" in notes
-        assert item.panel.table.columns[0] in notes
+        assert panel.summary in notes and "The numbers:" in notes and panel.table.columns[0] in notes
+        assert "How it was worked out" in notes
     closing = " ".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
-    for part in ("Method", "Disclosure control", "Sources", "Wilson", links.dataset_token(demo_cube.manifest)):
+    for part in ("Method", "Disclosure control", "Sources", "Wilson", "self-assessment",
+                 links.dataset_token(demo_cube.manifest)):
         assert part in closing
+    every_text = closing + " ".join(s.notes_slide.notes_text_frame.text for s in slides)
+    assert not INTERNAL_NAME.findall(every_text), "no function or module names in words meant for people"
 
 
 def test_pdf_reads_back(pack: briefing.Pack) -> None:
@@ -68,6 +210,7 @@ def test_pdf_reads_back(pack: briefing.Pack) -> None:
     first = reader.pages[0].extract_text()
     assert briefing.TITLE in first and "Illustrative" in first and "Sector: NHS" in first
     assert pack.slides[0].panel.title.split(":")[0] in reader.pages[1].extract_text()
+    assert len(reader.pages[1].images) == 1, "the PDF keeps the picture version of each chart"
     assert "Disclosure control" in reader.pages[-1].extract_text()
 
 
@@ -82,6 +225,7 @@ def test_speaker_notes_say_hidden_for_suppressed_cells() -> None:
     (["--filter", "colour=red"], "Unknown filter key 'colour'"),
     (["--filter", "sector=mars"], "Unknown filter value sector=mars"),
     (["--filter", "sector"], "needs the form key=value"),
+    (["--page", "sideways"], "Unknown page 'sideways'"),
 ])
 def test_briefing_command_rejects_bad_filters(args: list[str], message: str, demo_dir: Path, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,3 +253,25 @@ def test_briefing_command_writes_pdf_from_extension(renderer, demo_dir: Path, tm
     assert main(["briefing", "--out", str(out), "--data-dir", str(demo_dir), "--filter", "sector=nhs",
                  "--filter", "wave=2008"]) == 0
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def _deck_numbers(data: bytes) -> list:
+    found = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        for shape in slide.shapes:
+            if shape.has_chart:
+                found.append([tuple(s.values) for s in shape.chart.plots[0].series])
+            elif shape.has_table:
+                found.append([cell.text for cell in shape.table.iter_cells()])
+    return found
+
+
+@pytest.mark.parametrize("view", [VIEW, INTERVIEWS])
+def test_a_pack_from_the_apps_cache_is_the_same_pack(demo_sources: registry.Sources, demo_cube: Cube,
+                                                      view: Filters) -> None:
+    # Streamlit's cache pickles panels, and plotly then keeps a figure's arrays base64-encoded.
+    panels = _panels(demo_sources, briefing.ALL, view)
+    cached = [pickle.loads(pickle.dumps(p)) for p in panels]
+    assert [charts.has_data(p.figure) for p in cached] == [charts.has_data(p.figure) for p in panels]
+    fresh = _deck_numbers(briefing.build(panels, demo_cube.manifest, view, "pptx"))
+    assert fresh and _deck_numbers(briefing.build(cached, demo_cube.manifest, view, "pptx")) == fresh

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cached, panels, store
+from analysis import cached, registry, store
 from analysis import filters as flt
 from analysis import overview as overview_mod
 
@@ -33,14 +33,15 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> 
 def test_warm_fills_the_caches_the_pages_read(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cached.page_panels.clear()
     cached.headline_facts.clear()
-    assert cached.warm(demo_dir) == list(panels.PAGES)
+    assert cached.warm(demo_dir) == registry.pages_reading(registry.CUBE) == [
+        "overview", "domains", "groups", "trust_types"]
 
-    built = _count_calls(monkeypatch, panels, "page_panels")
+    built = _count_calls(monkeypatch, registry, "page_panels")
     facts = _count_calls(monkeypatch, overview_mod, "headline_facts")
     dataset_id = store.current_id(demo_dir)
     waves = cached.cube(str(demo_dir), dataset_id).waves
     unfiltered = tuple(flt.parse({}, waves=waves).items())  # the key a page builds from an address with no filters
-    for page in panels.PAGES:
+    for page in registry.pages_reading(registry.CUBE):
         cached.page_panels(page, str(demo_dir), dataset_id, unfiltered)
     cached.headline_facts(str(demo_dir), dataset_id, unfiltered)
     assert (built, facts) == ([], []), "a page's first visit after warm-up should draw nothing anew"

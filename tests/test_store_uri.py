@@ -10,7 +10,7 @@ import pyarrow.fs as pafs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import datasets, panels, queries, store
+from analysis import datasets, registry, store
 from analysis.filters import Filters
 from analysis.store import ReadOnlyStore
 
@@ -66,10 +66,10 @@ def test_the_store_reads_back_as_the_local_folder(s3_store: str, demo_dir: Path)
 
 
 def test_the_pages_give_the_same_numbers_from_the_store(s3_store: str, demo_dir: Path) -> None:
-    remote, local = queries.load_cube(store.data_dir(s3_store)), queries.load_cube(demo_dir)
+    remote, local = registry.store_sources(store.data_dir(s3_store)), registry.store_sources(demo_dir)
     view = Filters(sector=("nhs",))
-    for page in panels.PAGES:
-        for got, expected in zip(panels.page_panels(page, remote, view), panels.page_panels(page, local, view),
+    for page in registry.PAGES:
+        for got, expected in zip(registry.page_panels(page, remote, view), registry.page_panels(page, local, view),
                                  strict=True):
             assert got.table.equals(expected.table) and got.summary == expected.summary, got.chart_id
 
@@ -98,7 +98,7 @@ def test_the_app_serves_a_store_it_reads_by_uri(s3_store: str, monkeypatch: pyte
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.switch_page("pages/groups.py").run()
     assert not at.exception, [e.message for e in at.exception]
-    assert len(at.get("plotly_chart")) == len(panels.PAGES["groups"])
+    assert len(at.get("plotly_chart")) == len(registry.PAGES["groups"].entries)
     data = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
     assert not data.exception, [e.message for e in data.exception]
     assert any(e.value == datasets.READ_ONLY_NOTE for e in data.info)

@@ -52,9 +52,9 @@ def test_the_voices_link_keeps_the_sidebar_filters(drill: dict, filters: Filters
 
 
 def test_every_chart_with_a_drill_down_is_a_panel() -> None:
-    from analysis import panels
+    from analysis import registry
 
-    charts = {build.__name__ for builds in panels.PAGES.values() for build in builds}
+    charts = {e.name for e in registry.entries()}
     assert set(drilldown.CHART_AXES) <= charts
 
 

@@ -1,0 +1,94 @@
+"""Browser tests of the charts at a laptop's width and a phone's: no two text boxes of a chart overlap, every
+chart with something to show is drawn, and an empty view says so. Screenshots go to artifacts/screenshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import new_tab
+
+from analysis import charts, registry
+from analysis import filters as flt
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+WIDTHS = (1366, 390)
+VIEWS = {"everything": {}, "NHS in 2009": {"sector": ["nhs"], "wave": ["2009"]},
+         "interviews only": {"source": ["interview"]}}
+
+# Every visible SVG text element of a chart (tick labels, legend entries, axis titles, values written in
+# cells or beside bars) as a box; the pairs of boxes that overlap by more than a pixel each way.
+OVERLAPS = """
+(chart) => {
+  const boxes = [];
+  for (const node of chart.querySelectorAll('svg text')) {
+    const text = (node.textContent || '').trim();
+    const box = node.getBoundingClientRect();
+    const style = getComputedStyle(node);
+    if (!text || box.width < 1 || box.height < 1 || style.visibility === 'hidden' || style.opacity === '0') continue;
+    boxes.push({text, left: box.left, top: box.top, right: box.right, bottom: box.bottom});
+  }
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      const wide = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const high = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (wide > 1 && high > 1) hits.push(`${a.text} / ${b.text}`);
+    }
+  }
+  return hits;
+}
+"""
+
+
+def _address(base: str, page: str, params: dict[str, list[str]]) -> str:
+    query = "&".join(f"{key}={value}" for key, values in params.items() for value in values)
+    return f"{base}/{'' if page == 'overview' else page}" + (f"?{query}" if query else "")
+
+
+def _settle(tab, quiet: int = 4) -> None:
+    """Wait until no script run is shown and the charts on the page stop changing (a first visit may rerun
+    through dashboard.py, and plotly lays a chart out twice), sampling every 400 ms."""
+    seen, same = None, 0
+    for _ in range(150):
+        tab.wait_for_timeout(400)
+        state = tab.evaluate("() => [!!document.querySelector('[data-testid=\"stStatusWidget\"]'), "
+                             "[...document.querySelectorAll('.js-plotly-plot')].map(p => p.getBoundingClientRect()"
+                             ".height).join(',')]")
+        same = same + 1 if state == seen and not state[0] else 0
+        seen = state
+        if same >= quiet:
+            return
+    raise AssertionError("the page kept changing for a minute")
+
+
+def _drawn(demo_sources: registry.Sources, page: str, params: dict[str, list[str]]) -> int:
+    view = flt.parse(params, waves=demo_sources[registry.CUBE]().waves)
+    return sum(charts.has_data(p.figure) for p in registry.page_panels(page, demo_sources, view))
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", list(registry.PAGES))
+def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: registry.Sources, page: str,
+                                         width: int, view: str) -> None:
+    expected = _drawn(demo_sources, page, VIEWS[view])
+    with new_tab(browser, height=6000) as tab:
+        tab.set_viewport_size({"width": width, "height": 6000})
+        tab.goto(_address(server, page, VIEWS[view]))
+        tab.get_by_role("heading").first.wait_for()
+        _settle(tab)
+        plots = tab.locator(".js-plotly-plot")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}.png"), full_page=True)
+        assert plots.count() == expected, "every chart with something to show is drawn, and only those"
+        problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(plots.count())}
+        assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px"
+        if expected < len(registry.PAGES[page].entries):
+            said = tab.locator('[data-testid="stAlertContentInfo"]', has_text="No answers in this view").count()
+            assert said == len(registry.PAGES[page].entries) - expected, "an empty view says so, once per chart"
+        assert tab.locator('[data-testid="stException"]').count() == 0
