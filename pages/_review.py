@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import cached, review, store
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 from pages import _access
 
@@ -31,7 +32,7 @@ def review_section(directory: store.Location, dataset_id: str | None, read_only:
     status = left.selectbox("Show", list(SHOW), format_func=SHOW.get, key="review_status")
     search = right.text_input("Search the quotes in review", key="review_search")
     table = review.review_table(items, status, search)
-    st.dataframe(table, hide_index=True, width="stretch", key="review_table",
+    st.dataframe(safe_table(table), hide_index=True, width="stretch", key="review_table",
                  column_config={"Quote": st.column_config.TextColumn(width="large")})
     if read_only or table.empty:
         return
