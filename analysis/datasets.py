@@ -78,10 +78,11 @@ def report_counts(report: importing.ImportReport) -> dict[str, int]:
             "Problems": len(report.problems)}
 
 
-def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path) -> importing.ImportReport:
+def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,
+                lookup: pd.DataFrame | None = None) -> importing.ImportReport:
     """Import for real, turning any unexpected failure into a refused report (nothing is written then)."""
     try:
-        return importing.run(file_bytes, file_name, mapping, directory)
+        return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup)
     except Exception as exc:  # the page shows every failure as a problem, never a traceback
         return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(
             f"unexpected error: {exc}")], message=f"{Path(file_name).name} was not imported: {exc}")
