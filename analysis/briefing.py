@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import disclosure, export, metrics, panels
+from analysis import disclosure, export, measures, metrics, panels
 from analysis.errors import UserError
 from analysis.filters import Filters, describe
 from analysis.panels import Panel
@@ -44,9 +44,9 @@ class Pack:
 
 
 def pack_panels(cube: Cube, filters: Filters) -> list[Panel]:
-    """The panels of all pages for the view, each chart once, in page order."""
+    """The panels of all pages for the view, each chart once, in page order; then Results by question."""
     builders = list(dict.fromkeys(build for page in panels.PAGES.values() for build in page))
-    return [build(cube, filters) for build in builders]
+    return [build(cube, filters) for build in builders] + measures.page_panels(cube, filters)
 
 
 def assemble(cube: Cube, filters: Filters, today: dt.date | None = None) -> Pack:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from analysis import acting_panels as acting_panels_mod
-from analysis import actions, overview, panels, queries, review, store
+from analysis import actions, measures, overview, panels, queries, review, store
 from analysis import voices as voices_mod
 from analysis.filters import Filters
 
@@ -32,6 +32,12 @@ def cube(data_dir: str, dataset_id: str) -> queries.Cube:
 def page_panels(page: str, data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
     """The panels of a page for one view of one dataset."""
     return panels.page_panels(page, cube(data_dir, dataset_id), Filters(**dict(filter_items)))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def measure_panels(data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[panels.Panel]:
+    """The panels of the Results by question page (every measure but influence) for one view of one dataset."""
+    return measures.page_panels(cube(data_dir, dataset_id), Filters(**dict(filter_items)))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
