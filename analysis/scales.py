@@ -67,6 +67,13 @@ class Match:
         return not self.unplaced
 
 
+def place(labels: list[str], scale_id: str, scale: dict) -> dict[str, str]:
+    """Each label's level on one scale, label by label: a level, a non-substantive level, or '' when neither."""
+    words = dict(_WORDS.get(scale_id, {})) | _level_words({**scale, "words": scale.get("words", {})})
+    words |= {normalise(t): lv for lv, t in scale.get("labels", {}).items()}
+    return {label: words.get(normalise(label)) or _NS_WORDS.get(normalise(label), "") for label in labels}
+
+
 def match(labels: list[str], scales: dict[str, dict] | None = None) -> Match | None:
     """The library scale (or one of `scales`) every label fits, most levels matched; None when none fits."""
     library = {**vocab.SCALES, **(scales or {})}

@@ -104,3 +104,47 @@ def test_a_broken_mapping_gets_a_plain_message(data_dir: Path) -> None:
     at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
     at = _upload(at, "mapping_file", "saved.toml", b"[import\nwave = ")
     assert at.error and "not valid TOML" in at.error[0].value
+
+
+def _by_label(widgets, label: str):
+    return next(w for w in widgets if w.label == label)
+
+
+def test_guided_journey_agree_survey_to_charts_that_say_agree(data_dir: Path) -> None:
+    at = _upload(_run(), "export_file", "agree_survey.sav", (FIXTURES / "agree_survey.sav").read_bytes())
+    assert [s.value for s in at.subheader][:4] == ["1. Upload", "2. What this survey is", "3. The questions",
+                                                  "4. Preview"]
+    assert at.warning and "not imported" in at.warning[0].value  # no wave, no organisation yet
+    _by_label(at.text_input, "Wave (year of collection)").input("2025").run()
+    _by_label(at.text_input, "Organisation (its name or ODS code)").input("Northside users' group").run()
+    _by_label(at.selectbox, "Organisation type").select("community").run()
+    assert not at.exception
+    titles = [s.value for s in at.subheader]
+    assert any("% agree or strongly agree" in t for t in titles), titles
+    assert [m.value for m in at.metric] == ["60", "60", "300", "0"]
+    at.button(key="import").click().run()
+    assert not at.exception and any("Imported agree" in e.value for e in at.success)
+    assert store.manifest(data_dir)["rows"]["respondents"] == 60
+
+
+def test_guided_journey_fft_export_needs_no_edit(data_dir: Path) -> None:
+    at = _upload(_run(), "export_file", "fft_gp_practices.csv", (FIXTURES / "fft_gp_practices.csv").read_bytes())
+    assert _by_label(at.selectbox, "Organisation from a column (a name, id or NHS ODS code)").value == "Practice code"
+    assert _by_label(at.selectbox, "Wave (year of collection) from a column").value == "Submitted"
+    titles = [s.value for s in at.subheader]
+    assert any("% extremely likely or likely to recommend" in t for t in titles), titles
+    at.button(key="import").click().run()
+    assert not at.exception and any("Imported fft" in e.value for e in at.success)
+
+
+def test_an_organisation_lookup_upload_gives_the_types(data_dir: Path) -> None:
+    lookup = b"org_code,org_name,org_type,region\nA81001,Bramble,GP practice,North East\n" \
+             b"A81002,Riverside,community trust,North East\nB82005,Hill Top,social enterprise,London\n"
+    at = _upload(_run(), "export_file", "fft_gp_practices.csv", (FIXTURES / "fft_gp_practices.csv").read_bytes())
+    at = _upload(at, "lookup_file", "orgs.csv", lookup)
+    at.button(key="import").click().run()
+    orgs = store.read_core(data_dir)["organisations"].set_index("org_id")
+    assert orgs["org_type"].to_dict() == {"A81001": "gp_practice", "A81002": "community",
+                                          "B82005": "social_enterprise"}
+    at = _upload(at, "lookup_file", "bad.csv", b"name\nx\n")
+    assert at.error and "needs an org\\_id" in at.error[0].value
