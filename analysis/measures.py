@@ -39,7 +39,7 @@ def topics(cube: Cube, measure: str) -> pd.DataFrame:
             label = str(group["question_text"].iloc[0])
         else:
             label = vocab.topic_label(domain) or "All questions"
-        label = label if len(label) <= 90 else label[:87].rstrip() + "..."
+        label = label if len(label) <= 70 else label[:67].rstrip() + "..."
         rows.append({"domain": domain, "topic_label": label,
                      "scale_id": str(group["scale_id"].mode().iloc[0]), "questions": len(group)})
     return pd.DataFrame(rows, columns=["domain", "topic_label", "scale_id", "questions"])
@@ -98,6 +98,28 @@ def distribution(cube: Cube, filters: Filters, measure: str, scale_id: str) -> p
     return dist.sort_values(["domain", "level_order"], kind="stable").reset_index(drop=True)
 
 
+def distribution_summary(dist: pd.DataFrame, low: str, high: str) -> str:
+    """Which question had the largest share answering the scale's highest level, and which its lowest."""
+    shown = dist[~dist["suppressed"]]
+    top = shown[shown["level_label"] == high].sort_values("pct", ascending=False)
+    bottom = shown[shown["level_label"] == low].sort_values("pct", ascending=False)
+    if top.empty and bottom.empty:
+        return summaries.NOTHING
+    if shown["domain"].nunique() == 1:
+        row = shown.iloc[0]
+        parts = [f"{r.pct:.0f}% answered '{r.level_label}'" for r in (*top.head(1).itertuples(),
+                                                                     *bottom.head(1).itertuples())]
+        return f"{row['domain_label']}: {' and '.join(parts)}."
+    parts = []
+    if len(top):
+        parts.append(f"The share answering '{high}' was largest for {top.iloc[0]['domain_label']} "
+                     f"({top.iloc[0]['pct']:.0f}%)")
+    if len(bottom):
+        parts.append(f"the share answering '{low}' was largest for {bottom.iloc[0]['domain_label']} "
+                     f"({bottom.iloc[0]['pct']:.0f}%)")
+    return "; ".join(parts) + "."
+
+
 def method_note(words: str) -> str:
     """The method note in a measure's own words (the study's note speaks of influence)."""
     return metrics.METHOD_NOTE.replace('at the top two levels of the scale ("some" or "a lot" of influence)',
@@ -146,11 +168,11 @@ def _distribution_panel(measure: str, scale_id: str) -> Callable[[Cube, Filters]
             title=f"{vocab.measure_label(measure)}: every answer, by question",
             subtitle=describe(filters),
             base_text=panels._base_range(shown.drop_duplicates("domain").assign(suppressed=False), per="question"),
-            summary=summaries.distribution(dist),
+            summary=distribution_summary(dist, low, high),
             method=method_note(wording(cube, measure)),
             figure=charts.diverging_levels(
                 shown, "Every answer, by question", describe(filters),
-                axis_title=f"% of answers ('{low}' to the left, '{high}' to the right)"),
+                axis_title="% of answers (lower answers left of 0)"),
             table=table,
         )
     return build

@@ -26,21 +26,25 @@ def _survey_step(spec: dict, key: str) -> dict:
     now = import_steps.survey(spec)
     sources = {"": "Choose...", **vocab.SOURCES}
     left, right = st.columns(2)
-    source = _choice("Where the answers come from", sources, now.source or "patient_survey", f"source_{key}")
+    with left:
+        source = _choice("Where the answers come from", sources, now.source or "patient_survey", f"source_{key}")
     wave_cols = {FIXED: NO_COLUMN, **{c: c for c in import_steps.candidate_columns(spec, "wave")}}
-    wave_column = _choice("Wave (year of collection) from a column", wave_cols, now.wave_column, f"wave_col_{key}",
-                          help="A date or timestamp column gives each answer's year.")
-    wave = now.wave if wave_column else left.text_input("Wave (year of collection)", now.wave, key=f"wave_{key}",
-                                                        placeholder="e.g. 2025")
+    with right:
+        wave_column = _choice("Wave (year of collection) from a column", wave_cols, now.wave_column,
+                              f"wave_col_{key}", help="A date or timestamp column gives each answer's year.")
+        wave = now.wave if wave_column else st.text_input("Wave (year of collection)", now.wave, key=f"wave_{key}",
+                                                          placeholder="e.g. 2025")
     org_cols = {FIXED: NO_COLUMN, **{c: c for c in import_steps.candidate_columns(spec, "organisation")}}
-    org_column = _choice("Organisation from a column (a name, id or NHS ODS code)", org_cols, now.org_column,
-                         f"org_col_{key}")
-    organisation = now.organisation
-    if not org_column:
-        organisation = right.text_input("Organisation (its name or ODS code)", now.organisation, key=f"org_{key}")
     types = {"": "From the lookup file or the ODS code", **{k: v[0] for k, v in vocab.ORG_TYPES.items()}}
-    org_type = _choice("Organisation type", types, now.org_type, f"org_type_{key}")
-    region = right.text_input("Region (optional)", now.region, key=f"region_{key}")
+    left, right = st.columns(2)
+    with left:
+        org_column = _choice("Organisation from a column (a name, id or NHS ODS code)", org_cols, now.org_column,
+                             f"org_col_{key}")
+        organisation = now.organisation if org_column else st.text_input(
+            "Organisation (its name or ODS code)", now.organisation, key=f"org_{key}")
+    with right:
+        org_type = _choice("Organisation type", types, now.org_type, f"org_type_{key}")
+        region = st.text_input("Region (optional)", now.region, key=f"region_{key}")
     return import_steps.apply_survey(spec, Survey(source, wave, wave_column, org_column, organisation, org_type,
                                                   region))
 
