@@ -122,17 +122,19 @@ def _multi_select(name: str, values: pd.Series, labels: list[str], export: Expor
     text = export.text.get(name, name)
     # SurveyMonkey and LimeSurvey write the option's own text in the cell, blank when not chosen.
     return len(labels) == 1 and (values.str.strip() == "").any() and (
-        labels[0].lower() in text.lower() or "[" in text)
+        (len(labels[0]) >= 3 and labels[0].lower() in text.lower()) or "[" in text)
 
 
 def _free_text(name: str, values: pd.Series, labels: list[str]) -> bool:
     """Long or varied text: comments, descriptions (not a handful of short options)."""
     given = values[values.str.strip() != ""].str.strip()
-    if len(labels) < 3 or _is_numbers(labels) or is_dates(labels):
+    if not labels or _is_numbers(labels) or is_dates(labels) or {v.lower() for v in labels} <= _SELECTED | _UNSELECTED:
         return False
+    named = any(w in _norm(name) for w in _FREE_TEXT_WORDS)
+    if len(labels) < 3:  # a few answers: free text only when the question says so ("Comments", "describe")
+        return named and (given.str.len() > 1).any()
     long = float(given.str.len().median()) >= 25 if len(given) else False
     varied = len(labels) >= max(5, 0.5 * len(given))
-    named = any(w in _norm(name) for w in _FREE_TEXT_WORDS)
     return long or (varied and (named or len(labels) > MAX_LABELS))
 
 
@@ -146,7 +148,7 @@ def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken
     labels = _labels(values)
     entry: dict = {}
     role = hint or next((r for r, names in _ROLE_NAMES.items() if key in names and r not in taken), "")
-    group = group_for(name) or group_for(text)
+    group = group_for(name) or group_for(text) or (group_for(labels[0]) if len(labels) == 1 else "")
     if not role and group and len(labels) <= 3:
         role = "group"
         entry["group"] = group
@@ -166,13 +168,16 @@ def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken
         if "wave" not in taken and is_dates(labels):
             return {"role": "wave", "_comment": "dates: the wave is each answer's year"}
         return _ignore("dates or times")
-    if any(w in words for w in _ORG_WORDS) and "organisation" not in taken and not _free_text(name, values, labels):
+    ods = all(vocab.ods_org_type(v) is not None for v in labels) and not _is_numbers(labels)
+    if "organisation" not in taken and not _free_text(name, values, labels) and (
+            any(w in words for w in _ORG_WORDS) or (ods and re.search(r"\b(code|id|org)\b", key))):
         return {"role": "organisation"}
     if any(w in words for w in _ORG_WORDS) and "org_name" not in taken and "organisation" in taken \
             and not _free_text(name, values, labels):
         return {"role": "org_name"}
+    first = name == next(iter(export.frame.columns)) and all(re.fullmatch(r"[A-Za-z_-]*\d[\w-]*", v) for v in labels)
     if "respondent_id" not in taken and len(labels) == len(values) > 1 and (
-            re.search(r"\b(id|uuid|reference|ref)\b", key) or re.fullmatch(r"[0-9a-f-]{32,36}", labels[0])):
+            re.search(r"\b(id|uuid|reference|ref)\b", key) or re.fullmatch(r"[0-9a-f-]{32,36}", labels[0]) or first):
         return {"role": "respondent_id"}
     if _multi_select(name, values, labels, export):
         return _ignore("one option of a multi-select question")
@@ -185,7 +190,7 @@ def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken
         return _ignore("numbers (a score, count or code), not labelled answers")
     if any(w in words for w in _NUMERIC_WORDS):
         return _ignore("a derived or technical field")
-    if question is not None:
+    if question is not None and values[values.str.strip() != ""].value_counts().max() > 1:
         return {"role": "ignore", **question, "_comment": "candidate question on a proposed scale: check the "
                                                           "scale's order under [scales], then set role = \"question\""}
     return _ignore(f"{len(labels)} different answers: not a question on a scale")
@@ -200,7 +205,7 @@ def _question(name: str, text: str, labels: list[str], export: Export, context: 
     missing = export.non_substantive.get(name, set())
     ordered = [lab for lab in export.label_order.get(name, []) if lab in labels] or labels
     ordered += [lab for lab in labels if lab not in ordered]
-    found = scales.match(labels, context["scales"])
+    found = scales.match([lab for lab in labels if lab not in missing], context["scales"])
     placed = found is not None
     if found is None:
         found = _coded_scale(name, labels, export, context)

@@ -62,7 +62,7 @@ def parse(data: bytes, file_name: str) -> Export:
         if flagged:
             missing[column] = flagged - {""}
         text[column] = (meta.column_names_to_labels.get(column) or column).strip()
-        if labels:  # value labels in code order: the order of a scale's levels
+        if labels and meta.variable_measure.get(column) == "ordinal":  # codes in order: the scale's levels
             order[column] = [str(labels[k]) for k in sorted(labels, key=lambda k: (not isinstance(k, int | float),
                                                                                    k if isinstance(k, int | float)
                                                                                    else 0, str(k)))]
