@@ -148,3 +148,14 @@ def test_an_organisation_lookup_upload_gives_the_types(data_dir: Path) -> None:
                                           "B82005": "social_enterprise"}
     at = _upload(at, "lookup_file", "bad.csv", b"name\nx\n")
     assert at.error and "needs an org\\_id" in at.error[0].value
+
+
+def test_a_scale_made_in_the_browser_is_used(data_dir: Path) -> None:
+    csv = b"respondent_id,trust,q1\nP1,RX1,Some\nP2,RX1,Loads\nP3,RX1,Loads\nP4,RX1,A bit\n"
+    at = _upload(_run(), "export_file", "own.csv", csv)
+    assert not any("every answer" in s.value for s in at.subheader)  # 'Loads' is on no library scale
+    next(b for b in at.button if b.label == "Use this scale for the question").click().run()
+    _by_label(at.text_input, "Wave (year of collection)").input("2024").run()
+    _by_label(at.selectbox, "Organisation type").select("acute").run()
+    assert not at.exception and [m.value for m in at.metric] == ["4", "4", "4", "0"]
+    assert any("every answer, by question" in s.value for s in at.subheader)
