@@ -85,3 +85,12 @@ def test_the_gp_practices_are_organisations_of_the_right_type(journey):
 
 def test_the_demo_shows_no_extra_measure_charts(demo_cube):
     assert measures.page_panels(demo_cube, Filters()) == []
+
+
+def test_the_briefing_pack_carries_the_measures_charts(journey):
+    from analysis import briefing
+
+    _, cube, measure, words, _ = journey
+    built = briefing.pack_panels(cube, Filters())
+    mine = [p for p in built if p.chart_id.startswith(f"measure_{measure}")]
+    assert len(mine) == 2 and words in mine[0].title
