@@ -91,6 +91,8 @@ def _group_names(spec: dict) -> dict[str, str]:
     questions on the same scale together ("Questions on Agree or disagree (5 points)"); a matrix whose columns
     are on two scales is split by scale."""
     entries = {c: e for c, e in spec.get("columns", {}).items() if _is_candidate(e)}
+    if not entries:
+        return {}
     stems = {c: stem(c) for c in entries}
     counts = pd.Series(list(stems.values()), dtype=object).value_counts()
     scale_names = scale_choices(spec)
@@ -168,13 +170,14 @@ def with_own(spec: dict, own: dict, labels: dict[str, list[str]]) -> dict:
 
 def scale_choices(spec: dict) -> dict[str, str]:
     """Every scale a group may be put on (the library's and the mapping's own), with its label."""
-    own = {k: f"{v.get('label', k)} (this file's own)" for k, v in spec.get("scales", {}).items()}
+    own = {k: f"{v.get('label', k) if isinstance(v, dict) else k} (this file's own)"
+           for k, v in spec.get("scales", {}).items()}
     return {k: v["label"] for k, v in vocab.SCALES.items()} | own
 
 
 def measure_choices(spec: dict) -> dict[str, str]:
     """Every measure a group may ask (the library's and the mapping's own), with its label."""
-    own = {k: str(v.get("label", k)) for k, v in spec.get("measures", {}).items()}
+    own = {k: str(v.get("label", k) if isinstance(v, dict) else k) for k, v in spec.get("measures", {}).items()}
     return dict(vocab.MEASURES) | own
 
 

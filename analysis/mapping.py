@@ -384,8 +384,12 @@ def to_toml(mapping: dict) -> str:
         if part == "import":
             _table([part], body, lines)
         else:
+            loose = {k: v for k, v in body.items() if not isinstance(v, dict)}  # a careless mapping's, kept
+            if loose:
+                _table([part], loose, lines)
             for key, value in body.items():
-                _table([part, key], value, lines)
+                if isinstance(value, dict):
+                    _table([part, key], value, lines)
     return "\n".join(lines) + "\n"
 
 
@@ -408,6 +412,8 @@ def scale_definition(mapping: dict, scale_id: str) -> dict | None:
     """A scale from the mapping, else the vocabulary; None when neither has it."""
     if scale_id in mapping.get("scales", {}):
         scale = mapping["scales"][scale_id]
+        if not isinstance(scale, dict) or not isinstance(scale.get("levels", []), list):
+            return None
         return {"levels": list(scale.get("levels", [])), "positive": list(scale.get("positive", scale.get(
             "levels", [])[-2:])), "non_substantive": list(scale.get("non_substantive", [])),
             "labels": dict(scale.get("labels", {})), "label": scale.get("label", scale_id)}
@@ -498,11 +504,18 @@ def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") 
                 problems.append(_problem(f"column {column!r}: answer {label!r} is placed on level {level!r}, which "
                                          f"scale {entry.get('scale')!r} does not have ({', '.join(sorted(allowed))})",
                                          column, label))
-    for measure_id in mapping.get("measures", {}):
+    for measure_id, measure in mapping.get("measures", {}).items():
+        if not isinstance(measure, dict):
+            problems.append(_problem(f"measure {measure_id!r} under [measures] must be a table with label = \"...\"",
+                                     None, measure_id))
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", str(measure_id)):
             problems.append(_problem(f"measure id {measure_id!r} under [measures] must be lower case letters, digits "
                                      "and _ (up to 40)", None, measure_id))
     for scale_id, scale in mapping.get("scales", {}).items():
+        if not isinstance(scale, dict) or not isinstance(scale.get("levels", []), list):
+            problems.append(_problem(f"scale {scale_id!r} must be a table with levels = [...] (lowest first)", None,
+                                     scale_id))
+            continue
         levels = list(scale.get("levels", []))
         if len(levels) < 2 or len(set(levels)) != len(levels):
             problems.append(_problem(f"scale {scale_id!r} needs at least two distinct levels, lowest first", None,

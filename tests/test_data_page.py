@@ -159,3 +159,11 @@ def test_a_scale_made_in_the_browser_is_used(data_dir: Path) -> None:
     _by_label(at.selectbox, "Organisation type").select("acute").run()
     assert not at.exception and [m.value for m in at.metric] == ["4", "4", "4", "0"]
     assert any("every answer, by question" in s.value for s in at.subheader)
+
+
+@pytest.mark.parametrize("toml", [b'[scales]\nx = "a"\n[measures]\nm = 3\n', b"[scales.y]\nlevels = 5\n"])
+def test_a_careless_mapping_gets_plain_problems(data_dir: Path, toml: bytes) -> None:
+    at = _upload(_run(), "export_file", "agree_survey.sav", (FIXTURES / "agree_survey.sav").read_bytes())
+    at = _upload(at, "mapping_file", "careless.toml", toml)
+    assert not at.exception and at.button(key="import").disabled
+    assert "must be a table" in " ".join(at.table[0].value["message"])

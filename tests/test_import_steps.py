@@ -114,3 +114,9 @@ def test_the_browsers_mapping_imports_from_the_command_line(tmp_path, capsys, na
     report = importing.run((FIXTURES / name).read_bytes(), name, spec, tmp_path / "other", dry_run=True)
     shown = import_steps.preview_panels(report)
     assert shown and words in shown[0].title
+
+
+def test_a_file_without_questions_has_no_groups():
+    spec = mapping.guess(b"id,when\nA1,2024-01-01\nA2,2024-01-02\n", "x.csv")
+    assert import_steps.groups(spec).empty and import_steps.group_columns(spec, "x") == []
+    assert import_steps.apply_groups(spec, import_steps.groups(spec), {}) == spec

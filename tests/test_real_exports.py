@@ -80,3 +80,18 @@ def test_imports_as_it_is_with_its_true_count(tmp_path, name):
     report = importing.run(data, name, spec, tmp_path, dry_run=True)
     assert report.ok, report.problems[:3]
     assert report.rows_read == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_guided_steps_keep_every_file_importable_and_draw_its_charts(tmp_path, name):
+    from analysis import import_steps
+
+    data = (REAL / name).read_bytes()
+    spec = mapping.guess(data, name)
+    spec = import_steps.apply_survey(spec, import_steps.Survey("patient_survey", "2024", "", "", "RX1", "acute", ""))
+    spec = import_steps.apply_groups(spec, import_steps.groups(spec), import_steps.read_labels(data, name))
+    report = importing.run(data, name, spec, tmp_path, dry_run=True)
+    assert report.ok, report.problems[:3]
+    shown = import_steps.preview_panels(report)
+    assert all(p.title and p.summary for p in shown)
+    assert bool(shown) == bool(report.answers)
