@@ -13,6 +13,8 @@ PAGES = [
     st.Page("pages/domains.py", title="Influence by domain", icon=":material/bar_chart:", url_path="domains"),
     st.Page("pages/groups.py", title="Seldom-heard groups", icon=":material/groups:", url_path="groups"),
     st.Page("pages/trust_types.py", title="Trust types", icon=":material/apartment:", url_path="trust_types"),
+    st.Page("pages/questions.py", title="Results by question", icon=":material/checklist_rtl:",
+            url_path="questions"),
     st.Page("pages/voices.py", title="Voices", icon=":material/format_quote:", url_path="voices"),
     st.Page("pages/framework.py", title="Engagement framework", icon=":material/checklist:", url_path="framework"),
     st.Page("pages/actions.py", title="You said, we did", icon=":material/task_alt:", url_path="actions"),

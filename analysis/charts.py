@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.safe_text import for_chart, safe_figure
-from analysis.vocab import HEAT_SCALE, LEVEL_COLOURS, PALETTE
+from analysis.vocab import HEAT_SCALE, PALETTE, diverging_colours
 
 HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
 # One colour and shape per point of a scatter (colour-blind safe; the shape tells them apart without colour).
@@ -168,31 +168,34 @@ def share_bars(frame: pd.DataFrame, label_col: str, title: str, subtitle: str,
                   yaxis=label_axis(frame[label_col]))
 
 
-def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """Diverging stacked bars: each domain a row, each answer level a segment (negative levels to the left)."""
-    traces = []
+def diverging_levels(dist: pd.DataFrame, title: str, subtitle: str,
+                     axis_title: str = "% of answers (less influence to the left, more to the right)") -> go.Figure:
+    """Diverging stacked bars: each domain a row, each answer level a segment, lower levels to the left in
+    vermilion, higher ones to the right in blue; the middle level of an odd scale is neutral, half each side."""
+    left, right = [], []
     domains = list(dict.fromkeys(dist["domain_label"]))
     levels = dist.drop_duplicates("level_id").sort_values("level_order")
     n_levels = len(levels)
-    for level in levels.itertuples():
+    colours = diverging_colours(n_levels)
+    for i, level in enumerate(levels.itertuples()):
         rows = dist[dist["level_id"] == level.level_id].set_index("domain_label").reindex(domains)
-        negative = level.level_order < n_levels / 2
-        values = -rows["pct"] if negative else rows["pct"]
-        traces.append(go.Bar(
-            x=values, y=domains, orientation="h", name=level.level_label, legendrank=int(level.level_order),
-            marker={"color": LEVEL_COLOURS.get(level.level_id, PALETTE["grey"]),
-                    "pattern": {"shape": "/" if negative else ""}},
-            customdata=rows[["pct", "n"]].to_numpy(),
-            hovertemplate=f"%{{y}}: {for_chart(level.level_label)} %{{customdata[0]:.1f}}% "
-                          "(%{customdata[1]:,.0f} answers)<extra></extra>",
-        ))
+        middle = n_levels % 2 == 1 and i == n_levels // 2
+        sides = [(-0.5, True), (0.5, False)] if middle else [(-1.0 if i < n_levels / 2 else 1.0, True)]
+        for share, legend in sides:
+            (left if share < 0 else right).append(go.Bar(
+                x=share * rows["pct"], y=domains, orientation="h", name=level.level_label,
+                legendrank=int(level.level_order), showlegend=legend, legendgroup=str(level.level_id),
+                marker={"color": colours[i], "pattern": {"shape": "/" if share < 0 and not middle else ""}},
+                customdata=rows[["pct", "n"]].to_numpy(),
+                hovertemplate=f"%{{y}}: {for_chart(level.level_label)} %{{customdata[0]:.1f}}% "
+                              "(%{customdata[1]:,.0f} answers)<extra></extra>",
+            ))
     # Relative bars stack outwards from zero in trace order: the negative level nearest the middle goes first.
     # The legend still lists the levels in scale order (legendrank).
-    negatives = [t for t in traces if t.marker.pattern.shape == "/"]
-    traces = negatives[::-1] + [t for t in traces if t.marker.pattern.shape != "/"]
+    traces = left[::-1] + right
     return figure(traces, title, subtitle, height=180 + rows_px(domains, 44), barmode="relative",
                   legend={"x": 1, "xanchor": "right"},
-                  xaxis={"title": "% of answers (less influence to the left, more to the right)", "ticksuffix": "%",
+                  xaxis={"title": axis_title, "ticksuffix": "%",
                          "range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
                          "ticktext": ["100", "50", "0", "50", "100"]},
                   yaxis=label_axis(domains))

@@ -129,9 +129,10 @@ def _questions() -> pd.DataFrame:
 
 
 def scale_levels() -> pd.DataFrame:
-    """The scale_levels table for every scale in the vocabulary."""
+    """The scale_levels table for the demo's scales (influence and importance)."""
     rows = []
-    for scale_id, scale in vocab.SCALES.items():
+    for scale_id in vocab.DEMO_SCALES:
+        scale = vocab.SCALES[scale_id]
         for order, level in enumerate(scale["levels"]):
             rows.append({"scale_id": scale_id, "level_id": level, "level_label": vocab.LEVEL_LABELS[level],
                          "level_order": order, "positive": level in scale["positive"], "substantive": True})

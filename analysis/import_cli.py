@@ -70,6 +70,9 @@ def _import(args: argparse.Namespace) -> int:
         if report.rows_read:
             print(f"  responses read: {report.rows_read}; respondents: {report.respondents}; answers: "
                   f"{report.answers}; free-text answers: {report.free_text_answers}", file=out)
+        for item in report.renamed_columns:
+            print(f"  renamed: column {item['column']} {item['from']!r} is read as {item['to']!r} ({item['why']})",
+                  file=out)
         for item in report.excluded:
             print(f"  left out: {item['count']} {item['reason']}", file=out)
         for item in report.problems:

@@ -41,6 +41,7 @@ class ImportReport:
     excluded: list[dict] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     unmapped_columns: list[str] = field(default_factory=list)
+    renamed_columns: list[dict] = field(default_factory=list)  # columns the reader named: column, from, to, why
     dataset_id: str | None = None
     message: str = ""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -48,7 +49,8 @@ class ImportReport:
     def to_dict(self) -> dict:
         """The report as plain data (the --json output)."""
         keys = ["ok", "file", "sha256", "layout", "dry_run", "already_imported", "rows_read", "respondents",
-                "answers", "free_text_answers", "excluded", "problems", "unmapped_columns", "dataset_id", "message"]
+                "answers", "free_text_answers", "excluded", "problems", "unmapped_columns", "renamed_columns",
+                "dataset_id", "message"]
         return {k: getattr(self, k) for k in keys}
 
     @property
@@ -74,11 +76,7 @@ def _rows_text(rows: list[int], limit: int = 10) -> str:
 # ---- organisations ----
 
 def _org_type_id(value: str) -> str:
-    key = value.strip().lower()
-    for type_id, (label, _) in vocab.ORG_TYPES.items():
-        if key in {type_id, label.lower()}:
-            return type_id
-    return ""
+    return vocab.org_type_id(value)
 
 
 def _region_id(value: str) -> str:
@@ -170,6 +168,10 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
     source = per_row("source", str(settings.get("source", "")))
     unit = per_row("unit", str(settings.get("unit", "participant")))
     wave = per_row("wave", str(settings.get("wave", "")))
+    if _column_of(entries, "wave"):  # a date or timestamp column: the wave is the year
+        wave = wave.where(~wave.str.match(r"^\d{4}-\d{2}-\d{2}"), wave.str[:4])
+        wave = wave.where(~wave.str.match(r"^\d{1,2}/\d{1,2}/\d{4}\b"),
+                          wave.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})", expand=False))
     for role, values, allowed in (("source", source, vocab.SOURCES), ("unit", unit, mapping_mod.UNITS)):
         column = _column_of(entries, role)
         if column:
@@ -219,7 +221,7 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
         if org_id in org_rows:
             continue
         raw_type = (found.get("org_type") or type_values.iloc[i]).strip()
-        type_id = _org_type_id(raw_type)
+        type_id = _org_type_id(raw_type) or ("" if raw_type else vocab.ods_org_type(value) or "")
         if not type_id:
             problems.append(problem(f"organisation type {raw_type!r} for organisation {value!r} (row {row}, column "
                                     f"{type_column!r}) is not known; use one of: {', '.join(vocab.ORG_TYPES)}",
@@ -453,6 +455,7 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
     report.rows_read = export.rows_read
     report.excluded = [{"reason": r, "count": c} for r, c in export.excluded.items()]
     report.unmapped_columns = [c for c in export.frame.columns if c not in mapping.get("columns", {})]
+    report.renamed_columns = list(export.renamed)
     if earlier:
         report.ok, report.already_imported = True, True
         report.dataset_id = store.current_id(directory)

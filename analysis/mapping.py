@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from analysis import vocab
+from analysis import scales, vocab
 from analysis.importers import Export, read_export
 
 ROLES = {
@@ -39,15 +39,6 @@ NON_SUBSTANTIVE_LEVELS = ("dont_know", "not_applicable", "prefer_not_to_say")
 MAX_LABELS = 40
 FALSE_VALUES = {"0", "false", "no", "n", "f", "n/a", "na", "not selected", "unchecked"}
 
-_LEVEL_WORDS = {
-    "no influence": "none", "none": "none", "not at all": "none", "no influence at all": "none",
-    "a little": "a_little", "a little influence": "a_little", "little": "a_little",
-    "some": "some", "some influence": "some",
-    "a lot": "a_lot", "a lot of influence": "a_lot", "a great deal": "a_lot",
-    "don't know": "dont_know", "dont know": "dont_know", "do not know": "dont_know", "not sure": "dont_know",
-    "unsure": "dont_know", "not applicable": "not_applicable", "n/a": "not_applicable", "na": "not_applicable",
-    "prefer not to say": "prefer_not_to_say", "rather not say": "prefer_not_to_say",
-}
 _ROLE_NAMES = {
     "respondent_id": {"respondent_id", "respondent id", "respondentid", "response id", "responseid", "id",
                       "_uuid", "userid", "participant id", "record id"},
@@ -83,11 +74,6 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'").replace("_", " ")).strip().lower()
 
 
-def level_for(label: str) -> str:
-    """The vocabulary level a label names ('' when it names none)."""
-    return _LEVEL_WORDS.get(_norm(label), "")
-
-
 def group_for(text: str) -> str:
     """The seldom-heard group a column or cell names ('' when none)."""
     for part in (text, *re.findall(r"\[([^\]]+)\]", text), text.rsplit("/", 1)[-1], text.rsplit("-", 1)[-1]):
@@ -107,58 +93,175 @@ def _is_number(text: str) -> bool:
     return bool(re.fullmatch(r"-?\d+(\.\d+)?", text))
 
 
-def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken: set[str]) -> dict:
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?.*)?$|^\d{1,2}/\d{1,2}/\d{2,4}( \d{1,2}:\d{2}.*)?$"
+                   r"|^\d{2}:\d{2}(:\d{2})?$")
+_DATE_WORDS = ("date", "time", "timestamp", "submitted", "started", "completed")
+_ORG_WORDS = ("practice", "surgery", "site", "trust", "provider", "organisation", "organization", "hospital",
+              "ods", "ccg", "icb", "pcn", "service name", "location name")
+_NUMERIC_WORDS = ("score", "length", "count", "sentiment", "duration", "seconds", "minutes", "percent", "total",
+                  "number of", "latitude", "longitude", "accuracy", "progress", "seed")
+_SELECTED = {"1", "true", "selected", "checked", "yes", "x"}
+_UNSELECTED = {"", "0", "false", "not selected", "unchecked", "no"}
+_QUALTRICS_CODE = re.compile(r"^(Q\d+|.*[A-Za-z])_(\d+|[A-Za-z0-9_]+)$")
+
+
+def is_dates(labels: list[str]) -> bool:
+    """Most answers are dates or times."""
+    return bool(labels) and sum(bool(_DATE.match(v)) for v in labels) >= 0.8 * len(labels)
+
+
+def _is_numbers(labels: list[str]) -> bool:
+    return bool(labels) and all(_is_number(v) for v in labels)
+
+
+def _multi_select(name: str, values: pd.Series, labels: list[str], export: Export) -> bool:
+    """One option of a multi-select question: a 1/blank, True/False or option-text/blank column."""
+    low = {v.lower() for v in labels}
+    if low and low <= _SELECTED | _UNSELECTED and low & _SELECTED and len(labels) <= 2 and "yes" not in low:
+        return True
+    text = export.text.get(name, name)
+    # SurveyMonkey and LimeSurvey write the option's own text in the cell, blank when not chosen.
+    return len(labels) == 1 and (values.str.strip() == "").any() and (
+        (len(labels[0]) >= 3 and labels[0].lower() in text.lower()) or "[" in text)
+
+
+def _free_text(name: str, values: pd.Series, labels: list[str]) -> bool:
+    """Long or varied text: comments, descriptions (not a handful of short options)."""
+    given = values[values.str.strip() != ""].str.strip()
+    if not labels or _is_numbers(labels) or is_dates(labels) or {v.lower() for v in labels} <= _SELECTED | _UNSELECTED:
+        return False
+    named = any(w in _norm(name) for w in _FREE_TEXT_WORDS)
+    if len(labels) < 3:  # a few answers: free text only when the question says so ("Comments", "describe")
+        return named and (given.str.len() > 1).any()
+    long = float(given.str.len().median()) >= 25 if len(given) else False
+    varied = len(labels) >= max(5, 0.5 * len(given))
+    return long or (varied and (named or len(labels) > MAX_LABELS))
+
+
+def _ignore(why: str) -> dict:
+    return {"role": "ignore", "_comment": why}
+
+
+def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken: set[str], context: dict) -> dict:
     hint = export.hints.get(name, "")
     key = _norm(name)
     labels = _labels(values)
     entry: dict = {}
-    role = hint
-    if not role:
-        role = next((r for r, names in _ROLE_NAMES.items() if key in names and r not in taken), "")
-    group = group_for(name) or group_for(text)
+    role = hint or next((r for r, names in _ROLE_NAMES.items() if key in names and r not in taken), "")
+    group = group_for(name) or group_for(text) or (group_for(labels[0]) if len(labels) == 1 else "")
     if not role and group and len(labels) <= 3:
         role = "group"
         entry["group"] = group
     if role and role != "ignore":
         if role in taken and role not in {"group", "free_text", "question"}:
-            role = "ignore"
+            return _ignore(f"another column already has role {role!r}")
         entry = {"role": role, **entry}
         if role == "question":  # the template's own question columns
-            entry.update(_question(name, text, labels, export))
+            entry.update(_question(name, text, labels, export, context))
         return entry
     if role == "ignore":
         return {"role": "ignore"}
-    long_values = values[values.str.len() > 40]
-    if labels and (len(labels) > MAX_LABELS or len(long_values) > len(labels) / 3
-                   or any(w in key for w in _FREE_TEXT_WORDS)) and len(labels) > 3:
-        return {"role": "free_text"}
     if not labels:
-        return {"role": "ignore", "_comment": "no answers in the file"}
-    question = _question(name, text, labels, export)
-    placed = all(question["answers"][label] for label in labels)
-    if placed and question["scale"] in vocab.SCALES:
+        return _ignore("no answers in the file")
+    words = f"{key} {_norm(text)}"
+    if is_dates(labels) or (any(w in key.split() for w in _DATE_WORDS) and not _free_text(name, values, labels)):
+        if "wave" not in taken and is_dates(labels):
+            return {"role": "wave", "_comment": "dates: the wave is each answer's year"}
+        return _ignore("dates or times")
+    ods = all(vocab.ods_org_type(v) is not None for v in labels) and not _is_numbers(labels)
+    if "organisation" not in taken and not _free_text(name, values, labels) and (
+            any(w in words for w in _ORG_WORDS) or (ods and re.search(r"\b(code|id|org)\b", key))):
+        return {"role": "organisation"}
+    if any(w in words for w in _ORG_WORDS) and "org_name" not in taken and "organisation" in taken \
+            and not _free_text(name, values, labels):
+        return {"role": "org_name"}
+    first = name == next(iter(export.frame.columns)) and all(re.fullmatch(r"[A-Za-z_-]*\d[\w-]*", v) for v in labels)
+    if "respondent_id" not in taken and len(labels) == len(values) > 1 and (
+            re.search(r"\b(id|uuid|reference|ref)\b", key) or re.fullmatch(r"[0-9a-f-]{32,36}", labels[0]) or first):
+        return {"role": "respondent_id"}
+    if _multi_select(name, values, labels, export):
+        return _ignore("one option of a multi-select question")
+    question = _question(name, text, labels, export, context)
+    if question is not None and question.pop("_placed"):
         return {"role": "question", **question}
-    return {"role": "ignore", **question,
-            "_comment": "candidate question: to import it, set role = \"question\", choose measure, domain and "
-                        "scale, and place every answer below on the scale (a level id) or mark it non-substantive"}
+    if _free_text(name, values, labels):
+        return {"role": "free_text"}
+    if _is_numbers(labels):
+        return _ignore("numbers (a score, count or code), not labelled answers")
+    if any(w in words for w in _NUMERIC_WORDS):
+        return _ignore("a derived or technical field")
+    if question is not None and values[values.str.strip() != ""].value_counts().max() > 1:
+        return {"role": "ignore", **question, "_comment": "candidate question on a proposed scale: check the "
+                                                          "scale's order under [scales], then set role = \"question\""}
+    return _ignore(f"{len(labels)} different answers: not a question on a scale")
 
 
-def _question(name: str, text: str, labels: list[str], export: Export) -> dict:
+def _question(name: str, text: str, labels: list[str], export: Export, context: dict) -> dict | None:
+    """A question entry (scale, answers, measure, domain) for labels that fit a scale, else None.
+
+    Sets `_placed` when the scale is the library's, or a proposed one the file itself orders (numbered labels,
+    SPSS value labels in code order, Qualtrics recode values).
+    """
     missing = export.non_substantive.get(name, set())
-    answers = {}
-    for label in labels:
-        level = level_for(label)
-        if label in missing and not level:
-            level = "not_applicable"
-        answers[label] = level
-    used = {level for level in answers.values() if level}
-    scale = "influence4" if used and used <= set(vocab.SCALES["influence4"]["levels"]) | set(
-        vocab.SCALES["influence4"]["non_substantive"]) else slug(name)
+    ordered = [lab for lab in export.label_order.get(name, []) if lab in labels] or labels
+    ordered += [lab for lab in labels if lab not in ordered]
+    found = scales.match([lab for lab in labels if lab not in missing], context["scales"])
+    placed = found is not None
+    if found is None:
+        found = _coded_scale(name, labels, export, context)
+        placed = found is not None
+    if found is None:
+        found = scales.propose(slug(name), [lab for lab in ordered if lab not in missing])
+        if found is None:
+            return None
+        placed = name in export.label_order or all(scales.number_of(lab) is not None for lab in labels
+                                                    if not scales.non_substantive_level(lab))
+        found.answers |= {lab: "not_applicable" for lab in missing if lab in labels}
+        context["scales"][found.scale_id] = found.proposed
+    answers = {lab: found.answers.get(lab) or ("not_applicable" if lab in missing else "") for lab in labels}
+    measure = vocab.SCALE_MEASURE.get(found.scale_id, "experience" if found.scale_id in vocab.SCALES else "")
     measure_text = _norm(text)
-    measure = "participation" if re.search(r"take part|particip|involv", measure_text) else "influence"
+    if found.scale_id == "influence4":
+        measure = "participation" if re.search(r"take part|particip|involv", measure_text) else "influence"
+    if not measure:
+        measure = "agreement" if re.search(r"\bagree", measure_text) else "experience"
     domain = next((d for d, words in _DOMAIN_WORDS.items() if any(w in measure_text for w in words)), "")
-    return {"question_id": slug(name), "text": text[:300], "measure": measure, "domain": domain, "scale": scale,
-            "answers": answers}
+    if measure not in {"influence", "participation", "importance"}:
+        domain = slug(text, 40)  # the question's own topic: each gets its own bar
+    return {"question_id": slug(name), "text": text[:300], "measure": measure, "domain": domain,
+            "scale": found.scale_id, "answers": answers, "_placed": placed and all(answers.values())}
+
+
+def _coded_scale(name: str, labels: list[str], export: Export, context: dict) -> scales.Match | None:
+    """Qualtrics numeric exports: small whole-number recode values are a scale (negative ones: no answer);
+    the columns of one matrix (Q4_1, Q4_2...) share one scale, levels the union of their codes."""
+    if not export.layout.startswith("qualtrics") or not _is_numbers(labels):
+        return None
+    codes = sorted({int(float(v)) for v in labels if float(v).is_integer()})
+    if len(codes) != len(labels) or not codes or min(codes) < -9 or max(codes) > 20 or len(
+            [c for c in codes if c >= 0]) > 11:
+        return None
+    found = _QUALTRICS_CODE.match(name)
+    group = found.group(1) if found else name
+    scale_id = slug(f"{group}_codes")
+    frame = export.frame
+    members = [c for c in frame.columns if c == name or (_QUALTRICS_CODE.match(c) and
+                                                         _QUALTRICS_CODE.match(c).group(1) == group)]
+    every = set(codes)
+    for column in members:
+        values = {v.strip() for v in frame[column] if v.strip()}
+        if all(_is_number(v) and float(v).is_integer() for v in values):
+            every |= {int(float(v)) for v in values}
+    substantive = sorted(c for c in every if c >= 0)
+    if len(substantive) < 2:
+        return None
+    levels = [f"code_{c}" for c in substantive]
+    proposed = {"label": f"{group} (recode values)", "levels": levels, "positive": levels[-2:],
+                "non_substantive": ["not_applicable"] if any(c < 0 for c in every) else [],
+                "labels": {f"code_{c}": str(c) for c in substantive}}
+    context["scales"][scale_id] = proposed
+    answers = {lab: f"code_{int(float(lab))}" if float(lab) >= 0 else "not_applicable" for lab in labels}
+    return scales.Match(scale_id, answers, proposed=proposed, levels_hit=len(substantive))
 
 
 def guess(file_bytes: bytes, file_name: str) -> dict:
@@ -166,10 +269,13 @@ def guess(file_bytes: bytes, file_name: str) -> dict:
     export = read_export(file_bytes, file_name, keep_test_responses=True)
     flagged = sum(1 for f in export.flags if f)
     columns, taken = {}, set()
+    context: dict = {"scales": {}}
     for name in export.frame.columns:
-        entry = _guess_column(name, export.text.get(name, name), export.frame[name], export, taken)
+        entry = _guess_column(name, export.text.get(name, name), export.frame[name], export, taken, context)
         taken.add(entry["role"])
         columns[name] = entry
+    used = {e.get("scale") for e in columns.values()}
+    new_scales = {k: v for k, v in context["scales"].items() if k in used}
     template = export.layout == "template"
     settings = {
         "file": PurePath(file_name).name,
@@ -185,10 +291,16 @@ def guess(file_bytes: bytes, file_name: str) -> dict:
         "org_lookup": "",
         "keep_test_responses": False,
     }
-    if flagged:
+    if flagged and flagged == len(export.flags):
+        settings["keep_test_responses"] = True
+        settings["_comment"] = (f"all {flagged} responses are marked as preview or test responses; they are kept "
+                                "(set keep_test_responses = false to leave them out, and nothing would be left)")
+    elif flagged:
         settings["_comment"] = (f"{flagged} of {len(export.flags)} responses are marked as preview or test "
                                 "responses and will be left out; set keep_test_responses = true to keep them")
-    return {"import": settings, "scales": {}, "columns": columns}
+    if export.renamed:
+        settings["_renamed"] = [f"{r['column']}: {r['from']!r} -> {r['to']!r} ({r['why']})" for r in export.renamed]
+    return {"import": settings, "scales": new_scales, "measures": {}, "columns": columns}
 
 
 # ---- TOML, written by hand (tomllib only reads) ----
@@ -240,20 +352,22 @@ def _table(path: list[str], table: dict, lines: list[str]) -> None:
 
 
 _HEADER = """# Import mapping for {file} (layout: {layout}), written by `python -m analysis mapping-template`.
-# Review every line before importing: the guesses are conservative, unknown columns are ignored and
-# unknown answers are left unplaced ("").
+# Review it before importing: answers matched to a library scale are placed; other columns are ignored
+# with a note saying why, and a candidate question's proposed scale is listed under [scales].
 #
 # [import]       constants the file lacks: source (users_group_survey, workshop, interview), unit
 #                (users_group, participant, organisation), wave (e.g. "2024"), id_prefix (added to every
-#                respondent id so ids from different files cannot clash), default organisation / org_name /
-#                org_type ({org_types}) / region, org_lookup (a CSV: org_id or org_name, org_type, region).
+#                respondent id so ids from different files cannot clash), default organisation (a name, an
+#                id or an NHS ODS code) / org_name / org_type ({org_types}) / region, org_lookup (a CSV:
+#                org_id or org_name, org_type, region). _renamed lists columns the reader named.
 # [scales.ID]    a new ordered scale: levels (lowest first), positive, non_substantive, labels.
-#                The vocabulary's scale influence4 has levels none, a_little, some, a_lot and the
-#                non-substantive dont_know, not_applicable.
+#                The library's scales: {scales}.
+# [measures.ID]  a measure of your own: label = "what it asks" (the library's: {measures}).
 # [columns."X"]  role = one of: {roles}.
-#                A question has question_id, text, measure (influence, participation), domain
-#                ({domains} or ""), scale, and [answers]: every label in the file = a level id of the scale
-#                (or a non-substantive level such as dont_know, not_applicable, prefer_not_to_say).
+#                A question has question_id, text, measure, domain (a study domain: {domains}; your own
+#                topic as a snake_case id; or "" for none), scale, and [answers]: every label in the file =
+#                a level id of the scale (or a non-substantive level: dont_know, not_applicable,
+#                prefer_not_to_say).
 """
 
 
@@ -262,14 +376,20 @@ def to_toml(mapping: dict) -> str:
     settings = mapping.get("import", {})
     lines = [_HEADER.format(file=settings.get("file", "?"), layout=settings.get("layout", "?"),
                             org_types=", ".join(vocab.ORG_TYPES), roles=", ".join(ROLES),
-                            domains=", ".join(vocab.DOMAINS)).rstrip()]
-    for part in ("import", "scales", "columns"):
+                            domains=", ".join(vocab.DOMAINS), measures=", ".join(vocab.MEASURES),
+                            scales="; ".join(f"{k} ({', '.join(v['levels'])})" for k, v in vocab.SCALES.items())
+                            ).rstrip()]
+    for part in ("import", "scales", "measures", "columns"):
         body = mapping.get(part, {})
         if part == "import":
             _table([part], body, lines)
         else:
+            loose = {k: v for k, v in body.items() if not isinstance(v, dict)}  # a careless mapping's, kept
+            if loose:
+                _table([part], loose, lines)
             for key, value in body.items():
-                _table([part, key], value, lines)
+                if isinstance(value, dict):
+                    _table([part, key], value, lines)
     return "\n".join(lines) + "\n"
 
 
@@ -309,6 +429,7 @@ def from_toml(text: str) -> dict:
     mapping.setdefault("import", {})
     mapping.setdefault("columns", {})
     mapping.setdefault("scales", {})
+    mapping.setdefault("measures", {})
     return mapping
 
 
@@ -318,6 +439,8 @@ def scale_definition(mapping: dict, scale_id: str) -> dict | None:
     """A scale from the mapping, else the vocabulary; None when neither has it."""
     if scale_id in mapping.get("scales", {}):
         scale = mapping["scales"][scale_id]
+        if not isinstance(scale, dict) or not isinstance(scale.get("levels", []), list):
+            return None
         return {"levels": list(scale.get("levels", [])), "positive": list(scale.get("positive", scale.get(
             "levels", [])[-2:])), "non_substantive": list(scale.get("non_substantive", [])),
             "labels": dict(scale.get("labels", {})), "label": scale.get("label", scale_id)}
@@ -325,6 +448,12 @@ def scale_definition(mapping: dict, scale_id: str) -> dict | None:
         scale = vocab.SCALES[scale_id]
         return {**scale, "labels": {}}
     return None
+
+
+def is_topic(domain: object) -> bool:
+    """A question's domain: '', a study domain, or a person's own topic id (snake_case, up to 40)."""
+    return isinstance(domain, str) and (domain in {"", *vocab.DOMAINS}
+                                        or bool(re.fullmatch(r"[a-z0-9][a-z0-9_]{0,39}", domain)))
 
 
 def _problem(message: str, column: str | None = None, value: str | None = None) -> dict:
@@ -382,12 +511,15 @@ def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") 
             problems.append(_problem(f"columns {question_ids[qid]!r} and {column!r} both map to question_id {qid!r}",
                                      column, qid))
         question_ids[qid] = column
-        if entry.get("measure") not in vocab.MEASURES:
-            problems.append(_problem(f"column {column!r}: measure must be one of {', '.join(vocab.MEASURES)}",
-                                     column, entry.get("measure")))
-        if entry.get("domain", "") not in {"", *vocab.DOMAINS}:
-            problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is not one of "
-                                     f"{', '.join(vocab.DOMAINS)} (or \"\" for none)", column, entry.get("domain")))
+        own = mapping.get("measures", {})
+        if entry.get("measure") not in {*vocab.MEASURES, *own}:
+            problems.append(_problem(f"column {column!r}: measure {entry.get('measure')!r} is not one of "
+                                     f"{', '.join([*vocab.MEASURES, *own])}; name your own under [measures] of "
+                                     f"{mapping_name}", column, entry.get("measure")))
+        if not is_topic(entry.get("domain", "")):
+            problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is neither a study domain "
+                                     f"({', '.join(vocab.DOMAINS)}) nor a topic id of your own (lower case letters, "
+                                     "digits and _, up to 40), nor \"\" for none", column, entry.get("domain")))
         scale = scale_definition(mapping, str(entry.get("scale", "")))
         if scale is None:
             problems.append(_problem(f"column {column!r}: scale {entry.get('scale')!r} is neither in the vocabulary "
@@ -399,7 +531,18 @@ def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") 
                 problems.append(_problem(f"column {column!r}: answer {label!r} is placed on level {level!r}, which "
                                          f"scale {entry.get('scale')!r} does not have ({', '.join(sorted(allowed))})",
                                          column, label))
+    for measure_id, measure in mapping.get("measures", {}).items():
+        if not isinstance(measure, dict):
+            problems.append(_problem(f"measure {measure_id!r} under [measures] must be a table with label = \"...\"",
+                                     None, measure_id))
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", str(measure_id)):
+            problems.append(_problem(f"measure id {measure_id!r} under [measures] must be lower case letters, digits "
+                                     "and _ (up to 40)", None, measure_id))
     for scale_id, scale in mapping.get("scales", {}).items():
+        if not isinstance(scale, dict) or not isinstance(scale.get("levels", []), list):
+            problems.append(_problem(f"scale {scale_id!r} must be a table with levels = [...] (lowest first)", None,
+                                     scale_id))
+            continue
         levels = list(scale.get("levels", []))
         if len(levels) < 2 or len(set(levels)) != len(levels):
             problems.append(_problem(f"scale {scale_id!r} needs at least two distinct levels, lowest first", None,

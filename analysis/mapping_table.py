@@ -81,7 +81,9 @@ def options(spec: dict) -> dict[str, list[str]]:
     """The choices each editable column of the tables allows (with every value the mapping already uses)."""
     entries = spec.get("columns", {}).values()
     scales = {**vocab.SCALES, **spec.get("scales", {})}
-    levels = [level for s in scales.values() for level in (*s.get("levels", []), *s.get("non_substantive", []))]
+    levels = [level for s in scales.values() if isinstance(s, dict)
+              for part in (s.get("levels", []), s.get("non_substantive", [])) if isinstance(part, list)
+              for level in part]
     used = {f: [_text(e.get(f, "")) for e in entries] for f in ("role", "measure", "domain", "scale", "group")}
     used["level"] = [_text(level) for e in entries for level in e.get("answers", {}).values()]
     choices = {"role": list(mapping.ROLES), "measure": ["", *vocab.MEASURES], "domain": ["", *vocab.DOMAINS],

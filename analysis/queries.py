@@ -75,6 +75,21 @@ class Cube:
     organisations: pd.DataFrame
     manifest: dict
     parts: dict[tuple[str, bool], CellIndex] = field(default_factory=dict, compare=False)
+    # The dataset's questions and scale levels (small): what each measure and topic is, and level labels.
+    questions: pd.DataFrame = field(default_factory=lambda: schema.empty("questions"), compare=False)
+    scale_levels: pd.DataFrame = field(default_factory=lambda: schema.empty("scale_levels"), compare=False)
+
+    @property
+    def measures(self) -> list[str]:
+        """The measures the dataset has answers for."""
+        return sorted({measure for measure, _ in self.parts})
+
+    def level_labels(self) -> dict[str, str]:
+        """Each answer level id with the label its scale gives it (the vocabulary's when the dataset has none)."""
+        labels = dict(vocab.LEVEL_LABELS)
+        labels.update(zip(self.scale_levels["level_id"].astype(str), self.scale_levels["level_label"].astype(str),
+                          strict=True))
+        return labels
 
     @property
     def waves(self) -> list[str]:
@@ -97,7 +112,8 @@ def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def make_cube(answers: pd.DataFrame, respondents: pd.DataFrame, organisations: pd.DataFrame,
-              manifest: dict) -> Cube:
+              manifest: dict, questions: pd.DataFrame | None = None,
+              scale_levels: pd.DataFrame | None = None) -> Cube:
     """A Cube from a dataset's count tables (agg_answers, agg_respondents) and organisations."""
     answers = _categorical(answers)
     is_all = (answers["group_id"] == ALL).to_numpy()
@@ -105,7 +121,9 @@ def make_cube(answers: pd.DataFrame, respondents: pd.DataFrame, organisations: p
              for (measure, groups), part in answers.groupby(
                  [answers["measure"].astype(str), ~is_all], observed=True, sort=False)}
     return Cube(no_cells=answers.iloc[:0].drop(columns=FILTER_ONLY), respondents=respondents,
-                organisations=organisations, manifest=manifest, parts=parts)
+                organisations=organisations, manifest=manifest, parts=parts,
+                questions=schema.empty("questions") if questions is None else questions,
+                scale_levels=schema.empty("scale_levels") if scale_levels is None else scale_levels)
 
 
 def load_cube(directory: store.Location, dataset_id: str | None = None) -> Cube:
@@ -114,7 +132,9 @@ def load_cube(directory: store.Location, dataset_id: str | None = None) -> Cube:
     return make_cube(store.read_table(directory, "agg_answers", dataset_id),
                      store.read_table(directory, "agg_respondents", dataset_id),
                      store.read_table(directory, "organisations", dataset_id),
-                     store.manifest(directory, dataset_id))
+                     store.manifest(directory, dataset_id),
+                     store.read_table(directory, "questions", dataset_id),
+                     store.read_table(directory, "scale_levels", dataset_id))
 
 
 def _cells(cube: Cube, filters: flt.Filters, measure: str = "influence", group: str | None = ALL) -> pd.DataFrame:
@@ -149,7 +169,7 @@ def level_distribution(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
     dist = counts.assign(
         base_n=totals["n"],
         pct=100 * counts["sum_w"] / totals["sum_w"],
-        level_label=counts["level_id"].map(vocab.LEVEL_LABELS).fillna(counts["level_id"]),
+        level_label=counts["level_id"].map(cube.level_labels()).fillna(counts["level_id"]),
         domain_label=counts["domain"].map(vocab.DOMAINS).fillna(counts["domain"]),
     ).drop(columns="sum_w")
     dist = disclosure.protect(dist, ["pct", "n"])

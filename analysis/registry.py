@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from analysis import acting_panels, actions, panels, queries, store, voice_panels, voices
+from analysis import acting_panels, actions, measures, panels, queries, store, voice_panels, voices
 from analysis.filters import Filters
 from analysis.panels import Panel
 
@@ -24,8 +24,9 @@ Sources = Mapping[str, Callable[[], Any]]  # source name -> loader (called once 
 class Entry:
     """One chart of a page: its builder and the source it reads."""
 
-    build: Callable[[Any, Filters], Panel]
+    build: Callable[[Any, Filters], Any]
     source: str = CUBE
+    many: bool = False  # the builder returns a list of panels (one per measure and scale of the dataset)
 
     @property
     def name(self) -> str:
@@ -63,6 +64,7 @@ PAGES: dict[str, Page] = {
     "actions": _page("You said, we did", acting_panels.actions_by_domain, acting_panels.actions_by_org_type,
                      acting_panels.actions_by_group, acting_panels.actions_by_wave, source=ACTIONS),
     "voices": _page("Voices", voice_panels.themes_by_domain, voice_panels.themes_by_group, source=VOICES),
+    "questions": Page("Results by question", (Entry(measures.page_panels, CUBE, many=True),)),
 }
 
 
@@ -78,7 +80,11 @@ def entries() -> list[Entry]:
 
 def page_panels(page: str, sources: Sources, filters: Filters) -> list[Panel]:
     """The panels of a page for a view."""
-    return [e.build(sources[e.source](), filters) for e in PAGES[page].entries]
+    found: list[Panel] = []
+    for e in PAGES[page].entries:
+        built = e.build(sources[e.source](), filters)
+        found.extend(built if e.many else [built])
+    return found
 
 
 def store_sources(directory: store.Location, dataset_id: str | None = None) -> dict[str, Callable[[], Any]]:

@@ -108,8 +108,10 @@ def record(directory: Path, dataset_id: str, stories: pd.DataFrame, decision: st
 def queue(flagged: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """The stories in review: those with a doubt and any with a decision, each with its status (a key of STATUS),
     the text shown when published, the reviewer and when."""
-    latest = decisions.drop_duplicates(["story_id", "text_sha"], keep="last")
-    joined = flagged.assign(story_id=flagged["story_id"].astype(str)).merge(
+    latest = decisions.drop_duplicates(["story_id", "text_sha"], keep="last").astype({"text_sha": object})
+    # A dataset with no stories gives an empty frame whose text_sha is float: keys as text on both sides.
+    joined = flagged.assign(story_id=flagged["story_id"].astype(str),
+                            text_sha=flagged["text_sha"].astype(object)).merge(
         latest, on=["story_id", "text_sha"], how="left", suffixes=("", "_edit"))
     in_review = (joined["review_reasons"] != "") | joined["decision"].notna()
     out = joined[in_review]

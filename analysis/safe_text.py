@@ -84,7 +84,7 @@ def _chart_values(values: object) -> object:
         values = values.tolist()
     if isinstance(values, list | tuple):
         return [_chart_values(v) for v in values]
-    return values
+    return None if values is pd.NA else values  # plotly cannot compare pandas' NA
 
 
 TRACE_TEXT = ("x", "y", "name", "text", "hovertext", "customdata", "labels", "ids", "legendgroup")
@@ -101,7 +101,9 @@ def safe_figure(fig: go.Figure) -> go.Figure:
     for trace in fig.data:
         for prop in TRACE_TEXT:
             if prop in trace and trace[prop] is not None and _has_text(trace[prop]):
-                trace[prop] = _chart_values(trace[prop])
+                escaped = _chart_values(trace[prop])
+                trace[prop] = None  # plotly compares old and new values element by element, and NA has no truth
+                trace[prop] = escaped
     for key in fig.layout:
         if key.startswith(("xaxis", "yaxis")) and fig.layout[key] is not None:
             for prop in AXIS_TEXT:

@@ -38,8 +38,10 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
     "questions": {
         "question_id": ("string", "Identifier of the question."),
         "question_text": ("string", "Wording of the question."),
-        "measure": ("string", "Measure id: influence or participation."),
-        "domain": ("string", "Influence domain id; empty when the question has no domain."),
+        "measure": ("string", "Measure id: influence, participation, importance, agreement, recommendation, "
+                              "experience, or an import's own."),
+        "domain": ("string", "Influence domain id, or an import's own topic id; empty when the question has "
+                             "neither."),
         "scale_id": ("string", "Answer scale (joins scale_levels)."),
     },
     "scale_levels": {
@@ -47,7 +49,7 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
         "level_id": ("string", "Answer level id."),
         "level_label": ("string", "Answer level as people read it."),
         "level_order": ("int64", "Order on the scale, lowest first; -1 for non-substantive answers."),
-        "positive": ("boolean", "True for levels that count as positive (top two)."),
+        "positive": ("boolean", "True for levels that count as positive (the scale says which; top two by default)."),
         "substantive": ("boolean", "False for Don't know, Not applicable and similar answers."),
     },
     "answers": {

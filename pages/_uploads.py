@@ -18,6 +18,7 @@ def uploads(read_only: bool) -> tuple[object, object, dict[str, tuple[str, bytes
     (st.info if read_only else st.markdown)(datasets.READ_ONLY_NOTE if read_only else datasets.IMPORT_INTRO)
     if read_only:  # a store in object storage: read, never written, by the app
         return None, None, {}
+    st.subheader("1. Upload", anchor=False)
     upload = st.file_uploader("Survey export (CSV, XLSX or SPSS .sav)", type=["csv", "xlsx", "sav"],
                               key="export_file", help=f"Up to {budgets.upload_limit_text()} (MB here means "
                                                       "1,048,576 bytes).")

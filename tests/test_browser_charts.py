@@ -88,7 +88,8 @@ def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: reg
         assert plots.count() == expected, "every chart with something to show is drawn, and only those"
         problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(plots.count())}
         assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px"
-        if expected < len(registry.PAGES[page].entries):
+        fixed = [e for e in registry.PAGES[page].entries if not e.many]  # a many-entry's charts vary with the data
+        if fixed and expected < len(fixed):
             said = tab.locator('[data-testid="stAlertContentInfo"]', has_text="No answers in this view").count()
-            assert said == len(registry.PAGES[page].entries) - expected, "an empty view says so, once per chart"
+            assert said == len(fixed) - expected, "an empty view says so, once per chart"
         assert tab.locator('[data-testid="stException"]').count() == 0

@@ -41,7 +41,7 @@ def test_summary_json_keys(summary_json: dict, key: str, kind: type) -> None:
 def test_summary_json_values(summary_json: dict, demo_dir: Path, demo_tables: dict) -> None:
     orgs = summary_json["organisations"]
     assert (orgs["nhs"], orgs["independent"]) == (47, 31)
-    assert set(orgs["by_type"]) == set(vocab.ORG_TYPES) and sum(orgs["by_type"].values()) == 78
+    assert set(orgs["by_type"]) == set(vocab.STUDY_ORG_TYPES) and sum(orgs["by_type"].values()) == 78
     assert summary_json["demo"] is True
     assert summary_json["dataset_hash"] == store.manifest(demo_dir)["dataset_hash"]
     assert summary_json["respondents"] == len(demo_tables["respondents"])

@@ -104,3 +104,67 @@ def test_a_broken_mapping_gets_a_plain_message(data_dir: Path) -> None:
     at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
     at = _upload(at, "mapping_file", "saved.toml", b"[import\nwave = ")
     assert at.error and "not valid TOML" in at.error[0].value
+
+
+def _by_label(widgets, label: str):
+    return next(w for w in widgets if w.label == label)
+
+
+def test_guided_journey_agree_survey_to_charts_that_say_agree(data_dir: Path) -> None:
+    at = _upload(_run(), "export_file", "agree_survey.sav", (FIXTURES / "agree_survey.sav").read_bytes())
+    assert [s.value for s in at.subheader][:4] == ["1. Upload", "2. What this survey is", "3. The questions",
+                                                  "4. Preview"]
+    assert at.warning and "not imported" in at.warning[0].value  # no wave, no organisation yet
+    _by_label(at.text_input, "Wave (year of collection)").input("2025").run()
+    _by_label(at.text_input, "Organisation (its name or ODS code)").input("Northside users' group").run()
+    _by_label(at.selectbox, "Organisation type").select("community").run()
+    assert not at.exception
+    titles = [s.value for s in at.subheader]
+    assert any("% agree or strongly agree" in t for t in titles), titles
+    assert [m.value for m in at.metric] == ["60", "60", "300", "0"]
+    at.button(key="import").click().run()
+    assert not at.exception and any("Imported agree" in e.value for e in at.success)
+    assert store.manifest(data_dir)["rows"]["respondents"] == 60
+
+
+def test_guided_journey_fft_export_needs_no_edit(data_dir: Path) -> None:
+    at = _upload(_run(), "export_file", "fft_gp_practices.csv", (FIXTURES / "fft_gp_practices.csv").read_bytes())
+    assert _by_label(at.selectbox, "Organisation from a column (a name, id or NHS ODS code)").value == "Practice code"
+    assert _by_label(at.selectbox, "Wave (year of collection) from a column").value == "Submitted"
+    titles = [s.value for s in at.subheader]
+    assert any("% extremely likely or likely to recommend" in t for t in titles), titles
+    at.button(key="import").click().run()
+    assert not at.exception and any("Imported fft" in e.value for e in at.success)
+
+
+def test_an_organisation_lookup_upload_gives_the_types(data_dir: Path) -> None:
+    lookup = b"org_code,org_name,org_type,region\nA81001,Bramble,GP practice,North East\n" \
+             b"A81002,Riverside,community trust,North East\nB82005,Hill Top,social enterprise,London\n"
+    at = _upload(_run(), "export_file", "fft_gp_practices.csv", (FIXTURES / "fft_gp_practices.csv").read_bytes())
+    at = _upload(at, "lookup_file", "orgs.csv", lookup)
+    at.button(key="import").click().run()
+    orgs = store.read_core(data_dir)["organisations"].set_index("org_id")
+    assert orgs["org_type"].to_dict() == {"A81001": "gp_practice", "A81002": "community",
+                                          "B82005": "social_enterprise"}
+    at = _upload(at, "lookup_file", "bad.csv", b"name\nx\n")  # refused plainly: nothing can be imported
+    assert at.button(key="import").disabled and any("needs an org" in w.value for w in at.warning)
+
+
+def test_a_scale_made_in_the_browser_is_used(data_dir: Path) -> None:
+    csv = b"respondent_id,trust,q1\nP1,RX1,Some\nP2,RX1,Loads\nP3,RX1,Loads\nP4,RX1,A bit\n"
+    at = _upload(_run(), "export_file", "own.csv", csv)
+    assert not any("every answer" in s.value for s in at.subheader)  # 'Loads' is on no library scale
+    next(b for b in at.button if b.label == "Use this scale for the question").click().run()
+    _by_label(at.text_input, "Wave (year of collection)").input("2024").run()
+    _by_label(at.selectbox, "Organisation type").select("acute").run()
+    assert not at.exception and [m.value for m in at.metric] == ["4", "4", "4", "0"]
+    assert any("every answer, by question" in s.value for s in at.subheader)
+
+
+@pytest.mark.parametrize("toml", [b'[scales]\nx = "a"\n[measures]\nm = 3\n', b"[scales.y]\nlevels = 5\n"])
+def test_a_careless_mapping_gets_plain_problems(data_dir: Path, toml: bytes) -> None:
+    at = _upload(_run(), "export_file", "agree_survey.sav", (FIXTURES / "agree_survey.sav").read_bytes())
+    at = _upload(at, "mapping_file", "careless.toml", toml)
+    assert not at.exception and at.button(key="import").disabled
+    [problems] = [d.value for d in at.dataframe if "message" in d.value.columns]
+    assert "must be a table" in " ".join(problems["message"])

@@ -61,7 +61,7 @@ def test_organisations_interviewed_by_sector(demo_tables: dict[str, pd.DataFrame
     assert interviewed["org_id"].isin(interviews["org_id"]).all()
 
 
-@pytest.mark.parametrize(("column", "vocabulary"), [("org_type", vocab.ORG_TYPES), ("region", vocab.REGIONS)])
+@pytest.mark.parametrize(("column", "vocabulary"), [("org_type", vocab.STUDY_ORG_TYPES), ("region", vocab.REGIONS)])
 def test_organisations_cover_every_type_and_region(demo_tables: dict[str, pd.DataFrame], column: str,
                                                    vocabulary: dict) -> None:
     assert set(demo_tables["organisations"][column]) == set(vocabulary)
@@ -121,7 +121,7 @@ def _participation(cube: queries.Cube) -> pd.Series:
 def test_user_participation_is_highest_where_the_study_found_it(demo_cube: queries.Cube, leader: str,
                                                                 sector: str) -> None:
     pct = _participation(demo_cube)
-    others = [t for t in vocab.ORG_TYPES if vocab.sector_of(t) == sector and t != leader]
+    others = [t for t in vocab.STUDY_ORG_TYPES if vocab.sector_of(t) == sector and t != leader]
     assert all(pct[leader] > pct[t] for t in others), pct.to_dict()
 
 

@@ -167,5 +167,5 @@ def test_demo_self_assessments_echo_the_findings(demo_tables: dict[str, pd.DataF
     scores = assessed.assign(score=assessed["rating"].map(framework.SCORES)).merge(orgs, on="org_id")
     mean = scores.groupby("org_type")["score"].mean()
     for leader in ("mental_health_ld", "hospice"):
-        others = [t for t in vocab.ORG_TYPES if vocab.sector_of(t) == vocab.sector_of(leader) and t != leader]
+        others = [t for t in vocab.STUDY_ORG_TYPES if vocab.sector_of(t) == vocab.sector_of(leader) and t != leader]
         assert all(mean[leader] > mean[t] for t in others), mean.to_dict()

@@ -85,13 +85,14 @@ def test_new_scale_from_spss(tmp_path, capsys):
     ("scientific_ids.csv", {}, 2, "respondent_id", "9.43E+09", "scientific notation"),
     ("google_forms.csv", {"org_type": "clinic"}, 2, None, "clinic", "is not known"),
     ("ragged.csv", {}, 3, None, "3 cells", "ragged"),
-    ("duplicate_columns.csv", {}, 1, "Q1", "Q1", "duplicate column names"),
 ])
 def test_refusals_name_row_column_value(tmp_path, capsys, name, change, row, column, value, words):
-    spec = _mapping("unknown_label.csv" if name in {"ragged.csv", "duplicate_columns.csv"} else name, **change)
+    spec = _mapping("unknown_label.csv" if name == "ragged.csv" else name, **change)
     if name in {"unknown_label.csv", "scientific_ids.csv"}:
         spec["columns"]["trust"]["role"] = "organisation"
-        spec["columns"]["q1"].update(role="question", scale="influence4")
+        answers = {label: mapping.scales.match([label]).answers[label] if mapping.scales.match([label]) else ""
+                   for label in spec["columns"]["q1"].get("answers", {})}
+        spec["columns"]["q1"].update(role="question", scale="influence4", answers=answers)
     code, report = _cli(tmp_path, name, spec, capsys=capsys)
     assert (code, report["ok"]) == (2, False)
     found = report["problems"][0]
@@ -198,3 +199,17 @@ def test_killed_import_leaves_previous_dataset(tmp_path, capsys):
     assert result.returncode == 9
     assert store.current_id(tmp_path / "data") == before
     assert len(store.read_core(tmp_path / "data")["respondents"]) == 3
+
+
+@pytest.mark.parametrize(("name", "renamed"), [
+    ("qualtrics_side_by_side.csv", 4), ("qualtrics_legacy_matrix.csv", 3), ("limesurvey_unnamed.csv", 1),
+])
+def test_dry_run_lists_each_renaming_and_imports_the_renamed_columns(tmp_path, capsys, name, renamed):
+    spec = _mapping(name)
+    assert len(spec["import"]["_renamed"]) == renamed
+    code = cli.main(["import", str(FIXTURES / name), "--mapping", str(_write(tmp_path, name, spec)), "--dry-run",
+                     "--data-dir", str(tmp_path / "data")])
+    out = capsys.readouterr().out
+    assert code == 0 and out.count("renamed: column") == renamed
+    code, report = _cli(tmp_path, name, spec, capsys=capsys)
+    assert code == 0 and len(report["renamed_columns"]) == renamed and report["answers"] > 0

@@ -77,7 +77,6 @@ def test_odk_not_asked_is_blank_and_legacy_phantom_column_dropped():
     ("empty.csv", "is empty"),
     ("header_only.csv", "header but no responses"),
     ("ragged.csv", "row 3 has 3 cells"),
-    ("duplicate_columns.csv", "duplicate column names: 'Q1'"),
     ("fake.xlsx", "not one (it is text)"),
     ("fake.sav", "lacks the SPSS file signature"),
     ("entity_bomb.xlsx", "entity declaration"),
@@ -92,3 +91,24 @@ def test_size_limit(monkeypatch):
     monkeypatch.setattr("analysis.importers.budgets.MAX_BYTES", 10)
     with pytest.raises(FileProblem, match="the limit is"):
         read_export(b"respondent_id,q1\nP1,Some\n", "big.csv")
+
+
+@pytest.mark.parametrize(("name", "columns", "why"), [
+    ("qualtrics_side_by_side.csv", ["Q5_1 [QID5#1_1]", "Q5_1 [QID5#2_1]", "Q5_2 [QID5#1_2]", "Q5_2 [QID5#2_2]"],
+     "ImportId"),
+    ("qualtrics_legacy_matrix.csv", ["Q3 [The staff listened-Reception]", "Q3 [The staff listened-Nurses]",
+                                     "Q3 [The staff listened-Doctors]"], "ImportId or label"),
+    ("limesurvey_unnamed.csv", ["column 5"], "no name in the header"),
+    ("duplicate_columns.csv", ["Q1 (column 2)", "Q1 (column 3)"], "its position"),
+])
+def test_duplicate_and_unnamed_columns_are_named_and_listed(name, columns, why):
+    export = _read(name)
+    assert [c for c in export.frame.columns if c in columns] == columns
+    assert [r["to"] for r in export.renamed] == columns
+    assert all(why in r["why"] for r in export.renamed)
+    assert _read(name).frame.columns.tolist() == export.frame.columns.tolist()  # the same names every time
+
+
+def test_a_new_name_that_clashes_falls_back_to_the_position():
+    export = read_export(b"a,a,a (column 2)\n1,2,3\n", "clash.csv")
+    assert len(set(export.frame.columns)) == 3

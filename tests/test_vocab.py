@@ -41,7 +41,7 @@ def test_required_ids_exactly(ids: dict, expected: list[str]) -> None:
 
 @pytest.mark.parametrize(("count", "what"), [
     (len(vocab.SELDOM_HEARD_GROUPS), "seldom-heard groups"),
-    (len(vocab.ORG_TYPES), "organisation types"),
+    (len(vocab.STUDY_ORG_TYPES), "organisation types"),
     (len(vocab.REGIONS), "regions"),
 ])
 def test_sizes_match_the_study(count: int, what: str) -> None:

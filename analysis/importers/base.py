@@ -44,6 +44,8 @@ class Export:
     non_substantive: dict[str, set[str]] = field(default_factory=dict)  # column -> labels the file marks missing
     hints: dict[str, str] = field(default_factory=dict)  # column -> role the layout knows (e.g. respondent_id)
     flags: list[str] = field(default_factory=list)  # per response: why it is left out ('' to keep it)
+    label_order: dict[str, list[str]] = field(default_factory=dict)  # column -> answer labels in the file's order
+    renamed: list[dict] = field(default_factory=list)  # columns given a name: column number, from, to, why
 
     def exclude_flagged(self) -> Export:
         """Leave out flagged responses (previews, tests), counting them by reason."""
@@ -181,9 +183,46 @@ def xlsx_rows(data: bytes, file_name: str) -> list[list[str]]:
     return [r + [BLANK] * (width - len(r)) if r else [] for r in rows]
 
 
+def distinct_names(columns: list[str], tellers: list[str] | None = None) -> tuple[list[str], list[dict]]:
+    """Every column a name of its own, and each renaming: an unnamed column is named from its position
+    ("column 7"); columns sharing a name (Qualtrics side-by-side and legacy matrix questions) each get what
+    tells them apart added, their ImportId or question label (`tellers`), else their position. Deterministic."""
+    tellers = list(tellers or [])
+    out = list(columns)
+    renamed = []
+    for i, name in enumerate(columns):
+        if name == BLANK:
+            out[i] = f"column {i + 1}"
+            renamed.append({"column": i + 1, "from": name, "to": out[i], "why": "no name in the header"})
+    counts: dict[str, list[int]] = {}
+    for i, name in enumerate(out):
+        counts.setdefault(name, []).append(i)
+    for name, where in counts.items():
+        if len(where) < 2:
+            continue
+        told = [tellers[i].strip() if i < len(tellers) else "" for i in where]
+        usable = all(told) and len(set(told)) == len(told)
+        for i, teller in zip(where, told, strict=True):
+            out[i] = f"{name} [{teller[:60]}]" if usable else f"{name} (column {i + 1})"
+            why = "the same name as another column; told apart by " + (
+                "its ImportId or label" if usable else "its position")
+            renamed.append({"column": i + 1, "from": name, "to": out[i], "why": why})
+    taken: set[str] = set()
+    for i, name in enumerate(out):  # a new name that clashes with an existing one falls back to the position
+        if name in taken:
+            old = out[i]
+            out[i] = f"{columns[i] or 'column'} (column {i + 1})"
+            renamed = [r for r in renamed if r["column"] != i + 1]
+            renamed.append({"column": i + 1, "from": columns[i], "to": out[i],
+                            "why": f"{old!r} was taken; told apart by its position"})
+        taken.add(out[i])
+    return out, sorted(renamed, key=lambda r: r["column"])
+
+
 def frame_from_rows(file_name: str, layout: str, columns: list[str], records: list[list[str]],
-                    first_row: int, header_rows: int) -> Export:
-    """An Export from header names and data records: ragged rows and duplicate names refused."""
+                    first_row: int, header_rows: int, tellers: list[str] | None = None) -> Export:
+    """An Export from header names and data records: ragged rows refused; unnamed and duplicate columns named
+    (see distinct_names), each renaming listed in `renamed`."""
     columns = list(columns)
     # A trailing comma on every line (Qualtrics legacy) makes a phantom column with no name and no values.
     while columns and columns[-1] == BLANK and all(len(r) < len(columns) or r[len(columns) - 1] == BLANK
@@ -192,21 +231,7 @@ def frame_from_rows(file_name: str, layout: str, columns: list[str], records: li
         records = [r[: len(columns)] if len(r) > len(columns) else r for r in records]
     if not columns:
         raise FileProblem(f"{file_name} has no column names in its header row.", row=first_row - header_rows)
-    unnamed = [i + 1 for i, c in enumerate(columns) if c == BLANK]
-    if unnamed:
-        raise FileProblem(f"{file_name}: column {unnamed[0]} has no name in the header. Give every column a "
-                          "name, or delete the empty column.", row=header_rows, column=f"column {unnamed[0]}")
-    seen: dict[str, int] = {}
-    dupes = []
-    for name in columns:
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] == 2:
-            dupes.append(name)
-    if dupes:
-        names = "; ".join(repr(d[:80]) for d in dupes)
-        raise FileProblem(f"{file_name} has duplicate column names: {names}. Each column needs its own name; "
-                          "rename them in the file (nothing is renamed for you).", row=header_rows,
-                          column=dupes[0], value=dupes[0])
+    columns, renamed = distinct_names(columns, tellers)
     data, numbers, ragged = [], [], []
     for offset, record in enumerate(records):
         number = first_row + offset
@@ -230,4 +255,5 @@ def frame_from_rows(file_name: str, layout: str, columns: list[str], records: li
         raise FileProblem(f"{file_name} has a header but no responses. Export it again with the responses.",
                           row=first_row - 1)
     frame = pd.DataFrame(data, columns=columns, dtype=object).astype(str)
-    return Export(file_name=file_name, layout=layout, frame=frame, rows=numbers, header_rows=header_rows)
+    return Export(file_name=file_name, layout=layout, frame=frame, rows=numbers, header_rows=header_rows,
+                  renamed=renamed)

@@ -64,18 +64,23 @@ def _hints(columns: list[str]) -> dict[str, str]:
 
 def parse_current(rows: list[list[str]], file_name: str) -> Export:
     """The current layout: ids in row 1, wording in row 2, ImportIds in row 3, responses from row 4."""
-    columns = [c.strip() for c in rows[0]]
-    export = frame_from_rows(file_name, "qualtrics", columns, rows[3:], first_row=4, header_rows=3)
-    export.text = {c: clean_header(t) for c, t in zip(columns, rows[1], strict=False) if c in export.frame}
+    raw = [c.strip() for c in rows[0]]
+    tellers = [import_id(c) or "" for c in rows[2]]
+    export = frame_from_rows(file_name, "qualtrics", raw, rows[3:], first_row=4, header_rows=3, tellers=tellers)
+    columns = list(export.frame.columns)
+    export.text = {c: clean_header(t) for c, t in zip(columns, rows[1], strict=False)}
     export.hints = _hints(columns)
     return _flag_previews(export)
 
 
 def parse_legacy(rows: list[list[str]], file_name: str) -> Export:
     """The legacy layout: V1.. and Q codes in row 1, field names and wording in row 2, responses from row 3."""
-    columns = [name.strip() if re.fullmatch(r"V\d+", code) else code.strip()
-               for code, name in zip(rows[0], rows[1] + [""] * len(rows[0]), strict=False)]
-    export = frame_from_rows(file_name, "qualtrics_legacy", columns, rows[2:], first_row=3, header_rows=2)
-    export.text = {c: clean_header(t) for c, t in zip(columns, rows[1], strict=False) if c in export.frame}
+    raw = [name.strip() if re.fullmatch(r"V\d+", code) else code.strip()
+           for code, name in zip(rows[0], rows[1] + [""] * len(rows[0]), strict=False)]
+    labels = [clean_header(t) for t in rows[1]]
+    export = frame_from_rows(file_name, "qualtrics_legacy", raw, rows[2:], first_row=3, header_rows=2,
+                             tellers=labels)
+    columns = list(export.frame.columns)
+    export.text = dict(zip(columns, labels, strict=False))
     export.hints = _hints(columns)
     return _flag_previews(export)

@@ -63,7 +63,7 @@ def parse(data: bytes, file_name: str) -> Export:
     if frame.empty:
         raise FileProblem(f"{file_name} has variables but no cases. Export it again with the responses.")
     columns = [str(c) for c in frame.columns]
-    text, missing = {}, {}
+    text, missing, order = {}, {}, {}
     cells = {}
     for column in columns:
         labels = meta.variable_value_labels.get(column, {})
@@ -74,6 +74,10 @@ def parse(data: bytes, file_name: str) -> Export:
         if flagged:
             missing[column] = flagged - {""}
         text[column] = (meta.column_names_to_labels.get(column) or column).strip()
+        if labels and meta.variable_measure.get(column) == "ordinal":  # codes in order: the scale's levels
+            order[column] = [str(labels[k]) for k in sorted(labels, key=lambda k: (not isinstance(k, int | float),
+                                                                                   k if isinstance(k, int | float)
+                                                                                   else 0, str(k)))]
     out = pd.DataFrame(cells, columns=columns, dtype=object).astype(str)
     return Export(file_name=file_name, layout="spss", frame=out, rows=list(range(1, len(out) + 1)),
-                  header_rows=0, text=text, non_substantive=missing)
+                  header_rows=0, text=text, non_substantive=missing, label_order=order)

@@ -1,0 +1,95 @@
+"""The two journeys of issue 13 in a real browser, as a new user takes them: an agree/disagree survey saved
+from SPSS, and a GP practices' Friends and Family Test export, from upload to charts in their own words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """A server on an empty store of its own (the shared server holds the demo)."""
+    from conftest import serve_app
+
+    with serve_app(tmp_path_factory.mktemp("import_store")) as base:
+        yield base
+
+
+def _wait(tab) -> None:
+    tab.wait_for_selector('[data-testid="stMain"] h1')
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+
+
+def _fill(tab, label: str, text: str) -> None:
+    box = tab.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Enter")
+    _wait(tab)
+
+
+def _choose(tab, label: str, option: str) -> None:
+    tab.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input").click()
+    tab.get_by_role("option", name=option, exact=True).click()
+    _wait(tab)
+
+
+def _upload_and_import(tab, base: str, name: str, steps) -> None:
+    tab.goto(f"{base}/data")
+    _wait(tab)
+    tab.locator('.st-key-export_file input[type="file"]').set_input_files(str(FIXTURES / name))
+    tab.get_by_role("heading", name="4. Preview").wait_for()
+    _wait(tab)
+    steps(tab)
+    tab.get_by_text("can be imported").wait_for()
+    tab.get_by_role("button", name="Import", exact=True).click()
+    tab.get_by_text(f"Imported {name.split('.')[0].split('_')[0]}").wait_for()
+    assert tab.locator('[data-testid="stException"]').count() == 0
+
+
+def _charts(tab, base: str) -> tuple[list[str], str]:
+    tab.goto(f"{base}/questions")
+    _wait(tab)
+    tab.get_by_text("every answer, by question").first.wait_for()
+    headings = tab.locator('[data-testid="stMain"] h3').all_inner_texts()
+    tab.wait_for_selector(".legend .legendtext")
+    legend = " ".join(tab.eval_on_selector_all(".legend .legendtext", "els => els.map(e => e.textContent)"))
+    return headings, legend
+
+
+def test_agree_survey_from_spss_to_charts_that_say_agree(browser, fresh_server) -> None:
+    from conftest import new_tab
+
+    def steps(tab) -> None:
+        _fill(tab, "Wave (year of collection)", "2025")
+        _fill(tab, "Organisation (its name or ODS code)", "Northside users' group")
+        _choose(tab, "Organisation type", "Community trust")
+
+    with new_tab(browser) as tab:
+        _upload_and_import(tab, fresh_server, "agree_survey.sav", steps)
+        headings, legend = _charts(tab, fresh_server)
+        assert any("% agree or strongly agree" in h for h in headings), headings
+        for label in ("Strongly disagree", "Neither agree nor disagree", "Strongly agree"):
+            assert label in legend, legend
+        assert "strongly_agree" not in legend and "influence" not in " ".join(headings).lower()
+
+
+def test_fft_gp_practice_export_to_charts_that_say_likely_to_recommend(browser, fresh_server) -> None:
+    from conftest import new_tab
+
+    with new_tab(browser) as tab:
+        _upload_and_import(tab, fresh_server, "fft_gp_practices.csv", lambda tab: None)  # nothing to change
+        headings, legend = _charts(tab, fresh_server)
+        assert any("% extremely likely or likely to recommend" in h for h in headings), headings
+        for label in ("Extremely unlikely", "Neither likely nor unlikely", "Extremely likely"):
+            assert label in legend, legend
+        tab.goto(f"{fresh_server}/trust_types")
+        _wait(tab)
+        tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+            has_text="Organisation type").locator("input").click()
+        assert tab.get_by_role("option", name="GP practice or primary care network (NHS primary care)").count()
