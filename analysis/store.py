@@ -341,14 +341,19 @@ def manifest(directory: Location, dataset_id: str | None = None) -> dict:
     return json.loads(text)
 
 
-def read_table(directory: Location, name: str, dataset_id: str | None = None) -> pd.DataFrame:
-    """A table of a dataset (the current one by default), with the schema's types; optional tables may be absent."""
+def read_table(directory: Location, name: str, dataset_id: str | None = None,
+               rows: tuple[str, list[str]] | None = None) -> pd.DataFrame:
+    """A table of a dataset (the current one by default), with the schema's types; optional tables may be absent.
+
+    `rows` (column, values) reads only the rows whose column has one of the values, without loading the rest.
+    """
     relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
     if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
         return schema.empty(name)
     fs, base = _filesystem(directory)
     try:
-        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
+        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs,
+                                filters=None if rows is None else [(rows[0], "in", rows[1])])
     except Exception as exc:  # truncated, overwritten or missing: say which table, log where
         LOG.exception("Could not read table %s at %s/%s", name, base, relative)
         raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "
