@@ -167,3 +167,15 @@ def test_the_demo_build_is_the_numpy_build(tmp_path: Path) -> None:
     store.write_dataset(tables, tmp_path, demo=True, provenance=[], description="demo")
     assert_same_tables({n: store.read_table(tmp_path, n) for n in KEYS}, numpy_cube.build_aggregates(tables),
                        exact=True)
+
+
+@pytest.mark.parametrize(("known", "unknown"), [(1, []), (3, ["nobody"]), (0, ["nobody"]), (900, [])])
+def test_reading_some_rows_of_a_table_is_filtering_the_whole(tmp_path: Path, known: int, unknown: list) -> None:
+    small, chunks = national.national_parts(2_000, chunk=700)
+    store.write_dataset(small, tmp_path, demo=True, provenance=[], description="x", chunks=chunks)
+    whole = store.read_table(tmp_path, "memberships")
+    wanted = list(whole["respondent_id"].astype(str).unique()[-known:] if known else []) + unknown
+    some = store.read_table(tmp_path, "memberships", rows=("respondent_id", wanted))
+    expected = whole[whole["respondent_id"].astype(str).isin(wanted)]
+    assert len(expected) >= known
+    pd.testing.assert_frame_equal(some.astype(str).reset_index(drop=True), expected.astype(str).reset_index(drop=True))
