@@ -136,8 +136,9 @@ def run(query: Callable[[str], pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {name: schema.conform(name, frame) for name, frame in tables.items()}
 
 
-def _parquet(folder: Path, name: str) -> str:
-    return str(Path(folder) / f"{name}.parquet").replace("'", "''")
+def _parquet(folder: Path | str, name: str) -> str:
+    """The table's file in a folder or under a URI (s3://... for Spark)."""
+    return f"{str(folder).rstrip('/')}/{name}.parquet"
 
 
 def aggregate_parquet(folder: Path, scratch: Path | None = None) -> dict[str, pd.DataFrame]:
@@ -151,14 +152,15 @@ def aggregate_parquet(folder: Path, scratch: Path | None = None) -> dict[str, pd
     with tempfile.TemporaryDirectory(prefix="duckdb-", dir=scratch) as spill, duckdb.connect() as con:
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET threads = {THREADS}")
-        con.execute(f"SET temp_directory = '{spill}'")
+        con.execute("SET temp_directory = '{}'".format(spill.replace("'", "''")))
         con.execute("SET preserve_insertion_order = false")
         for name in schema.CORE_TABLES:
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_parquet(folder, name)}')")
+            path = _parquet(folder, name).replace("'", "''")  # quoted for a SQL string
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
         return run(lambda sql: con.execute(sql).df())
 
 
-def aggregate_spark(spark, folder: Path) -> dict[str, pd.DataFrame]:
+def aggregate_spark(spark, folder: Path | str) -> dict[str, pd.DataFrame]:
     """The same count tables computed by Spark (a `pyspark.sql.SparkSession`) from the same Parquet files."""
     for name in schema.CORE_TABLES:
         spark.read.parquet(_parquet(folder, name)).createOrReplaceTempView(name)

@@ -179,3 +179,10 @@ def test_reading_some_rows_of_a_table_is_filtering_the_whole(tmp_path: Path, kno
     expected = whole[whole["respondent_id"].astype(str).isin(wanted)]
     assert len(expected) >= known
     pd.testing.assert_frame_equal(some.astype(str).reset_index(drop=True), expected.astype(str).reset_index(drop=True))
+
+
+def test_a_data_folder_with_quotes_in_its_name(tmp_path: Path, demo_tables) -> None:
+    folder = tmp_path / "O'Brien's \"data\""
+    store.write_dataset(demo_tables, folder, demo=True, provenance=[], description="demo")
+    assert_same_tables({n: store.read_table(folder, n) for n in KEYS}, numpy_cube.build_aggregates(demo_tables),
+                       exact=True)
