@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test check demo-data chromium lint bench clean
+.PHONY: run test check demo-data chromium java lint bench clean
 
 # Tests run in parallel (pytest-xdist), one worker per core.
 WORKERS ?= auto
@@ -14,7 +14,7 @@ WORKERS ?= auto
 run: $(VENV)/.runtime demo-data
 	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium java
 	$(PY) -m pytest -n $(WORKERS)
 
 check: $(VENV)/.dev
@@ -53,6 +53,16 @@ chromium:
 	else \
 	  echo "Chromium is missing. Install Debian's package as root: apt-get install chromium"; \
 	  echo "(browser tests and chart image export need /usr/bin/chromium)"; exit 1; \
+	fi
+
+# The Spark path of the count tables (tests/test_cube.py, pyspark in local mode) needs Java 17 or newer.
+java:
+	@if command -v java >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's Java runtime (the Spark test needs it)..."; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; \
+	else \
+	  echo "Java is missing; the Spark test will be skipped. Install as root: apt-get install openjdk-17-jre-headless"; \
 	fi
 
 clean:

@@ -27,17 +27,19 @@ def _build(args: argparse.Namespace) -> int:
     if args.if_missing and store.has_dataset(directory):
         print(f"A dataset is already in {directory}; leaving it as it is.")
         return 0
+    chunks = ()
     if args.respondents is None:
         tables, description = demo.demo_tables(), demo.DEMO_DESCRIPTION
         provenance = [{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}]
     else:
         if args.respondents < 1:
             raise UserError(f"--respondents must be a whole number of at least 1, not {args.respondents}")
-        tables = national.national_tables(args.respondents)
+        tables, chunks = national.national_parts(args.respondents)  # generated and written chunk by chunk
         description = national.DESCRIPTION.format(n=args.respondents)
         provenance = [{"kind": "demo", "generator": "analysis.national", "seed": demo.SEED,
                        "respondents": args.respondents}]
-    manifest = store.write_dataset(tables, directory, demo=True, description=description, provenance=provenance)
+    manifest = store.write_dataset(tables, directory, demo=True, description=description, provenance=provenance,
+                                   chunks=chunks)
     print(f"Built the illustrative demo dataset {manifest['dataset_id']} in {directory}")
     return 0
 

@@ -121,7 +121,8 @@ def area_scores(ratings: pd.DataFrame) -> pd.DataFrame:
 
 def org_area_scores(assessments: pd.DataFrame) -> pd.DataFrame:
     """One row per organisation, wave and area: mean score and whether it is established or better."""
-    frame = assessments.assign(score=assessments["rating"].map(SCORES)).dropna(subset=["score"])
+    # float even when there are no assessments (a national survey has none): an empty text column has no mean
+    frame = assessments.assign(score=assessments["rating"].map(SCORES).astype(float)).dropna(subset=["score"])
     out = frame.groupby(["org_id", "wave", "area"], as_index=False)["score"].mean()
     return out.assign(established=out["score"] >= ESTABLISHED)
 

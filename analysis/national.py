@@ -6,6 +6,8 @@ well under two minutes. Like the demo, it is illustrative.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -47,17 +49,26 @@ def _organisations(rng: np.random.Generator, n_orgs: int) -> pd.DataFrame:
     })
 
 
-def national_tables(n_respondents: int, seed: int = demo.SEED) -> dict[str, pd.DataFrame]:
-    """The core tables of a synthetic dataset of `n_respondents` respondents."""
-    rng = np.random.default_rng(seed)
-    orgs = _organisations(rng, int(np.clip(n_respondents // 400, 78, 2500)))
+CHUNK = 250_000  # respondents generated and written at a time: memory does not grow with the dataset
+
+
+def _questions() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"question_id": f"influence_{domain}{suffix}", "question_text": wording.format(vocab.DOMAINS[domain].lower()),
+         "measure": "influence", "domain": domain, "scale_id": "influence4"}
+        for suffix, wording in QUESTION_KINDS.items() for domain in demo.DOMAIN_POSITIVE])
+
+
+def _chunk(rng: np.random.Generator, orgs: pd.DataFrame, question_ids: list[str], start: int,
+           n_respondents: int) -> dict[str, pd.DataFrame]:
+    """Respondents start+1 .. start+n_respondents, their memberships and their answers."""
     weight_by_org = orgs["org_type"].map({t: s[1] / s[0] for t, s in ORG_TYPE_SHARE.items()}).to_numpy()
     org_index = rng.choice(len(orgs), size=n_respondents, p=weight_by_org / weight_by_org.sum())
     sources = [s for s, p in SOURCE_SHARE.items() if p > 0]
     source_p = np.array([SOURCE_SHARE[s] for s in sources])
     source = rng.choice(sources, size=n_respondents, p=source_p / source_p.sum())
     wave_index = rng.choice(len(WAVES), size=n_respondents, p=WAVE_SHARE)
-    ids = pd.array([f"R{i + 1:08d}" for i in range(n_respondents)], dtype="string")
+    ids = pd.array([f"R{i + 1:08d}" for i in range(start, start + n_respondents)], dtype="string")
     respondents = pd.DataFrame({
         "respondent_id": ids, "source": source,
         "unit": np.where(source == "users_group_survey", "users_group", "participant"),
@@ -80,20 +91,44 @@ def national_tables(n_respondents: int, seed: int = demo.SEED) -> dict[str, pd.D
     org_type = orgs["org_type"].to_numpy()[org_index]
     shift = (pd.Series(org_type).map(demo.ORG_TYPE_SHIFT).fillna(0.0).to_numpy()
              + np.where(in_group, demo.SELDOM_HEARD_SHIFT, 0.0) + np.asarray(WAVE_SHIFT)[wave_index])
-    questions, answer_blocks = [], []
-    for suffix, wording in QUESTION_KINDS.items():
-        for domain, p in demo.DOMAIN_POSITIVE.items():
-            qid = f"influence_{domain}{suffix}"
-            questions.append({"question_id": qid, "question_text": wording.format(vocab.DOMAINS[domain].lower()),
-                              "measure": "influence", "domain": domain, "scale_id": "influence4"})
-            answer_blocks.append((qid, demo.draw_level_codes(rng, p + shift)))
+    positive = [demo.DOMAIN_POSITIVE[qid.removeprefix("influence_").removesuffix("_future")] for qid in question_ids]
     answers = pd.DataFrame({
-        "respondent_id": pd.Categorical.from_codes(np.tile(np.arange(n_respondents), len(answer_blocks)),
+        "respondent_id": pd.Categorical.from_codes(np.tile(np.arange(n_respondents), len(question_ids)),
                                                    categories=ids),
-        "question_id": pd.Categorical.from_codes(np.repeat(np.arange(len(answer_blocks)), n_respondents),
-                                                 categories=[q for q, _ in answer_blocks]),
-        "level_id": pd.Categorical.from_codes(np.concatenate([codes for _, codes in answer_blocks]),
-                                              categories=demo.ANSWER_LEVELS),
+        "question_id": pd.Categorical.from_codes(np.repeat(np.arange(len(question_ids)), n_respondents),
+                                                 categories=question_ids),
+        "level_id": pd.Categorical.from_codes(np.concatenate([demo.draw_level_codes(rng, p + shift)
+                                                              for p in positive]), categories=demo.ANSWER_LEVELS),
     })
-    return {"organisations": orgs, "respondents": respondents, "memberships": memberships,
-            "questions": pd.DataFrame(questions), "scale_levels": demo.scale_levels(), "answers": answers}
+    return {"respondents": respondents, "memberships": memberships, "answers": answers}
+
+
+def national_parts(n_respondents: int, seed: int = demo.SEED, chunk: int = CHUNK
+                   ) -> tuple[dict[str, pd.DataFrame], Iterator[dict[str, pd.DataFrame]]]:
+    """A synthetic dataset of `n_respondents` respondents as its small tables and a generator of chunks of
+    `chunk` respondents with their memberships and answers, each made only when asked for.
+
+    The first chunk continues the organisations' random stream; each later one has its own (seed, chunk
+    number) stream, so a dataset of at most `chunk` respondents is the same whatever the chunk size.
+    """
+    rng = np.random.default_rng(seed)
+    orgs = _organisations(rng, int(np.clip(n_respondents // 400, 78, 2500)))
+    questions = _questions()
+    question_ids = questions["question_id"].tolist()
+
+    def chunks() -> Iterator[dict[str, pd.DataFrame]]:
+        for number, start in enumerate(range(0, n_respondents, chunk)):
+            stream = rng if number == 0 else np.random.default_rng([seed, number])
+            yield _chunk(stream, orgs, question_ids, start, min(chunk, n_respondents - start))
+
+    return {"organisations": orgs, "questions": questions, "scale_levels": demo.scale_levels()}, chunks()
+
+
+def national_tables(n_respondents: int, seed: int = demo.SEED, chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
+    """The core tables of a synthetic dataset of `n_respondents` respondents, all in memory."""
+    tables, chunks = national_parts(n_respondents, seed, chunk)
+    parts = list(chunks)
+    if len(parts) == 1:
+        return tables | parts[0]
+    return tables | {name: pd.concat([part[name].astype({"respondent_id": "string"}) for part in parts],
+                                     ignore_index=True) for name in parts[0]}

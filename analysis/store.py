@@ -18,17 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 
 from analysis import cube, schema, store_guard
 from analysis.errors import UserError
@@ -114,19 +118,39 @@ def _writable(location: Location) -> Path:
 def dataset_hash(tables: dict[str, pd.DataFrame]) -> str:
     """A content hash of the core tables, independent of row order and file format.
 
-    Each row is hashed; the row hashes are combined by order-free sums, so no large sort is needed.
+    Each row is hashed; the row hashes are combined by order-free sums, so no large sort is needed, and a table
+    written in chunks hashes the same as when whole (`_TableHash`).
     """
-    digest = hashlib.sha256(f"schema:{schema.SCHEMA_VERSION}".encode())
-    present = [n for n in schema.OPTIONAL_TABLES if n in tables and len(tables[n])]  # absent or empty: not hashed
-    for name in [*schema.CORE_TABLES, *present]:
-        frame = tables[name]
+    sums: dict[str, _TableHash] = {}
+    for name, frame in tables.items():
+        sums.setdefault(name, _TableHash(list(frame.columns))).add(frame)
+    return _digest(sums)
+
+
+class _TableHash:
+    """A table's part of the dataset hash: its columns, rows and two order-free sums of its row hashes."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.columns, self.rows, self.sum, self.mixed = columns, 0, 0, 0
+
+    def add(self, frame: pd.DataFrame) -> None:
         rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
         mixed = pd.util.hash_array(rows)  # a second, independent mix of each row hash
+        self.rows += len(frame)
+        self.sum = (self.sum + int(rows.sum(dtype="uint64"))) % 2**64
+        self.mixed = (self.mixed + int(mixed.sum(dtype="uint64"))) % 2**64
+
+
+def _digest(sums: dict[str, _TableHash]) -> str:
+    digest = hashlib.sha256(f"schema:{schema.SCHEMA_VERSION}".encode())
+    present = [n for n in schema.OPTIONAL_TABLES if n in sums and sums[n].rows]  # absent or empty: not hashed
+    for name in [*schema.CORE_TABLES, *present]:
+        table = sums[name]
         digest.update(name.encode())
-        digest.update(",".join(frame.columns).encode())
-        digest.update(len(frame).to_bytes(8, "little"))
-        digest.update(int(rows.sum(dtype="uint64")).to_bytes(8, "little"))
-        digest.update(int(mixed.sum(dtype="uint64")).to_bytes(8, "little"))
+        digest.update(",".join(table.columns).encode())
+        digest.update(table.rows.to_bytes(8, "little"))
+        digest.update(table.sum.to_bytes(8, "little"))
+        digest.update(table.mixed.to_bytes(8, "little"))
     return digest.hexdigest()
 
 
@@ -165,6 +189,41 @@ def _write_text_atomic(target: Path, text: str) -> None:
     _fsync_path(target.parent)
 
 
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """A frame as an Arrow table with 32-bit dictionary indices, so chunks of one table share one schema."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fields = [f.with_type(pa.dictionary(pa.int32(), f.type.value_type)) if pa.types.is_dictionary(f.type) else f
+              for f in table.schema]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+
+
+def _write_parts(tables: dict[str, pd.DataFrame], chunks: Iterable[dict[str, pd.DataFrame]],
+                 staging: Path) -> dict[str, _TableHash]:
+    """Conform, hash and write each table to `staging`, appending each chunk's rows as they come."""
+    writers: dict[str, pq.ParquetWriter] = {}
+    sums: dict[str, _TableHash] = {}
+    try:
+        for part in itertools.chain([tables], chunks):
+            for name, frame in part.items():
+                if name not in schema.CORE_TABLES and (name not in schema.OPTIONAL_TABLES or not len(frame)):
+                    continue  # an absent or empty optional table is not stored
+                frame = schema.conform(name, frame)
+                sums.setdefault(name, _TableHash(list(frame.columns))).add(frame)
+                table = _arrow(frame)
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(staging / f"{name}.parquet", table.schema, compression="zstd")
+                writers[name].write_table(table.cast(writers[name].schema))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    missing = [name for name in schema.CORE_TABLES if name not in sums]
+    if missing:
+        raise schema.SchemaError(f"the dataset has no {', '.join(missing)} table")
+    for name in writers:
+        _fsync_path(staging / f"{name}.parquet")
+    return sums
+
+
 def write_dataset(
     tables: dict[str, pd.DataFrame],
     directory: Path,
@@ -172,48 +231,55 @@ def write_dataset(
     demo: bool,
     provenance: list[dict],
     description: str,
+    chunks: Iterable[dict[str, pd.DataFrame]] = (),
 ) -> dict:
-    """Validate, aggregate and store a dataset atomically, make it current, and return its manifest."""
+    """Validate, aggregate and store a dataset atomically, make it current, and return its manifest.
+
+    `chunks` are further rows of any table, appended in order: a dataset larger than memory is written chunk
+    by chunk, and its count tables are made by DuckDB from the stored files (`cube.aggregate_parquet`), so
+    memory does not grow with its size.
+    """
     directory = _writable(directory)
     with store_guard.writing(directory):
-        return _write_dataset(tables, directory, demo=demo, provenance=provenance, description=description)
+        return _write_dataset(tables, directory, demo=demo, provenance=provenance, description=description,
+                              chunks=chunks)
 
 
 def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bool, provenance: list[dict],
-                   description: str) -> dict:
-    core = {name: schema.conform(name, tables[name]) for name in schema.CORE_TABLES}
-    core |= {name: schema.conform(name, tables[name]) for name in schema.OPTIONAL_TABLES
-             if name in tables and len(tables[name])}
-    digest = dataset_hash(core)
-    dataset_id = digest[:16]
+                   description: str, chunks: Iterable[dict[str, pd.DataFrame]]) -> dict:
     root = directory / "datasets"
     root.mkdir(parents=True, exist_ok=True)
-    final = root / dataset_id
-    if final.exists():
-        manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
-    else:
-        manifest = {
-            "schema_version": schema.SCHEMA_VERSION,
-            "dataset_id": dataset_id,
-            "dataset_hash": digest,
-            "demo": demo,
-            "description": description,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "provenance": provenance,
-            "rows": {name: len(frame) for name, frame in core.items()},
-        }
-        staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700, which would outlive the rename
-        try:
-            for name, frame in {**core, **cube.build_aggregates(core)}.items():  # optional tables too
+    staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700, which would outlive the rename
+    try:
+        sums = _write_parts(tables, chunks, staging)
+        digest = _digest(sums)
+        dataset_id = digest[:16]
+        final = root / dataset_id
+        if final.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            manifest = json.loads((final / "manifest.json").read_text(encoding="utf-8"))
+        else:
+            manifest = {
+                "schema_version": schema.SCHEMA_VERSION,
+                "dataset_id": dataset_id,
+                "dataset_hash": digest,
+                "demo": demo,
+                "description": description,
+                "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "provenance": provenance,
+                "rows": {name: sums[name].rows for name in (*schema.CORE_TABLES, *schema.OPTIONAL_TABLES)
+                         if name in sums},
+            }
+            for name, frame in cube.aggregate_parquet(staging, scratch=staging).items():
                 _write_table(staging, name, frame)
             _write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2))
             store_guard.begin(directory, dataset_id)  # a kill from here on is finished by store_guard.recover
             os.replace(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _fsync_path(root)
+            _fsync_path(root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _write_text_atomic(directory / "CURRENT", dataset_id + "\n")
     store_guard.end(directory)
     _prune(directory, keep=dataset_id)
@@ -275,14 +341,19 @@ def manifest(directory: Location, dataset_id: str | None = None) -> dict:
     return json.loads(text)
 
 
-def read_table(directory: Location, name: str, dataset_id: str | None = None) -> pd.DataFrame:
-    """A table of a dataset (the current one by default), with the schema's types; optional tables may be absent."""
+def read_table(directory: Location, name: str, dataset_id: str | None = None,
+               rows: tuple[str, list[str]] | None = None) -> pd.DataFrame:
+    """A table of a dataset (the current one by default), with the schema's types; optional tables may be absent.
+
+    `rows` (column, values) reads only the rows whose column has one of the values, without loading the rest.
+    """
     relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
     if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
         return schema.empty(name)
     fs, base = _filesystem(directory)
     try:
-        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs)
+        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs,
+                                filters=None if rows is None else [(rows[0], "in", rows[1])])
     except Exception as exc:  # truncated, overwritten or missing: say which table, log where
         LOG.exception("Could not read table %s at %s/%s", name, base, relative)
         raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "

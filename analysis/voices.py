@@ -49,8 +49,11 @@ def load_voices(directory: store.Location, dataset_id: str | None = None) -> Voi
     dataset_id = dataset_id or store.current_id(directory)
     stories = review.flag(store.read_table(directory, "stories", dataset_id))
     shown, held_n = review.publish(stories, review.read_decisions(directory, dataset_id))
-    found = make_voices(shown, store.read_table(directory, "organisations", dataset_id),
-                        store.read_table(directory, "memberships", dataset_id))
+    # Only the storytellers' memberships: a national dataset has tens of millions, and few or no stories.
+    tellers = sorted(set(shown["respondent_id"].dropna().astype(str)))
+    memberships = (store.read_table(directory, "memberships", dataset_id, rows=("respondent_id", tellers))
+                   if tellers else schema.empty("memberships"))
+    found = make_voices(shown, store.read_table(directory, "organisations", dataset_id), memberships)
     return Voices(found.stories, found.story_groups, held_n)
 
 

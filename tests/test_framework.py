@@ -169,3 +169,12 @@ def test_demo_self_assessments_echo_the_findings(demo_tables: dict[str, pd.DataF
     for leader in ("mental_health_ld", "hospice"):
         others = [t for t in vocab.STUDY_ORG_TYPES if vocab.sector_of(t) == vocab.sector_of(leader) and t != leader]
         assert all(mean[leader] > mean[t] for t in others), mean.to_dict()
+
+
+def test_no_assessments_give_no_organisations_by_type() -> None:
+    """A dataset with no framework assessments (a national survey) scores nothing, rather than failing."""
+    from analysis import schema
+
+    orgs = pd.DataFrame({"org_id": ["A"], "org_type": ["acute"], "sector": ["nhs"]})
+    assert framework.org_area_scores(schema.empty("assessments")).empty
+    assert framework.organisations_by(schema.empty("assessments"), orgs, "org_type").empty

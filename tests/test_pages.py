@@ -97,3 +97,22 @@ def test_pages_folder_does_not_bypass_the_frame(demo_dir: Path, monkeypatch: pyt
     monkeypatch.chdir(ROOT)
     at = _page(page)
     assert at.multiselect(key="filter_org_type")
+
+
+@pytest.fixture(scope="module")
+def national_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small national-scale build: no interviews, assessments, actions or stories, one wave per year."""
+    from analysis import cli
+
+    directory = tmp_path_factory.mktemp("national")
+    assert cli.main(["build", "--demo", "--respondents", "3000", "--data-dir", str(directory)]) == 0
+    return directory
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_runs_on_a_national_build(national_dir: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
+    monkeypatch.setenv(store.ENV_VAR, str(national_dir))
+    at = _page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "the page has a title"

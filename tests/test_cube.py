@@ -1,0 +1,188 @@
+"""The count tables made by the query engines (analysis/cube.py): DuckDB by default, Spark for a cluster.
+
+Both run the same SQL text. They are checked against the hand-written numpy aggregation the tables were made
+with before (bench/numpy_cube.py), against each other, and on bad references.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import cube, demo, national, schema, store
+from bench import numpy_cube
+
+KEYS = {"agg_answers": ["org_type", "sector", "region", "source", "wave", "group_id", "measure", "domain",
+                        "level_id"],
+        "agg_respondents": ["org_type", "sector", "region", "source", "wave", "group_id"]}
+# Sums of weights are added in another order by another engine: they may differ in the last bit or two.
+SUM_RTOL = 1e-12
+
+
+def _sorted(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)
+            or isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(text, "string")).sort_values(KEYS[name]).reset_index(drop=True)
+
+
+def assert_same_tables(got: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame], exact: bool) -> None:
+    """Same rows, columns and types; counts exact; sums of weights exact or to SUM_RTOL."""
+    for name in KEYS:
+        a, b = _sorted(got[name], name), _sorted(expected[name], name)
+        assert list(a.columns) == list(b.columns) and len(a) == len(b), name
+        floats = [c for c in a.columns if a[c].dtype.kind == "f"]
+        pd.testing.assert_frame_equal(a.drop(columns=floats), b.drop(columns=floats), check_exact=True)
+        for column in floats:
+            if exact:
+                assert np.array_equal(a[column], b[column]), (name, column)
+            else:
+                np.testing.assert_allclose(a[column], b[column], rtol=SUM_RTOL, atol=0)
+
+
+@pytest.fixture(scope="module")
+def small_national() -> dict[str, pd.DataFrame]:
+    return national.national_tables(6_000)
+
+
+@pytest.mark.parametrize("dataset", ["demo", "national"])
+def test_duckdb_gives_the_tables_the_numpy_aggregation_gave(dataset, demo_tables, small_national) -> None:
+    tables = demo_tables if dataset == "demo" else small_national
+    # The demo's weights are all 1, so even its sums come out bit for bit; national weights vary.
+    assert_same_tables(cube.build_aggregates(tables), numpy_cube.build_aggregates(tables), exact=dataset == "demo")
+
+
+def test_duckdb_keeps_to_a_small_memory_limit(monkeypatch) -> None:
+    tables = national.national_tables(40_000)  # 480,000 answers, over a million once expanded by group
+    expected = numpy_cube.build_aggregates(tables)
+    monkeypatch.setattr(cube, "MEMORY_LIMIT", "64MB")
+    monkeypatch.setattr(cube, "THREADS", 1)
+    assert_same_tables(cube.build_aggregates(tables), expected, exact=False)
+
+
+def _with(tables: dict[str, pd.DataFrame], name: str, **changes) -> dict[str, pd.DataFrame]:
+    frame = tables[name].copy()
+    for column, value in changes.items():
+        frame[column] = frame[column].astype(object)
+        frame.loc[frame.index[-1], column] = value
+    return {**tables, name: frame}
+
+
+BAD_REFERENCES = [
+    ("answers", {"respondent_id": "R'; DROP TABLE answers; --"}, "answers.respondent_id has \"R'; DROP TABLE"),
+    ("answers", {"question_id": "no_such_question"}, "answers.question_id has 'no_such_question', which is not"),
+    ("answers", {"level_id": "a_lot_more"}, "answers.level_id has 'a_lot_more', which is not a level of scale"),
+    ("answers", {"respondent_id": None}, "answers.respondent_id has None, which is not in respondents"),
+    ("respondents", {"org_id": "ORG-GONE"}, "respondents.org_id has 'ORG-GONE', which is not in organisations"),
+    ("memberships", {"respondent_id": "nobody"}, "memberships.respondent_id has 'nobody', which is not in"),
+]
+
+
+@pytest.mark.parametrize(("table", "changes", "message"), BAD_REFERENCES)
+def test_a_reference_to_nothing_is_named(demo_tables, table, changes, message) -> None:
+    with pytest.raises(schema.SchemaError) as caught:
+        cube.build_aggregates(_with(demo_tables, table, **changes))
+    assert str(caught.value).startswith(message)
+
+
+def test_a_bad_reference_stores_nothing(tmp_path: Path, demo_tables) -> None:
+    with pytest.raises(schema.SchemaError):
+        store.write_dataset(_with(demo_tables, "answers", question_id="nope"), tmp_path, demo=True,
+                            provenance=[], description="bad")
+    assert not store.has_dataset(tmp_path)
+    assert [p.name for p in (tmp_path / "datasets").iterdir()] == [], "no staging folder left behind"
+
+
+def test_a_dataset_written_in_chunks_is_the_dataset_written_whole(tmp_path: Path) -> None:
+    small, chunks = national.national_parts(5_000, chunk=1_200)
+    parts = list(chunks)
+    assert [len(p["respondents"]) for p in parts] == [1_200, 1_200, 1_200, 1_200, 200]
+    streamed = store.write_dataset(small, tmp_path / "streamed", demo=True, provenance=[], description="x",
+                                   chunks=iter(parts))
+    whole = national.national_tables(5_000, chunk=1_200)
+    written = store.write_dataset(whole, tmp_path / "whole", demo=True, provenance=[], description="x")
+    assert streamed["dataset_hash"] == written["dataset_hash"] == store.dataset_hash(
+        {name: schema.conform(name, whole[name]) for name in schema.CORE_TABLES})
+    assert streamed["rows"] == written["rows"] and streamed["rows"]["answers"] == 5_000 * 12
+    for name in ("respondents", "memberships", "answers"):
+        a = store.read_table(tmp_path / "streamed", name)
+        b = store.read_table(tmp_path / "whole", name)
+        pd.testing.assert_frame_equal(a.astype(str), b.astype(str))
+    assert_same_tables({n: store.read_table(tmp_path / "streamed", n) for n in KEYS},
+                       numpy_cube.build_aggregates(whole), exact=False)
+
+
+def test_a_small_national_dataset_does_not_depend_on_the_chunk_size() -> None:
+    one = national.national_tables(900, chunk=900)
+    other = national.national_tables(900, chunk=250_000)
+    for name in schema.CORE_TABLES:
+        pd.testing.assert_frame_equal(one[name], other[name])
+
+
+# ---- the same SQL on Spark (local mode) ----
+
+# pyspark 4.3 warns that it does not yet fully support pandas 3; the tables it returns are checked below.
+ON_PANDAS_3 = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed, so Spark cannot run (make test installs it: openjdk-17-jre-headless)")
+    pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (requirements-dev.txt)")
+    session = (pyspark_sql.SparkSession.builder.master("local[1]").appName("engagement-cube-test")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "1").config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@ON_PANDAS_3
+@pytest.mark.parametrize("dataset", ["demo", "national"])
+def test_spark_gives_the_tables_duckdb_gives(tmp_path: Path, spark, dataset, demo_tables, small_national) -> None:
+    tables = demo_tables if dataset == "demo" else small_national
+    cube.write_core_parquet({n: schema.conform(n, tables[n]) for n in schema.CORE_TABLES}, tmp_path)
+    on_spark = cube.aggregate_spark(spark, tmp_path)
+    assert_same_tables(on_spark, cube.aggregate_parquet(tmp_path), exact=dataset == "demo")
+    for name, frame in on_spark.items():  # the schema's types too, not just the values
+        assert frame.dtypes.to_dict() == schema.empty(name).dtypes.to_dict()
+
+
+@ON_PANDAS_3
+def test_spark_names_a_bad_reference_as_duckdb_does(tmp_path: Path, spark, demo_tables) -> None:
+    bad = _with(demo_tables, "answers", level_id="a_lot_more")
+    cube.write_core_parquet({n: schema.conform(n, bad[n]) for n in schema.CORE_TABLES}, tmp_path)
+    with pytest.raises(schema.SchemaError, match=r"answers\.level_id has 'a_lot_more'"):
+        cube.aggregate_spark(spark, tmp_path)
+
+
+def test_the_demo_build_is_the_numpy_build(tmp_path: Path) -> None:
+    """The stored demo: the published numbers' tables, counted by DuckDB, match the numpy aggregation's."""
+    tables = demo.demo_tables()
+    store.write_dataset(tables, tmp_path, demo=True, provenance=[], description="demo")
+    assert_same_tables({n: store.read_table(tmp_path, n) for n in KEYS}, numpy_cube.build_aggregates(tables),
+                       exact=True)
+
+
+@pytest.mark.parametrize(("known", "unknown"), [(1, []), (3, ["nobody"]), (0, ["nobody"]), (900, [])])
+def test_reading_some_rows_of_a_table_is_filtering_the_whole(tmp_path: Path, known: int, unknown: list) -> None:
+    small, chunks = national.national_parts(2_000, chunk=700)
+    store.write_dataset(small, tmp_path, demo=True, provenance=[], description="x", chunks=chunks)
+    whole = store.read_table(tmp_path, "memberships")
+    wanted = list(whole["respondent_id"].astype(str).unique()[-known:] if known else []) + unknown
+    some = store.read_table(tmp_path, "memberships", rows=("respondent_id", wanted))
+    expected = whole[whole["respondent_id"].astype(str).isin(wanted)]
+    assert len(expected) >= known
+    pd.testing.assert_frame_equal(some.astype(str).reset_index(drop=True), expected.astype(str).reset_index(drop=True))
+
+
+def test_a_data_folder_with_quotes_in_its_name(tmp_path: Path, demo_tables) -> None:
+    folder = tmp_path / "O'Brien's \"data\""
+    store.write_dataset(demo_tables, folder, demo=True, provenance=[], description="demo")
+    assert_same_tables({n: store.read_table(folder, n) for n in KEYS}, numpy_cube.build_aggregates(demo_tables),
+                       exact=True)
