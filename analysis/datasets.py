@@ -12,6 +12,7 @@ from analysis.errors import UserError, incident
 DATASET_COLUMNS = ["Current", "Dataset", "Description", "Kind", "Created (UTC)", "Respondents", "Answers"]
 PROVENANCE_COLUMNS = ["What", "File", "When (UTC)", "Layout", "Rows read", "Respondents", "Answers", "Left out",
                       "SHA-256"]
+NOT_APPLICABLE = "n/a"
 PREVIEW_TABLES = {"respondents": "Respondents", "answers": "Answers", "memberships": "Memberships",
                   "organisations": "Organisations", "questions": "Questions", "scale_levels": "Scale levels"}
 
@@ -71,7 +72,8 @@ def provenance_frame(manifest: dict) -> pd.DataFrame:
         left_out = "; ".join(f"{e.get('count')} {e.get('reason')}" for e in entry.get("excluded", []))
         rows.append([what, entry.get("file", ""), _when(when), entry.get("layout", ""), entry.get("rows_read"),
                      entry.get("respondents"), entry.get("answers"), left_out, entry.get("sha256", "")])
-    return pd.DataFrame(rows, columns=PROVENANCE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=PROVENANCE_COLUMNS).astype(object)
+    return frame.where(frame.notna(), NOT_APPLICABLE)  # the demo generator reads no file: say so, not "None"
 
 
 def problems_table(report: importing.ImportReport) -> pd.DataFrame:

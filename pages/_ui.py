@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import cached, drilldown, links, store
+from analysis import cached, drilldown, links, page_text, store
 from analysis import filters as flt
 from analysis.panels import Panel
 from analysis.safe_text import safe_table
@@ -96,6 +96,14 @@ def page_header(title: str, view: View | None) -> None:
                 icon=":material/info:")
     if view is not None:
         _exports.view_tools(view)
+
+
+def intro(page: str, view: View | None) -> None:
+    """The page's intro, true for any dataset, and beside the study demo the study's own finding, labelled."""
+    st.markdown(page_text.intro(page))
+    findings = page_text.study_findings(page, view.manifest if view is not None else None)
+    if findings:
+        st.markdown(findings)
 
 
 def panels(page: str, view: View) -> list[Panel]:

@@ -169,3 +169,17 @@ def test_demo_self_assessments_echo_the_findings(demo_tables: dict[str, pd.DataF
     for leader in ("mental_health_ld", "hospice"):
         others = [t for t in vocab.ORG_TYPES if vocab.sector_of(t) == vocab.sector_of(leader) and t != leader]
         assert all(mean[leader] > mean[t] for t in others), mean.to_dict()
+
+
+@pytest.mark.parametrize("call", [
+    lambda a, o: framework.organisations_by(a, o, "org_type"),
+    lambda a, o: framework.organisations_by(a, o, "sector"),
+    lambda a, o: framework.areas_by_wave(a, o),
+    lambda a, o: framework.peer_gaps(framework.ratings_frame({"rights_publicised": "leading"}), a, o, "acute"),
+    lambda a, o: framework.action_plan(framework.ratings_frame({"rights_publicised": "leading"}), a, o, "acute"),
+], ids=["by_type", "by_sector", "by_wave", "peer_gaps", "action_plan"])
+def test_a_dataset_without_self_assessments_gives_empty_results(call) -> None:
+    from analysis import schema
+
+    out = call(schema.empty("assessments"), schema.conform("organisations", schema.empty("organisations")))
+    assert isinstance(out, pd.DataFrame)
