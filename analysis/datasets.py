@@ -9,7 +9,9 @@ import pandas as pd
 from analysis import importing, store
 from analysis.errors import UserError, incident
 
-DATASET_COLUMNS = ["Current", "Dataset", "Description", "Kind", "Created (UTC)", "Respondents", "Answers"]
+DATASET_COLUMNS = ["Default", "Name", "Title", "Description", "Kind", "Versions", "Current version", "Created (UTC)",
+                   "Respondents", "Answers", "Archived"]
+VERSION_COLUMNS = ["Version", "Created (UTC)", "Files", "Respondents", "Answers", "Current"]
 PROVENANCE_COLUMNS = ["What", "File", "When (UTC)", "Layout", "Rows read", "Respondents", "Answers", "Left out",
                       "SHA-256"]
 NOT_APPLICABLE = "n/a"
@@ -34,12 +36,14 @@ def current_or_none(directory: store.Location) -> str | None:
     return store.current_id(directory) if store.has_dataset(directory) else None
 
 
-def datasets_frame(directory: store.Location) -> pd.DataFrame:
-    """One row per stored dataset, newest first, with the current one ticked."""
-    current = current_or_none(directory)
-    rows = [[m.get("dataset_id") == current, m.get("dataset_id", ""), m.get("description", ""), kind(m),
-             _when(m.get("created", "")), m.get("rows", {}).get("respondents"), m.get("rows", {}).get("answers")]
-            for m in store.list_datasets(directory)]
+def datasets_frame(directory: store.Location, archived: bool = True) -> pd.DataFrame:
+    """One row per named dataset, newest first, with the default one (what new visitors see) ticked."""
+    default = store.default_collection(directory)
+    rows = []
+    for e in store.list_collections(directory, archived=archived):
+        rows.append([e["name"] == default, e["name"], e["title"], e["description"], kind(e["manifest"]),
+                     len(e["stored"]), e["current"], _when(e["created"]), e["manifest"].get("rows", {}).get(
+                         "respondents", 0), e["manifest"].get("rows", {}).get("answers", 0), bool(e["archived"])])
     return pd.DataFrame(rows, columns=DATASET_COLUMNS)
 
 
@@ -48,6 +52,23 @@ def damage_note(directory: store.Location, dataset_id: str) -> str:
     damaged = store.damaged_tables(directory, dataset_id)
     return (f"The dataset in use is damaged: {', '.join(damaged)} could not be read. Choose another dataset below, "
             "or import the data again.") if damaged else ""
+
+
+def versions_frame(directory: store.Location, name: str) -> pd.DataFrame:
+    """A named dataset's stored versions, newest first: when, how many files went in, how many rows."""
+    entry = store.collection(directory, name)
+    rows = []
+    for version in reversed(entry["stored"]):
+        m = store.manifest(directory, version)
+        rows.append([version, _when(m.get("created", "")), sum(p.get("kind") == "import" for p in m.get(
+            "provenance", [])), m.get("rows", {}).get("respondents", 0), m.get("rows", {}).get("answers", 0),
+            version == entry["current"]])
+    return pd.DataFrame(rows, columns=VERSION_COLUMNS)
+
+
+def collection_label(entry: dict) -> str:
+    """How a named dataset is named in a choice: its title, and '(archived)' when it is."""
+    return entry["title"] + (" (archived)" if entry.get("archived") else "")
 
 
 def dataset_label(manifest: dict) -> str:
@@ -89,10 +110,12 @@ def report_counts(report: importing.ImportReport) -> dict[str, int]:
 
 
 def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,
-                lookup: pd.DataFrame | None = None, names: list[str] | None = None) -> importing.ImportReport:
-    """Import for real, turning any unexpected failure into a refused report (nothing is written then)."""
+                lookup: pd.DataFrame | None = None, names: list[str] | None = None,
+                target: importing.Target | None = None) -> importing.ImportReport:
+    """Import for real into the target dataset (a new one by default), turning any unexpected failure into a
+    refused report (nothing is written then)."""
     try:
-        return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup, names=names)
+        return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup, names=names, target=target)
     except UserError as exc:  # e.g. another import holds the store: a plain message, nothing written
         return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(str(exc))],
                                       message=f"{Path(file_name).name} was not imported: {exc}")

@@ -26,6 +26,11 @@ def view_link(page_url: str, filters: Filters, manifest: dict) -> str:
     return f"{page_url.split('?')[0]}?{view_query(filters, manifest)}"
 
 
+def dataset_url(name: str) -> str:
+    """A relative link to the Overview of a named dataset (from any page served at the app's top level)."""
+    return "./?" + urlencode({DATASET_PARAM: name})
+
+
 def dataset_mismatch(requested: str | None, manifest: dict) -> str | None:
     """A plain warning when a link was made from another dataset than the one shown; None when they agree."""
     current = dataset_token(manifest)

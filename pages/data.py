@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from analysis import datasets, mapping, mapping_table, side_files, store
+from analysis import datasets, links, mapping, mapping_table, side_files, store
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages import _access, _review, _ui, _uploads
+from pages import _access, _datasets, _review, _ui, _uploads
 
 _ui.ensure_frame()
 st.title("Data")
@@ -32,7 +32,8 @@ if spec is not None:
     st.download_button("Download this mapping (TOML) for next time", mapping.to_toml(spec), icon=":material/download:",
                        file_name=mapping_table.file_name(spec, upload.name), mime="application/toml", on_click="ignore")
     side = side_files.from_uploads(spec, beside)
-    report = side.check(upload.getvalue(), upload.name, spec, directory)
+    target = _datasets.import_target(directory, upload.name)
+    report = side.check(upload.getvalue(), upload.name, spec, directory, target=target)
     st.subheader("Preview", anchor=False)
     for col, (label, count) in zip(st.columns(4), datasets.report_counts(report).items(), strict=True):
         col.metric(label, f"{count:,}")
@@ -42,28 +43,25 @@ if spec is not None:
     for tab, name in zip(st.tabs(list(datasets.PREVIEW_TABLES.values())), datasets.PREVIEW_TABLES, strict=True):
         tab.dataframe(safe_table(report.first_rows(name)), hide_index=True, width="stretch")
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
-        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, **side.for_import())
+        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, **side.for_import(),
+                                      target=target)
         (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
             st.dataframe(safe_table(datasets.problems_table(result)), hide_index=True)
-labels = {m["dataset_id"]: datasets.dataset_label(m) for m in store.list_datasets(directory)}
+        if result.ok and result.dataset:
+            st.link_button(f"Open {escape_markdown(result.dataset_title)}", links.dataset_url(result.dataset),
+                           icon=":material/open_in_new:")
 with stored:
-    st.header("Stored datasets")
-    st.dataframe(safe_table(datasets.datasets_frame(directory)), hide_index=True, width="stretch")
-    current = datasets.current_or_none(directory)
-    chosen = st.selectbox("Show this dataset on every page", list(labels), format_func=labels.get,
-                          index=list(labels).index(current) if current in labels else None, key=f"choice_{current}")
-    if st.button("Use this dataset", disabled=read_only or not chosen or chosen == current, key="use_dataset"):
-        store.use_dataset(directory, chosen)
-        st.rerun()
+    managed = _datasets.stored_datasets(directory, read_only)
 with now:
-    if current is None:
+    default = store.default_collection(directory) if store.has_dataset(directory) else None
+    if default is None:
         st.info("No dataset yet: import a file below, or build the demo with `python -m analysis build --demo`.")
     else:
-        manifest = store.manifest(directory, current)
-        if damage := datasets.damage_note(directory, current):
+        entry = store.collection(directory, default)
+        if damage := datasets.damage_note(directory, entry["current"]):
             st.error(escape_markdown(damage), icon=":material/broken_image:")
-        (st.info if manifest.get("demo") else st.success)(
-            f"**In use:** {escape_markdown(datasets.dataset_label(manifest))}", icon=":material/database:")
-        st.dataframe(safe_table(datasets.provenance_frame(manifest)), hide_index=True, width="stretch")
-_review.review_section(directory, current, read_only)
+        (st.info if entry["manifest"].get("demo") else st.success)(
+            f"**Shown to new visitors:** {escape_markdown(datasets.collection_label(entry))} (version "
+            f"{escape_markdown(entry['current'])})", icon=":material/database:")
+_review.review_section(directory, managed["current"] if managed else None, read_only)  # the dataset chosen above
