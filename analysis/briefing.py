@@ -78,7 +78,8 @@ def closing_text(pack: Pack) -> list[tuple[str, str]]:
 def title_lines(pack: Pack) -> list[str]:
     """The title slide's lines under the title."""
     lines = [f"Filters: {pack.filters_text}",
-             f"Dataset: {pack.manifest.get('dataset_id', '?')} (hash {pack.manifest.get('dataset_hash', '?')})",
+             f"Dataset: {export.dataset_label(pack.manifest)}; version {pack.manifest.get('dataset_id', '?')} "
+             f"(hash {pack.manifest.get('dataset_hash', '?')})",
              f"Made on {pack.created}"]
     return ([export.ILLUSTRATIVE] if pack.demo else []) + lines
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import importing, store
+from analysis import importing, links, store
 from analysis.errors import UserError, incident
 
 DATASET_COLUMNS = ["Default", "Name", "Title", "Description", "Kind", "Versions", "Current version", "Created (UTC)",
@@ -64,6 +64,33 @@ def versions_frame(directory: store.Location, name: str) -> pd.DataFrame:
             "provenance", [])), m.get("rows", {}).get("respondents", 0), m.get("rows", {}).get("answers", 0),
             version == entry["current"]])
     return pd.DataFrame(rows, columns=VERSION_COLUMNS)
+
+
+def view_version(directory: store.Location, entry: dict, token: str | None) -> tuple[str, str | None]:
+    """The version of a named dataset a view shows, and a note when it is not simply the newest one.
+
+    With a version token (from a link) that is still stored: that version, with a note when newer ones exist.
+    With one no longer stored: the newest, with a warning that the numbers may differ from the link's.
+    """
+    token = str(token or "").strip()[:links.TOKEN_LENGTH]
+    if not token:
+        return entry["current"], None
+    for version in reversed(entry["stored"]):
+        manifest = store.manifest(directory, version)
+        if links.dataset_token(manifest) == token or version.startswith(token):
+            if version == entry["current"]:
+                return version, None
+            return version, (f"This link shows an earlier version of {entry['title']} ({token}, made "
+                             f"{_when(manifest.get('created', ''))}). Newer data have been added since: choose the "
+                             "dataset again in the sidebar to see the newest version.")
+    return entry["current"], (f"This link was made from version {token} of {entry['title']}, which is no longer "
+                              "stored. The numbers shown are from the newest version and may differ from the ones "
+                              "the link's author saw.")
+
+
+def view_manifest(manifest: dict, entry: dict) -> dict:
+    """A version's manifest with the name and title of the dataset shown, for banners, links and exports."""
+    return {**manifest, "dataset_name": entry["name"], "dataset_title": entry["title"]}
 
 
 def collection_label(entry: dict) -> str:

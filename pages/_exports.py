@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -28,7 +29,8 @@ def view_tools(view: View) -> None:
     left, mid, right = st.columns([3, 2, 5])
     for col, fmt, label in ((left, "pptx", "Download briefing pack"), (mid, "pdf", "PDF pack")):
         col.download_button(
-            label, data=lambda fmt=fmt: briefing.build(cube, view.filters, fmt),
+            label, data=lambda fmt=fmt: briefing.build(dataclasses.replace(cube, manifest=view.manifest),
+                                                       view.filters, fmt),
             file_name=briefing.file_name(view.manifest, fmt), mime=briefing.MIME[fmt], on_click="ignore",
             icon=":material/slideshow:" if fmt == "pptx" else ":material/picture_as_pdf:",
             disabled=problem is not None, key=f"pack_{fmt}",
