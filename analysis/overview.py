@@ -51,8 +51,9 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
 
 
 def _provenance(manifest: dict) -> str:
-    return summaries.escape_markdown(manifest.get("description", "")) + (
-        f" Dataset {manifest['dataset_hash'][:12]}, schema version {manifest['schema_version']}, "
+    description = str(manifest.get("description", "")).strip()
+    return summaries.escape_markdown(description + ("" if description.endswith(".") or not description else ".")) + (
+        f" Version {manifest['dataset_hash'][:12]}, schema version {manifest['schema_version']}, "
         f"built {manifest['created']}.")
 
 

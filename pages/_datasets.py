@@ -38,7 +38,7 @@ def stored_datasets(directory: store.Location, read_only: bool) -> dict | None:
     if not entries:
         return None
     default = store.default_collection(directory)
-    chosen = st.selectbox("Dataset", list(entries), format_func=lambda n: datasets.collection_label(entries[n]),
+    chosen = st.selectbox("Stored dataset", list(entries), format_func=lambda n: datasets.collection_label(entries[n]),
                           index=list(entries).index(default) if default in entries else 0, key="manage_dataset")
     entry = entries[chosen]
     left, mid, right = st.columns(3)

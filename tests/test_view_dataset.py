@@ -76,7 +76,7 @@ def test_the_sidebar_choice_changes_the_dataset_and_the_address(two: Path) -> No
 
 
 def test_a_link_to_an_earlier_version_shows_that_version_and_says_so(two: Path) -> None:
-    first, newest = store.collection(two, "trust-survey")["stored"]
+    first, _newest = store.collection(two, "trust-survey")["stored"]
     token = links.dataset_token(store.manifest(two, first))
     at = _open(dataset="trust-survey", version=token)
     assert token in _dataset_caption(at)
