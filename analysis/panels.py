@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import charts, disclosure, metrics, queries, summaries
+from analysis import charts, disclosure, metrics, queries, summaries, vocab
 from analysis.filters import Filters, describe
 from analysis.queries import Cube
 
@@ -152,14 +152,21 @@ def groups_reach(cube: Cube, filters: Filters) -> Panel:
 def org_types_against_rest(cube: Cube, filters: Filters) -> Panel:
     """Each organisation type against all others, all domains pooled."""
     frame = queries.org_type_against_rest(cube, filters)
+    if filters.org_type:
+        chosen = ", ".join(vocab.org_type_label(t) for t in filters.org_type)
+        comparator = (f"Each selected type is compared with everyone at the types not selected (all but {chosen}), "
+                      "within the view's other filters.")
+        rest_name = "Types not selected"
+    else:
+        comparator, rest_name = "Each type is compared with everyone at every other type in the view.", "All others"
     return Panel(
         chart_id="org_types_against_rest",
         title="Each organisation type against all others: % some or a lot of influence, all domains",
         subtitle=describe(filters),
-        base_text=_base_range(frame, unit="answers") + " Answers pooled across the six domains.",
+        base_text=_base_range(frame, unit="answers") + " Answers pooled across the six domains. " + comparator,
         summary=summaries.against_rest(frame, "organisation types"),
-        method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}.",
-        figure=charts.against_rest(frame, "Organisation types against all others", describe(filters)),
+        method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}. {comparator}",
+        figure=charts.against_rest(frame, "Organisation types against all others", describe(filters), rest_name),
         table=_rest_table(frame, "Organisation type"),
     )
 

@@ -157,17 +157,21 @@ def level_distribution(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
 
 
 def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups: list[str],
-                  exclusive: bool = False) -> pd.DataFrame:
+                  exclusive: bool = False, outside: pd.DataFrame | None = None) -> pd.DataFrame:
     """Pooled influence for each subgroup (rows of `cells` by `key`) and for everyone else, with a verdict.
 
     `total` holds everyone's cells; everyone else's sums are the total's less the subgroup's, so
     overlapping subgroups (a person in several groups) are handled exactly. `exclusive` subgroups
-    (organisation types) add up to the total, so disclosure control also works across them.
+    (organisation types) add up to the total, so disclosure control also works across them. With
+    `outside` (the cells of everyone outside a selection of subgroups), every subgroup is compared with those.
     """
     mine = metrics.share_sums(cells, [key]).set_index(key).reindex(subgroups, fill_value=0.0)
     mine.index = pd.Index(subgroups, dtype=object)  # plain labels, not the cells' categories: joined with text below
     everyone = metrics.share_sums(total, [])
-    rest = everyone[metrics.SUM_COLS].to_numpy() - mine[metrics.SUM_COLS]
+    if outside is None:
+        rest = everyone[metrics.SUM_COLS].to_numpy() - mine[metrics.SUM_COLS]
+    else:
+        rest = mine[metrics.SUM_COLS] * 0 + metrics.share_sums(outside, [])[metrics.SUM_COLS].to_numpy()
     frames = [metrics.shares(sums).assign(who=who) for who, sums in (("subgroup", mine), ("everyone else", rest))]
     out = pd.concat(frames).rename_axis("subgroup").reset_index()[["subgroup", "who", "base_n", *SHARE_COLS]]
     # A subgroup and everyone else add up to the total; exclusive subgroups add up to it too.
@@ -204,10 +208,18 @@ def group_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
 
 
 def org_type_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
-    """Each organisation type against all others: pooled % positive across domains and a verdict."""
+    """Each organisation type against all others: pooled % positive across domains and a verdict.
+
+    With types selected, "all others" are the answers about every type not selected (within the view's other
+    filters), the same comparator for each selected type; without, each type is compared with every other type.
+    """
     cells = _cells(cube, filters)
     present = sorted(set(cells["org_type"]), key=_type_rank)
-    out = _against_rest(cells, "org_type", cells, present, exclusive=True)
+    outside = None
+    if filters.org_type:
+        outside = _cells(cube, replace(filters, org_type=()))
+        outside = outside[~outside["org_type"].astype(str).isin(filters.org_type)]
+    out = _against_rest(cells, "org_type", cells, present, exclusive=True, outside=outside)
     return out.assign(label=out["subgroup"].map(vocab.org_type_label),
                       sector=out["subgroup"].map(lambda t: vocab.ORG_TYPES[t][1]))
 

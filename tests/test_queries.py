@@ -3,6 +3,8 @@ against everyone else, give the same numbers whichever way they are worked out."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -81,16 +83,67 @@ def test_each_group_against_everyone_else_matches_the_long_answers(
     assert checked > 0
 
 
-@pytest.mark.parametrize("view", VIEWS[:4], ids=str)
+TYPE_VIEWS = [
+    *VIEWS[:5],
+    Filters(org_type=("acute",)),
+    Filters(org_type=("acute", "hospice")),
+    Filters(org_type=("mental_health_ld", "pct", "hospice"), region=("london", "north_west")),
+    Filters(org_type=("acute",), wave=("2008", "2009")),
+    Filters(region=("north_east", "london"), wave=("2009",)),
+    Filters(org_type=("ambulance",), sector=("nhs",), source=("workshop",)),
+]
+
+
+@pytest.mark.parametrize("view", TYPE_VIEWS, ids=str)
 def test_each_organisation_type_against_all_others_matches_the_long_answers(
         demo_cube: queries.Cube, long_answers: pd.DataFrame, view: Filters) -> None:
-    answers = _in_view(long_answers, view)
+    """Without a type selected, each type against every other type in the view; with types selected, each
+    against everyone at the types not selected, within the other filters (the same comparator for each)."""
+    answers = _in_view(long_answers, replace(view, org_type=()))
     answers = answers[answers["substantive"].astype(bool)]
     frame = queries.org_type_against_rest(demo_cube, view).set_index("subgroup")
+    expected_types = set(view.org_type) & set(answers["org_type"]) if view.org_type else set(answers["org_type"])
+    assert set(frame.index) == expected_types
     shown = frame[~frame["suppressed"]]
     assert len(shown) > 0
     for org_type, row in shown.iterrows():
         inside = answers["org_type"] == org_type
+        outside = ~answers["org_type"].isin(view.org_type) if view.org_type else ~inside
         assert row["base_n"] == inside.sum()
         assert row["positive_pct"] == pytest.approx(_pct(answers[inside]))
-        assert row["rest_positive_pct"] == pytest.approx(_pct(answers[~inside]))
+        assert not row["rest_suppressed"], "the comparator is kept"
+        assert row["rest_base_n"] == outside.sum()
+        assert row["rest_positive_pct"] == pytest.approx(_pct(answers[outside]))
+        assert row["verdict"] != "not compared"
+
+
+@pytest.mark.parametrize("view", [Filters(org_type=("acute",)), Filters(org_type=("acute", "hospice")),
+                                  Filters(org_type=("acute",), region=("london",))], ids=str)
+def test_a_selected_type_keeps_its_comparator_and_the_summary_says_no_too_few(demo_cube: queries.Cube,
+                                                                               view: Filters) -> None:
+    from analysis import panels, summaries
+
+    panel = panels.org_types_against_rest(demo_cube, view)
+    assert summaries.NOTHING not in panel.summary
+    assert "types not selected" in panel.base_text and "Types not selected" in {t.name for t in panel.figure.data}
+
+
+ROWS = {"shown": {"suppressed": False, "rest_suppressed": False, "verdict": "worse", "label": "A",
+                  "positive_pct": 20.0, "rest_positive_pct": 40.0},
+        "hidden": {"suppressed": True, "rest_suppressed": False, "verdict": "not compared", "label": "B",
+                   "positive_pct": None, "rest_positive_pct": 40.0},
+        "no_rest": {"suppressed": False, "rest_suppressed": True, "verdict": "not compared", "label": "C",
+                    "positive_pct": 30.0, "rest_positive_pct": None}}
+
+
+@pytest.mark.parametrize(("rows", "words"), [
+    (["shown"], "1 of 1 organisation types reported significantly less"),
+    (["hidden"], "too few answers"),
+    (["no_rest"], "Everyone else in this view gave fewer than 10 answers"),
+    (["no_rest", "hidden"], "Everyone else in this view gave fewer than 10 answers"),
+])
+def test_the_comparison_summary_says_too_few_only_when_the_rule_hid_the_subgroups(rows: list[str],
+                                                                                   words: str) -> None:
+    from analysis import summaries
+
+    assert words in summaries.against_rest(pd.DataFrame([ROWS[r] for r in rows]), "organisation types")
