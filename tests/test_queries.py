@@ -19,6 +19,8 @@ VIEWS = [
     Filters(wave=("2009",)),
     Filters(org_type=("acute", "hospice"), source=("users_group_survey",)),
     Filters(region=("north_east",), wave=("2008",)),
+    Filters(org_type=("acute",)),
+    Filters(org_type=("acute",), wave=("2008", "2009")),
 ]
 
 
