@@ -221,12 +221,22 @@ def _wave_summary(frame: pd.DataFrame, noun: str) -> str:
         if len(frame) else ""
     if not previous or not latest:
         return f"There is only one wave in this view, so {noun} cannot be compared over time."
+    if frame["previous_base_n"].isna().all() and frame["latest_base_n"].isna().all():
+        return (f"Wave {latest} and wave {previous} did not ask the same questions (or too few answered them), "
+                f"so {noun} are not compared over time.")
     parts = [f"{verdict.capitalize()}: {', '.join(frame.loc[frame['verdict'] == verdict, 'label'])}"
              for verdict in ("better", "worse") if (frame["verdict"] == verdict).any()]
     same = int((frame["verdict"] == "about the same").sum())
     return (f"Wave {latest} against wave {previous}, % with some or a lot of influence. "
             + ("; ".join(parts) + ". " if parts else "No significant change. ")
             + f"{same} of {len(frame)} {noun} about the same.")
+
+
+def _questions_note(frame: pd.DataFrame) -> str:
+    """Which questions a wave comparison compared (only those asked in both waves)."""
+    named = frame["questions_compared"].iloc[0] if len(frame) else ""
+    return ("Only questions asked in both waves are compared: " + named + "." if named else
+            "Only questions asked in both waves are compared.")
 
 
 def _wave_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -248,7 +258,7 @@ def _by_wave(by: str, chart_id: str, noun: str, label: str) -> Callable[[Cube, F
             base_text=_base_range(frame.assign(base_n=frame["latest_base_n"]), unit="answers in the latest wave",
                                   per="row"),
             summary=_wave_summary(frame, noun),
-            method=f"{metrics.METHOD_NOTE} {WAVE_METHOD}",
+            method=f"{metrics.METHOD_NOTE} {WAVE_METHOD} {_questions_note(frame)}",
             figure=charts.wave_change(frame, title, describe(filters)),
             table=_wave_table(frame, label),
         )

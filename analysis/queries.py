@@ -295,17 +295,42 @@ def compared_waves(cube: Cube, filters: flt.Filters) -> tuple[str | None, str | 
     return (before[-1] if before else None), latest
 
 
+def comparable_questions(manifest: dict, previous: str | None, latest: str | None,
+                         measure: str = "influence") -> tuple[list[str], list[str]]:
+    """(domains, questions) that compare like with like between two waves: a domain counts only when the same
+    questions of the measure were asked about it in both waves. Without a record of the questions (a dataset
+    stored before it was kept), every domain counts and no questions are named."""
+    record = manifest.get("questions")
+    if record is None or not previous or not latest:
+        return list(vocab.DOMAINS), []
+    asked: dict[str, dict[str, set]] = {}
+    for question_id, q in record.items():
+        if q.get("measure") == measure:
+            for wave in (previous, latest):
+                asked.setdefault(q.get("domain", ""), {}).setdefault(wave, set())
+                if wave in q.get("waves", []):
+                    asked[q["domain"]][wave].add(question_id)
+    domains = [d for d, by_wave in asked.items() if by_wave[previous] and by_wave[previous] == by_wave[latest]]
+    return domains, sorted(q for d in domains for q in asked[d][latest])
+
+
 def wave_comparison(cube: Cube, filters: flt.Filters, by: str = "domain") -> pd.DataFrame:
     """One row per `by` value (domain, org_type, group_id or sector): % positive in the latest wave against the
-    previous one, both with 95% intervals, and a verdict (better / about the same / worse)."""
+    previous one, both with 95% intervals, and a verdict (better / about the same / worse).
+
+    Only domains asked with the same questions in both waves are compared (column `questions_compared`)."""
     previous, latest = compared_waves(cube, filters)
     view = replace(filters, wave=())
     cells = _cells(cube, view, group=None if by == "group_id" else ALL)
     cells = cells[cells["wave"].isin([w for w in (previous, latest) if w])]
+    domains, questions = comparable_questions(cube.manifest, previous, latest)
+    asked = set(cells["domain"].astype(str)) if by == "domain" else set()  # shown as not compared when left out
+    cells = cells[cells["domain"].astype(str).isin(domains)]
     long = metrics.positive_share(cells, [by, "wave"]).astype({by: str, "wave": str})
     long = disclosure.protect(long, SHARE_COLS)
     labels = WAVE_LABELS.get(by, {})
-    keys = [k for k in labels if k in set(long[by])] + sorted(set(long[by]) - set(labels))
+    present = set(long[by]) | asked
+    keys = [k for k in labels if k in present] + sorted(present - set(labels))
     cols = ["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "effective_n", "suppressed"]
     out = pd.DataFrame({by: keys})
     for name, wave in (("previous", previous), ("latest", latest)):
@@ -316,7 +341,8 @@ def wave_comparison(cube: Cube, filters: flt.Filters, by: str = "domain") -> pd.
     verdict, p_value = metrics.compare_shares(out["latest_positive_pct"] / 100, out["latest_effective_n"],
                                               out["previous_positive_pct"] / 100, out["previous_effective_n"])
     return out.assign(label=out[by].map(lambda k: labels.get(k, k)), verdict=verdict, p_value=p_value,
-                      suppressed=out["latest_suppressed"] | out["previous_suppressed"])
+                      suppressed=out["latest_suppressed"] | out["previous_suppressed"],
+                      questions_compared=", ".join(questions))
 
 
 def importance_vs_influence(cube: Cube, filters: flt.Filters) -> pd.DataFrame:

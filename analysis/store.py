@@ -131,6 +131,18 @@ def dataset_hash(tables: dict[str, pd.DataFrame]) -> str:
     return digest.hexdigest()
 
 
+def question_waves(tables: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """Each question's measure, domain and the waves it was asked in (so waves compare the same questions)."""
+    resp, answers, questions = tables["respondents"], tables["answers"], tables["questions"]
+    rows = pd.Index(resp["respondent_id"].astype(object)).get_indexer(answers["respondent_id"].astype(object))
+    waves = resp["wave"].astype(object).to_numpy()[rows[rows >= 0]]
+    pairs = pd.DataFrame({"question_id": answers["question_id"].astype(object).to_numpy()[rows >= 0],
+                          "wave": waves}).drop_duplicates()
+    asked = pairs.groupby("question_id")["wave"].agg(lambda w: sorted(map(str, w))).to_dict()
+    return {str(q.question_id): {"measure": str(q.measure), "domain": str(q.domain),
+                                 "waves": asked.get(q.question_id, [])} for q in questions.itertuples()}
+
+
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -212,6 +224,7 @@ def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bo
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "provenance": provenance,
             "rows": {name: len(frame) for name, frame in core.items()},
+            "questions": question_waves(core),
         }
         staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700, which would outlive the rename

@@ -149,3 +149,45 @@ def test_the_comparison_summary_says_too_few_only_when_the_rule_hid_the_subgroup
     from analysis import summaries
 
     assert words in summaries.against_rest(pd.DataFrame([ROWS[r] for r in rows]), "organisation types")
+
+
+@pytest.fixture(scope="module")
+def reworded_cube(tmp_path_factory: pytest.TempPathFactory, demo_tables: dict[str, pd.DataFrame]) -> queries.Cube:
+    """The demo with the 2009 funding question replaced by another question (same domain, other wording)."""
+    from analysis import store
+
+    t = {name: frame.copy() for name, frame in demo_tables.items()}
+    later = t["respondents"].loc[t["respondents"]["wave"] == "2009", "respondent_id"]
+    moved = t["answers"]["respondent_id"].isin(later) & (t["answers"]["question_id"] == "influence_funding")
+    t["answers"].loc[moved, "question_id"] = "influence_funding_v2"
+    old = t["questions"][t["questions"]["question_id"] == "influence_funding"]
+    t["questions"] = pd.concat([t["questions"], old.assign(question_id="influence_funding_v2")], ignore_index=True)
+    directory = tmp_path_factory.mktemp("reworded")
+    store.write_dataset(t, directory, demo=False, provenance=[], description="reworded")
+    return queries.load_cube(directory)
+
+
+@pytest.mark.parametrize("by", ["domain", "org_type", "group_id"])
+def test_waves_compare_only_questions_asked_in_both(reworded_cube: queries.Cube, long_answers: pd.DataFrame,
+                                                    by: str) -> None:
+    frame = queries.wave_comparison(reworded_cube, Filters(), by)
+    named = frame["questions_compared"].iloc[0].split(", ")
+    assert "influence_funding" not in named and "influence_funding_v2" not in named
+    assert "influence_appointments" in named
+    if by == "domain":
+        funding = frame.set_index("domain").loc["funding"]
+        assert pd.isna(funding["latest_base_n"]) and funding["verdict"] == "not compared"
+    else:  # pooled across the domains compared: funding left out of both waves
+        answers = long_answers[long_answers["substantive"].astype(bool) & (long_answers["domain"] != "funding")]
+        row = frame[~frame["latest_suppressed"]].iloc[0]
+        key = row[by]
+        if by == "org_type":
+            latest = answers[(answers["wave"] == "2009") & (answers["org_type"] == key)]
+            assert row["latest_base_n"] == len(latest)
+            assert row["latest_positive_pct"] == pytest.approx(_pct(latest))
+
+
+def test_the_demo_compares_every_domain_across_its_waves(demo_cube: queries.Cube) -> None:
+    frame = queries.wave_comparison(demo_cube, Filters(), "domain")
+    assert len(frame["questions_compared"].iloc[0].split(", ")) == 6
+    assert (frame["verdict"] != "not compared").all()
