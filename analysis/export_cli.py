@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
-from analysis import briefing, queries, store, vocab
+from analysis import briefing, datasets, queries, store, vocab
 from analysis import filters as flt
 from analysis.errors import UserError
 
@@ -36,7 +37,9 @@ def _briefing(args: argparse.Namespace) -> int:
     if fmt not in briefing.FORMATS:
         raise UserError(f"Cannot tell the pack format from {out.name!r}: use --format pptx or --format pdf.")
     directory = store.data_dir(args.data_dir)
-    cube = queries.load_cube(directory)
+    entry = store.resolve(directory, args.dataset or store.default_collection(directory) or "")
+    cube = queries.load_cube(directory, entry["current"])
+    cube = dataclasses.replace(cube, manifest=datasets.view_manifest(cube.manifest, entry))  # the pack names it
     filters = parse_filter_args(args.filter or [], cube.waves)
     data = briefing.build(cube, filters, fmt)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -52,4 +55,5 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     cmd.add_argument("--format", choices=sorted(briefing.FORMATS), help="pptx or pdf (default: from --out)")
     cmd.add_argument("--filter", action="append", metavar="KEY=VALUE",
                      help=f"a filter as in the page address ({', '.join(vocab.FILTER_KEYS)}); repeatable")
+    cmd.add_argument("--dataset", metavar="NAME", help="the dataset (name or title; default: the default dataset)")
     cmd.set_defaults(func=_briefing)
