@@ -158,7 +158,7 @@ def org_types_against_rest(cube: Cube, filters: Filters) -> Panel:
                       "within the view's other filters.")
         rest_name = "Types not selected"
     else:
-        comparator, rest_name = "Each type is compared with everyone at every other type in the view.", "All others"
+        comparator, rest_name = "Each type is compared with everyone at every other type in the view.", "Everyone else"
     return Panel(
         chart_id="org_types_against_rest",
         title="Each organisation type against all others: % some or a lot of influence, all domains",

@@ -18,8 +18,8 @@ def import_target(directory: store.Location, file_name: str) -> importing.Target
     existing = {e["name"]: datasets.collection_label(e) for e in store.list_collections(directory)
                 if not e["manifest"].get("demo")}  # the demo is never mixed with imported data
     into = st.radio("Import into", list(INTO), format_func=INTO.get, horizontal=True, key="import_into",
-                    disabled=not existing, help="Files of different surveys are never merged unless you say so.")
-    if into == "existing" and existing:
+                    help="Files of different surveys are never merged unless you say so.") if existing else "new"
+    if into == "existing":
         chosen = st.selectbox("Dataset to add this file to", list(existing), format_func=existing.get,
                               key="import_dataset")
         return importing.Target(dataset=chosen)
