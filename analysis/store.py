@@ -201,6 +201,13 @@ def write_dataset(
                               collection=collection, make_default=make_default)
 
 
+def _becomes_current(directory: Path, collection: str | None, make_default: bool | None) -> bool:
+    """Whether a version written into `collection` becomes what new visitors see (see write_dataset)."""
+    default = default_collection(directory)
+    return bool(make_default or (make_default is None and (collection is None or default is None))
+                or (collection is not None and collection == default))
+
+
 def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bool, provenance: list[dict],
                    collection: str | None, make_default: bool | None,
                    description: str) -> dict:
@@ -232,7 +239,8 @@ def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bo
             for name, frame in {**core, **cube.build_aggregates(core)}.items():  # optional tables too
                 _write_table(staging, name, frame)
             _write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2))
-            store_guard.begin(directory, dataset_id)  # a kill from here on is finished by store_guard.recover
+            if _becomes_current(directory, collection, make_default):  # only then may recovery make it current
+                store_guard.begin(directory, dataset_id)  # a kill from here on is finished by store_guard.recover
             os.replace(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
