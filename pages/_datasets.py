@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from analysis import datasets, importing, links, store
+from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
 
 INTO = {"new": "A new dataset", "existing": "An existing dataset (another file of the same survey)"}
@@ -33,7 +34,7 @@ def stored_datasets(directory: store.Location, read_only: bool) -> dict | None:
     st.header("Stored datasets")
     st.caption("Each dataset keeps every version an import made. Archiving hides a dataset from the sidebar; its "
                "data are kept and it can be restored. Nothing is deleted here.")
-    st.dataframe(datasets.datasets_frame(directory), hide_index=True, width="stretch")
+    st.dataframe(safe_table(datasets.datasets_frame(directory)), hide_index=True, width="stretch")
     entries = {e["name"]: e for e in store.list_collections(directory, archived=True)}
     if not entries:
         return None
@@ -60,9 +61,9 @@ def stored_datasets(directory: store.Location, read_only: bool) -> dict | None:
         if st.form_submit_button("Save title and description", disabled=read_only):
             _act(lambda: store.update_collection(directory, chosen, title=title, description=description))
     st.subheader("Versions", anchor=False)
-    st.dataframe(datasets.versions_frame(directory, chosen), hide_index=True, width="stretch")
+    st.dataframe(safe_table(datasets.versions_frame(directory, chosen)), hide_index=True, width="stretch")
     st.subheader("Where the newest version came from", anchor=False)
-    st.dataframe(datasets.provenance_frame(entry["manifest"]), hide_index=True, width="stretch")
+    st.dataframe(safe_table(datasets.provenance_frame(entry["manifest"])), hide_index=True, width="stretch")
     return entry
 
 
