@@ -3,6 +3,7 @@
 import streamlit as st
 
 from analysis import cached, store, vocab
+from pages import _ui
 from pages._access import incident_guard
 
 # An emoji icon is drawn in the page itself; a :material/...: one is fetched from a font host by every visitor.
@@ -26,11 +27,12 @@ FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": 
 page = st.navigation(PAGES)
 
 directory = store.data_dir()
-try:  # a damaged dataset must not take the frame down: the pages say what is wrong, and Data can switch
-    waves = cached.cube(str(directory), store.current_id(directory)).waves if store.has_dataset(directory) else []
-except store.DamagedTable:
-    waves = []
 with st.sidebar:
+    shown = _ui.dataset_selector(directory)
+    try:  # a damaged dataset must not take the frame down: the pages say what is wrong, and Data can switch
+        waves = cached.cube(str(directory), shown["current"]).waves if shown else []
+    except store.DamagedTable:
+        waves = []
     st.header("Filters")
     st.caption("Empty means everything. Your choices are kept in the page address, so a copied link "
                "reopens this view.")

@@ -105,12 +105,15 @@ def parse(data: bytes, file_name: str, known_orgs: set[str],
             schema.conform("action_groups", pd.DataFrame(groups, columns=["action_id", "group_id"])))
 
 
-def import_actions(data: bytes, file_name: str, directory: Path, dry_run: bool = False) -> str:
-    """Check a CSV of issues and add them to the current dataset atomically; the message says what happened."""
+def import_actions(data: bytes, file_name: str, directory: Path, dry_run: bool = False,
+                   dataset: str | None = None) -> str:
+    """Check a CSV of issues and add them, atomically, to a named dataset (the default one unless given); the
+    message says what happened."""
     if not store.has_dataset(directory):
         raise UserError(f"No dataset in {directory} to add actions to. Build or import one first.")
-    manifest = store.manifest(directory)
-    tables = store.read_core(directory)
+    target = store.resolve(directory, dataset or store.default_collection(directory) or "")
+    manifest = store.manifest(directory, target["current"])
+    tables = store.read_core(directory, target["current"])
     sha = hashlib.sha256(data).hexdigest()
     if any(p.get("sha256") == sha and p.get("kind") == "actions" for p in manifest.get("provenance", [])):
         return f"{file_name} was already imported (same sha256); nothing changed."
@@ -125,8 +128,9 @@ def import_actions(data: bytes, file_name: str, directory: Path, dry_run: bool =
              "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     written = store.write_dataset(tables, directory, demo=bool(manifest.get("demo")),
                                   provenance=[*manifest.get("provenance", []), entry],
-                                  description=manifest.get("description", ""))
-    return f"Imported {len(actions)} issues from {file_name} into dataset {written['dataset_id']}."
+                                  description=manifest.get("description", ""), collection=target["name"])
+    return (f"Imported {len(actions)} issues from {file_name} into dataset {target['title']!r} ({target['name']}), "
+            f"version {written['dataset_id']}.")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -134,7 +138,8 @@ def _run(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UserError(f"{args.file}: no such file")
     try:
-        print(import_actions(path.read_bytes(), path.name, store.data_dir(args.data_dir), dry_run=args.dry_run))
+        print(import_actions(path.read_bytes(), path.name, store.data_dir(args.data_dir), dry_run=args.dry_run,
+                             dataset=args.dataset))
     except ActionsRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         for p in exc.problems:
@@ -151,4 +156,5 @@ def add_commands(subparsers: argparse._SubParsersAction, common: argparse.Argume
                                 help="add 'you said, we did' issues from a CSV (docs/actions-template.csv)")
     cmd.add_argument("file", help="the CSV of issues")
     cmd.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    cmd.add_argument("--dataset", metavar="NAME", help="the dataset to add them to (default: the default dataset)")
     cmd.set_defaults(func=_run)

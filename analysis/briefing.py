@@ -120,7 +120,8 @@ def closing_text(pack: Pack) -> list[tuple[str, str]]:
 def title_lines(pack: Pack) -> list[str]:
     """The title slide's lines under the title."""
     lines = [pack.page_title,
-             f"Dataset: {export.dataset_label(pack.manifest)}",
+             f"Dataset: {export.dataset_label(pack.manifest)}; version {pack.manifest.get('dataset_id', '?')} "
+             f"(hash {pack.manifest.get('dataset_hash', '?')})",
              f"Filters: {pack.filters_text}",
              f"Made on {pack.created}"]
     return lines + ([ILLUSTRATIVE_SHORT] if pack.demo else [])

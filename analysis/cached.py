@@ -94,3 +94,9 @@ def warm(directory: Location) -> list[str]:
     for page in pages:
         page_panels(page, str(directory), dataset_id, items)
     return pages
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def data_findings(data_dir: str, dataset_id: str, filter_items: FilterItems) -> list[str]:
+    """The Overview page's headline findings from the dataset's own numbers, for one view."""
+    return overview.data_findings(cube(data_dir, dataset_id), Filters(**dict(filter_items)))

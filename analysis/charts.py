@@ -231,12 +231,12 @@ def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: s
                          "ticktext": [wrap(y, LABEL_CHARS) for y in y_order]})
 
 
-def against_rest(frame: pd.DataFrame, title: str, subtitle: str) -> go.Figure:
-    """Dot plot: each subgroup (circle) beside everyone else (diamond), both with 95% intervals."""
+def against_rest(frame: pd.DataFrame, title: str, subtitle: str, rest_name: str = "Everyone else") -> go.Figure:
+    """Dot plot: each subgroup (circle) beside everyone else (diamond, named `rest_name`), with 95% intervals."""
     shown = frame[~frame["suppressed"]]
     traces = []
     for who, prefix, symbol, colour in (("This group", "", "circle", PALETTE["blue"]),
-                                        ("Everyone else", "rest_", "diamond", PALETTE["orange"])):
+                                        (rest_name, "rest_", "diamond", PALETTE["orange"])):
         traces.append(go.Scatter(
             x=shown[f"{prefix}positive_pct"], y=shown["label"], mode="markers", name=who,
             marker={"symbol": symbol, "size": 12, "color": colour, "line": {"width": 1, "color": PALETTE["ink"]}},

@@ -17,6 +17,7 @@ log = logging.getLogger("analysis")
 # Modules that add their own subcommands: each has add_commands(subparsers, common_parent_parser);
 # a command's func returns an exit code and raises UserError for bad input.
 COMMAND_MODULES: tuple[str, ...] = ("analysis.import_cli", "analysis.export_cli", "analysis.voices_cli",
+                                     "analysis.datasets_cli",
                                      "analysis.actions_import")
 
 

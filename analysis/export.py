@@ -33,9 +33,12 @@ class RendererUnavailable(UserError):
 
 
 def dataset_label(manifest: dict) -> str:
-    """The dataset as people should cite it: id, short hash and description."""
+    """The dataset as people should cite it: its title and name when it has them, short hash, description."""
     short = str(manifest.get("dataset_hash", "?"))[:12]
     description = str(manifest.get("description", "")).strip()
+    if manifest.get("dataset_title"):
+        return (f"dataset '{manifest['dataset_title']}' ({manifest.get('dataset_name', '')}, version {short})"
+                + (f": {description}" if description else ""))
     return f"dataset {short}" + (f" ({description})" if description else "")
 
 

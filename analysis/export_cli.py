@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
-from analysis import briefing, registry, store, vocab
+from analysis import briefing, datasets, registry, store, vocab
 from analysis import filters as flt
 from analysis.errors import UserError
 
@@ -36,8 +37,12 @@ def _briefing(args: argparse.Namespace) -> int:
     if fmt not in briefing.FORMATS:
         raise UserError(f"Cannot tell the pack format from {out.name!r}: use --format pptx or --format pdf.")
     pages = briefing.pages_of(args.page)
-    sources = registry.store_sources(store.data_dir(args.data_dir))
-    cube = sources[registry.CUBE]()
+    directory = store.data_dir(args.data_dir)
+    entry = store.resolve(directory, args.dataset or store.default_collection(directory) or "")
+    loaded = registry.store_sources(directory, entry["current"])
+    cube = loaded[registry.CUBE]()
+    cube = dataclasses.replace(cube, manifest=datasets.view_manifest(cube.manifest, entry))  # the pack names it
+    sources = {**loaded, registry.CUBE: lambda: cube}
     filters = parse_filter_args(args.filter or [], cube.waves)
     panels = briefing.pack_panels(args.page, lambda page: registry.page_panels(page, sources, filters))
     data = briefing.build(panels, cube.manifest, filters, fmt, args.page)
@@ -59,4 +64,5 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     cmd.add_argument("--format", choices=sorted(briefing.FORMATS), help="pptx or pdf (default: from --out)")
     cmd.add_argument("--filter", action="append", metavar="KEY=VALUE",
                      help=f"a filter as in the page address ({', '.join(vocab.FILTER_KEYS)}); repeatable")
+    cmd.add_argument("--dataset", metavar="NAME", help="the dataset (name or title; default: the default dataset)")
     cmd.set_defaults(func=_briefing)

@@ -101,6 +101,11 @@ def item_area() -> dict[str, str]:
     return {item: area for area, items in ITEMS.items() for item in items}
 
 
+def scores_of(ratings: pd.Series) -> pd.Series:
+    """Each rating as its 0-3 score, as floats (NaN where unrated or unknown), whatever the column's dtype."""
+    return pd.Series(ratings.astype(object).map(SCORES), index=ratings.index, dtype=float)
+
+
 def area_scores(ratings: pd.DataFrame) -> pd.DataFrame:
     """One row per area for one set of item ratings (columns item, rating; unrated items may be missing or NA).
 
@@ -108,7 +113,7 @@ def area_scores(ratings: pd.DataFrame) -> pd.DataFrame:
     items at established or leading).
     """
     rated = ratings.dropna(subset=["rating"]).assign(area=lambda f: f["item"].map(item_area()),
-                                                     score=lambda f: f["rating"].map(SCORES))
+                                                     score=lambda f: scores_of(f["rating"]))
     rated = rated.dropna(subset=["area", "score"])
     totals = rated.groupby("area").agg(rated=("score", "size"), score=("score", "mean"),
                                        established=("score", lambda s: int((s >= ESTABLISHED).sum())))
@@ -121,8 +126,7 @@ def area_scores(ratings: pd.DataFrame) -> pd.DataFrame:
 
 def org_area_scores(assessments: pd.DataFrame) -> pd.DataFrame:
     """One row per organisation, wave and area: mean score and whether it is established or better."""
-    # float even when there are no assessments (a national survey has none): an empty text column has no mean
-    frame = assessments.assign(score=assessments["rating"].map(SCORES).astype(float)).dropna(subset=["score"])
+    frame = assessments.assign(score=scores_of(assessments["rating"])).dropna(subset=["score"])
     out = frame.groupby(["org_id", "wave", "area"], as_index=False)["score"].mean()
     return out.assign(established=out["score"] >= ESTABLISHED)
 
@@ -201,8 +205,8 @@ def action_plan(ratings: pd.DataFrame, assessments: pd.DataFrame, organisations:
         organisations.loc[organisations["org_type"] == org_type, "org_id"])]
     if len(peers):
         peers = peers[peers["wave"] == max(peers["wave"])]
-    peer_pct = peers.assign(est=peers["rating"].map(SCORES) >= ESTABLISHED).groupby("item")["est"].mean() * 100
-    items = items.assign(score=items["rating"].map(SCORES), peer_established_pct=items["item"].map(peer_pct))
+    peer_pct = peers.assign(est=scores_of(peers["rating"]) >= ESTABLISHED).groupby("item")["est"].mean() * 100
+    items = items.assign(score=scores_of(items["rating"]), peer_established_pct=items["item"].map(peer_pct))
     todo = items[items["score"].isna() | (items["score"] < ESTABLISHED)]
     target = np.where(todo["score"].fillna(-1) < SCORES["developing"], "Developing, then established", "Established")
     plan = todo.assign(
@@ -359,7 +363,11 @@ def plan_pdf(plan: pd.DataFrame, gaps: pd.DataFrame, org_type: str) -> bytes:
 
 
 def gaps_table(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Area scores against peers, with the column names people read."""
+    """Area scores against peers, with the column names people read; 'not rated' and 'no peers' where none."""
+    numbers = gaps[["score", "established_pct", "peer_median", "peer_established_pct"]].astype(float).round(1)
+    blanks = {"score": "not rated", "established_pct": "not rated", "peer_median": "no peers",
+              "peer_established_pct": "no peers"}
+    gaps = gaps.assign(**{c: numbers[c].astype(object).where(numbers[c].notna(), blank) for c, blank in blanks.items()})
     return gaps[["area_label", "rated", "items", "score", "established_pct", "peers", "peer_median",
                  "peer_established_pct", "verdict"]].rename(columns={
         "area_label": "Area", "rated": "Items rated", "items": "Items", "score": "Your score (0-3)",

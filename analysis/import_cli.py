@@ -51,8 +51,10 @@ def _load(args: argparse.Namespace) -> importing.ImportReport:
         return side.refusal(name)
     lookup, names = side.lookup, side.names
     directory = store.data_dir(args.data_dir)
+    target = importing.Target(dataset=args.dataset, title=args.new_dataset or "", description=args.description or "",
+                              merge_unrelated=args.merge_unrelated)
     return importing.run(data, name, spec, directory, dry_run=args.dry_run, lookup=lookup,
-                         mapping_name=map_path.name, names=names)
+                         mapping_name=map_path.name, names=names, target=target)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -97,4 +99,11 @@ def add_commands(subparsers: argparse._SubParsersAction, common: argparse.Argume
     imp.add_argument("--names-file", help="names to redact, one a line (instead of names_file in the mapping)")
     imp.add_argument("--dry-run", action="store_true", help="check only; write nothing")
     imp.add_argument("--json", action="store_true", help="print one JSON object")
+    into = imp.add_mutually_exclusive_group()
+    into.add_argument("--dataset", metavar="NAME", help="add the file to this stored dataset (its name or title); "
+                      "without it, the file goes into a new dataset")
+    into.add_argument("--new-dataset", metavar="TITLE", help="the title of the new dataset (default: the file's name)")
+    imp.add_argument("--description", help="a description of the new dataset")
+    imp.add_argument("--merge-unrelated", action="store_true",
+                     help="add the file to --dataset even when it shares no question with it")
     imp.set_defaults(func=_import)

@@ -43,6 +43,8 @@ class ImportReport:
     unmapped_columns: list[str] = field(default_factory=list)
     renamed_columns: list[dict] = field(default_factory=list)  # columns the reader named: column, from, to, why
     dataset_id: str | None = None
+    dataset: str | None = None
+    dataset_title: str = ""
     message: str = ""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -50,7 +52,7 @@ class ImportReport:
         """The report as plain data (the --json output)."""
         keys = ["ok", "file", "sha256", "layout", "dry_run", "already_imported", "rows_read", "respondents",
                 "answers", "free_text_answers", "excluded", "problems", "unmapped_columns", "renamed_columns",
-                "dataset_id", "message"]
+                "dataset_id", "dataset", "dataset_title", "message"]
         return {k: getattr(self, k) for k in keys}
 
     @property
@@ -399,23 +401,55 @@ def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> tu
 
 # ---- the import ----
 
-def previous_tables(directory: Path) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """The imported dataset to add to, with its provenance: the current one, or when the demo is current, the
-    newest imported one (so switching to the demo and back never drops earlier imports); empty when none."""
-    if store.has_dataset(directory):
-        manifest: dict | None = store.manifest(directory)
-        if manifest.get("demo", False):
-            imported = [m for m in store.list_datasets(directory) if not m.get("demo", False)]
-            manifest = imported[0] if imported else None
-        if manifest is not None:
-            return store.read_core(directory, manifest["dataset_id"]), list(manifest.get("provenance", []))
-    return {name: schema.empty(name) for name in schema.CORE_TABLES}, []
+@dataclass(frozen=True)
+class Target:
+    """Where an import goes: into the existing named dataset `dataset` (a name or title), or else into a new
+    dataset titled `title` (the file's name when blank). Files with no question in common with the dataset
+    they are added to are refused unless `merge_unrelated`."""
+
+    dataset: str | None = None
+    title: str = ""
+    description: str = ""
+    merge_unrelated: bool = False
+
+
+def previous_tables(directory: Path, target: Target) -> tuple[dict[str, pd.DataFrame], list[dict], dict | None]:
+    """The named dataset an import adds to (its newest version's tables, provenance and registry entry); empty
+    tables, no provenance and None for a new dataset. NoDataset when the named one is not stored."""
+    if target.dataset:
+        entry = store.resolve(directory, target.dataset)
+        manifest = store.manifest(directory, entry["current"])
+        return store.read_core(directory, entry["current"]), list(manifest.get("provenance", [])), entry
+    return {name: schema.empty(name) for name in schema.CORE_TABLES}, [], None
+
+
+def _earlier_import(directory: Path, sha256: str, entry: dict | None) -> tuple[dict, dict] | None:
+    """Where this file (by sha256) was imported before: the target dataset, or for a new one any dataset."""
+    entries = [entry] if entry is not None else (
+        store.list_collections(directory, archived=True) if store.has_dataset(directory) else [])
+    for found in entries:
+        for item in found["manifest"].get("provenance", []):
+            if item.get("sha256") == sha256:
+                return found, item
+    return None
+
+
+def _unrelated(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], entry: dict) -> list[dict]:
+    """A problem when the file shares no question with the dataset it would be added to."""
+    old, added = set(previous["questions"]["question_id"]), set(new["questions"]["question_id"])
+    if not old or old & added:
+        return []
+    return [problem(f"this file has no question in common with dataset {entry['title']!r}, so it looks like "
+                    "another survey; import it into a new dataset, or say that it belongs with this one "
+                    "(--merge-unrelated on the command line)")]
 
 
 def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool = False,
         lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping",
-        names: list[str] | None = None) -> ImportReport:
-    """Check an export against its mapping and, unless refused or a dry run, add it to the imported dataset.
+        names: list[str] | None = None, target: Target | None = None) -> ImportReport:
+    """Check an export against its mapping and, unless refused or a dry run, store it in the target dataset
+    (a new one named after the file unless another is given). It never changes what new visitors see, unless
+    the store had no dataset at all.
 
     Free-text answers become stories, redacted of personal details (and of `names`) before anything is stored.
     A real import holds the store's write lock from reading the dataset it adds to until the new one is current,
@@ -424,26 +458,23 @@ def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dr
     guard = contextlib.nullcontext() if dry_run or store.is_uri(directory) else store_guard.writing(directory)
     with guard:
         return _run(file_bytes, file_name, mapping, directory, dry_run=dry_run, lookup=lookup,
-                    mapping_name=mapping_name, names=names)
-
-
-def _in_use(directory: Path, sha256: str) -> tuple[dict | None, str | None]:
-    """The provenance entry of a file in the dataset in use, or else the id of a stored dataset holding it."""
-    current = store.manifest(directory) if store.has_dataset(directory) else {}
-    entry = next((p for p in current.get("provenance", []) if p.get("sha256") == sha256), None)
-    if entry is not None:
-        return entry, None
-    holder = next((m.get("dataset_id") for m in store.list_datasets(directory)
-                   if any(p.get("sha256") == sha256 for p in m.get("provenance", []))), None)
-    return None, holder
+                    mapping_name=mapping_name, names=names, target=target)
 
 
 def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool,
-         lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None) -> ImportReport:
+         lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None,
+         target: Target | None) -> ImportReport:
     name = Path(file_name).name
+    target = target or Target()
     report = ImportReport(file=name, dry_run=dry_run, sha256=hashlib.sha256(file_bytes).hexdigest())
-    previous, provenance = previous_tables(directory)
-    earlier, holder = _in_use(directory, report.sha256)
+    try:
+        previous, provenance, entry = previous_tables(directory, target)
+    except store.NoDataset as exc:
+        report.problems = [problem(f"{exc} Leave the dataset out to import into a new one.")]
+        report.message = f"{name} was not imported: {exc}"
+        return report
+    found = _earlier_import(directory, report.sha256, entry)
+    earlier = found[1] if found else None
     try:
         export = read_export(file_bytes, name,
                              keep_test_responses=bool(mapping.get("import", {}).get("keep_test_responses")))
@@ -458,15 +489,11 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
     report.renamed_columns = list(export.renamed)
     if earlier:
         report.ok, report.already_imported = True, True
-        report.dataset_id = store.current_id(directory)
+        report.dataset_id, report.dataset, report.dataset_title = (found[0]["current"], found[0]["name"],
+                                                                   found[0]["title"])
         report.respondents, report.answers = earlier.get("respondents", 0), earlier.get("answers", 0)
         report.message = (f"{name} was already imported on {earlier.get('imported_at', '?')} (same sha256); "
                           "nothing changed.")
-        return report
-    if holder and any(p.get("sha256") == report.sha256 for p in provenance):
-        report.problems = [problem(f"{name} is already in stored dataset {holder}, which is not the one in use; "
-                                   "choose that dataset on the Data page instead of importing the file again")]
-        report.message = f"{name} was not imported: it is already in stored dataset {holder}."
         return report
     problems = mapping_mod.check(mapping, list(export.frame.columns), mapping_name)
     if not export.rows:
@@ -483,6 +510,8 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
     report.tables = {n: new[n] for n in schema.CORE_TABLES}
     merged, clash = merge(previous, new) if not problems else (None, [])
     problems += clash
+    if entry is not None and not target.merge_unrelated and not problems:
+        problems += _unrelated(previous, new, entry)
     if problems:
         report.problems = problems[:MAX_PROBLEMS]
         if len(problems) > MAX_PROBLEMS:
@@ -495,23 +524,27 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
         report.message = (f"{name} can be imported: {report.respondents} respondents and {report.answers} answers "
                           "(dry run: nothing was written).")
         return report
-    entry = {"kind": "import", "file": name, "sha256": report.sha256, "layout": export.layout,
+    record = {"kind": "import", "file": name, "sha256": report.sha256, "layout": export.layout,
              "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "rows_read": report.rows_read,
              "respondents": report.respondents, "answers": report.answers,
              "free_text_answers": report.free_text_answers, "excluded": report.excluded}
-    manifest = store.write_dataset(merged, directory, demo=False, provenance=[*provenance, entry],
-                                   description=f"Imported data ({len(provenance) + 1} file(s))")
-    report.dataset_id = manifest["dataset_id"]
+    if entry is None:
+        entry = store.create_collection(directory, target.title or Path(name).stem, target.description)
+    files = sum(p.get("kind") == "import" for p in provenance) + 1
+    manifest = store.write_dataset(merged, directory, demo=False, provenance=[*provenance, record],
+                                   description=f"{entry['title']}: imported data ({files} file(s))",
+                                   collection=entry["name"])
+    report.dataset_id, report.dataset, report.dataset_title = manifest["dataset_id"], entry["name"], entry["title"]
     report.message = (f"Imported {name}: {report.respondents} respondents and {report.answers} answers into "
-                      f"dataset {report.dataset_id}.")
+                      f"dataset {entry['title']!r} ({entry['name']}), version {report.dataset_id}.")
     return report
 
 
 def preview(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,
-            lookup: pd.DataFrame | None = None) -> ImportReport:
+            lookup: pd.DataFrame | None = None, target: Target | None = None) -> ImportReport:
     """What importing would do, without writing: counts, the rows as they would be stored, the problems."""
     try:
-        return run(file_bytes, file_name, mapping, directory, dry_run=True, lookup=lookup)
+        return run(file_bytes, file_name, mapping, directory, dry_run=True, lookup=lookup, target=target)
     except Exception:  # the page shows every failure as a problem, never a traceback or a server path
         said = incident(f"checking {Path(file_name).name}")
         return ImportReport(file=Path(file_name).name, problems=[problem(said)], message=said + ".")

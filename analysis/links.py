@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from analysis.filters import Filters
 
-DATASET_PARAM = "dataset"
+DATASET_PARAM = "dataset"  # the named dataset (older links carried a version token here; still understood)
+VERSION_PARAM = "version"  # the version's short content hash, so a copied link reopens the same data
 TOKEN_LENGTH = 12
 
 
@@ -16,14 +17,22 @@ def dataset_token(manifest: dict) -> str:
 
 
 def view_query(filters: Filters, manifest: dict) -> str:
-    """The query string of a view, e.g. 'sector=nhs&region=london&dataset=b7f15735040f'."""
-    return urlencode([*((k, v) for k, values in filters.as_query().items() for v in values),
-                      (DATASET_PARAM, dataset_token(manifest))])
+    """The query string of a view, e.g. 'sector=nhs&region=london&dataset=demo&version=b7f15735040f' (without
+    a dataset name, as from before datasets were named: 'dataset=b7f15735040f')."""
+    named = manifest.get("dataset_name")
+    where = [(DATASET_PARAM, named), (VERSION_PARAM, dataset_token(manifest))] if named else [
+        (DATASET_PARAM, dataset_token(manifest))]
+    return urlencode([*((k, v) for k, values in filters.as_query().items() for v in values), *where])
 
 
 def view_link(page_url: str, filters: Filters, manifest: dict) -> str:
     """The page's address (absolute or relative) with the view's filters and dataset."""
     return f"{page_url.split('?')[0]}?{view_query(filters, manifest)}"
+
+
+def dataset_url(name: str) -> str:
+    """A relative link to the Overview of a named dataset (from any page served at the app's top level)."""
+    return "./?" + urlencode({DATASET_PARAM: name})
 
 
 def dataset_mismatch(requested: str | None, manifest: dict) -> str | None:

@@ -1,4 +1,4 @@
-"""The Overview page's words and facts: the study, who took part, and trusts' claims against users' views."""
+"""The Overview page's facts: who took part, trusts' claims against users' views, and findings from the numbers."""
 
 from __future__ import annotations
 
@@ -6,26 +6,6 @@ from dataclasses import dataclass
 
 from analysis import filters as flt
 from analysis import metrics, queries, summaries
-
-INTRO = (
-    "In 2009 the Healthcare Commission asked how well NHS trusts and independent-sector organisations "
-    "engage local people in planning and improving health services. It surveyed 42 local users' groups, "
-    "ran 20 workshops with nearly 500 people, and interviewed 47 NHS trusts and 31 independent-sector "
-    "organisations. Engagement Explorer lets you explore that kind of evidence: how much influence people "
-    "have, over what, and who finds it hardest to be heard."
-)
-FINDINGS = "\n".join([
-    "- People had **most influence** over the care environment, information for patients, and appointments "
-    "and opening hours; **some** over service plans; **least** over funding and priorities and over quality "
-    "and safety of care.",
-    "- **Seldom-heard groups** (black and minority ethnic communities, older people, carers, Gypsies and "
-    "Travellers, people with learning disabilities, refugees and asylum seekers and others) found it "
-    "hardest to be heard.",
-    "- Trusts often failed to involve people early, to inform them, to organise engagement accessibly, and "
-    "to say what was done with their views.",
-    "- Mental health and learning disability services showed more active user participation; among "
-    "independent providers, hospices were the most engaged.",
-])
 
 
 @dataclass(frozen=True)
@@ -52,14 +32,13 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
     ]
     users = flt.Filters(**{**dict(filters.items()), "source": ("users_group_survey",)})
     by_domain = queries.influence_by_domain(cube, users).set_index("domain")
-    if len(declared):
-        k, n = int(declared.sum()), len(declared)
-        low, high = metrics.exact_interval([k], [n])
-        contrast = (f"{k} of {n} NHS trusts in this view ({100 * k / n:.0f}%; exact 95% CI "
-                    f"{100 * low[0]:.0f}% to {100 * high[0]:.0f}%) declared that they met core standard 17 "
-                    "in 2007/08: that people's views are sought and taken into account. ")
-    else:
-        contrast = "No NHS trusts in this view declared compliance with core standard 17. "
+    if not len(declared):  # nothing declared in this dataset: no contrast to draw
+        return Facts(metric_rows, "", _provenance(cube.manifest))
+    k, n = int(declared.sum()), len(declared)
+    low, high = metrics.exact_interval([k], [n])
+    contrast = (f"{k} of {n} NHS trusts in this view ({100 * k / n:.0f}%; exact 95% CI "
+                f"{100 * low[0]:.0f}% to {100 * high[0]:.0f}%) declared that they met core standard 17 "
+                "in 2007/08: that people's views are sought and taken into account. ")
     plans = by_domain.loc["service_plans"] if "service_plans" in by_domain.index else None
     funding = by_domain.loc["funding"] if "funding" in by_domain.index else None
     if plans is not None and funding is not None and not plans["suppressed"] and not funding["suppressed"]:
@@ -68,11 +47,29 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
                      f"{funding['positive_pct']:.0f}% over funding and priorities (base {funding['base_n']:.0f}).")
     else:
         contrast += "Too few users' groups are in this view to show what they said."
-    manifest = cube.manifest
-    provenance = summaries.escape_markdown(manifest.get("description", "")) + (
-        f" Dataset {manifest['dataset_hash'][:12]}, schema version {manifest['schema_version']}, "
+    return Facts(metric_rows, summaries.escape_markdown(contrast), _provenance(cube.manifest))
+
+
+def _provenance(manifest: dict) -> str:
+    description = str(manifest.get("description", "")).strip()
+    return summaries.escape_markdown(description + ("" if description.endswith(".") or not description else ".")) + (
+        f" Version {manifest['dataset_hash'][:12]}, schema version {manifest['schema_version']}, "
         f"built {manifest['created']}.")
-    return Facts(metric_rows, summaries.escape_markdown(contrast), provenance)
+
+
+def data_findings(cube: queries.Cube, filters: flt.Filters) -> list[str]:
+    """Headline findings written from the dataset's own numbers: where influence is highest and lowest."""
+    shown = queries.influence_by_domain(cube, filters)
+    shown = shown[~shown["suppressed"].astype(bool) & shown["positive_pct"].notna()]
+    if shown.empty:
+        return ["There are too few answers about influence in this view to say where people have most and least."]
+    top, bottom = shown.iloc[0], shown.iloc[-1]
+    found = [f"People said they had most influence over {str(top['domain_label']).lower()} "
+             f"({top['positive_pct']:.0f}% some or a lot, base {top['base_n']:.0f})."]
+    if len(shown) > 1:
+        found.append(f"They said they had least over {str(bottom['domain_label']).lower()} "
+                     f"({bottom['positive_pct']:.0f}%, base {bottom['base_n']:.0f}).")
+    return [summaries.escape_markdown(f) for f in found]
 
 
 def _answers(cube: queries.Cube, filters: flt.Filters) -> int:

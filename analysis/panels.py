@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from analysis import charts, disclosure, metrics, queries, summaries
+from analysis import charts, disclosure, metrics, queries, summaries, vocab
 from analysis.filters import Filters, describe
 from analysis.queries import Cube
 
@@ -155,14 +155,21 @@ def groups_reach(cube: Cube, filters: Filters) -> Panel:
 def org_types_against_rest(cube: Cube, filters: Filters) -> Panel:
     """Each organisation type against all others, all domains pooled."""
     frame = queries.org_type_against_rest(cube, filters)
+    if filters.org_type:
+        chosen = ", ".join(vocab.org_type_label(t) for t in filters.org_type)
+        comparator = (f"Each selected type is compared with everyone at the types not selected (all but {chosen}), "
+                      "within the view's other filters.")
+        rest_name = "Types not selected"
+    else:
+        comparator, rest_name = "Each type is compared with everyone at every other type in the view.", "Everyone else"
     return Panel(
         chart_id="org_types_against_rest",
         title="Each organisation type against all others: % some or a lot of influence, all domains",
         subtitle=describe(filters),
-        base_text=base_range(frame, unit="answers") + " Answers pooled across the six domains.",
+        base_text=base_range(frame, unit="answers") + " Answers pooled across the six domains. " + comparator,
         summary=summaries.against_rest(frame, "organisation types"),
-        method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}.",
-        figure=charts.against_rest(frame, "Organisation types against all others", describe(filters)),
+        method=f"{metrics.METHOD_NOTE} Comparison: {metrics.COMPARISON_TEST}. {comparator}",
+        figure=charts.against_rest(frame, "Organisation types against all others", describe(filters), rest_name),
         table=_rest_table(frame, "Organisation type"),
     )
 
@@ -217,12 +224,22 @@ def _wave_summary(frame: pd.DataFrame, noun: str) -> str:
         if len(frame) else ""
     if not previous or not latest:
         return f"There is only one wave in this view, so {noun} cannot be compared over time."
+    if frame["previous_base_n"].isna().all() and frame["latest_base_n"].isna().all():
+        return (f"Wave {latest} and wave {previous} did not ask the same questions (or too few answered them), "
+                f"so {noun} are not compared over time.")
     parts = [f"{verdict.capitalize()}: {', '.join(frame.loc[frame['verdict'] == verdict, 'label'])}"
              for verdict in ("better", "worse") if (frame["verdict"] == verdict).any()]
     same = int((frame["verdict"] == "about the same").sum())
     return (f"Wave {latest} against wave {previous}, % with some or a lot of influence. "
             + ("; ".join(parts) + ". " if parts else "No significant change. ")
             + f"{same} of {len(frame)} {noun} about the same.")
+
+
+def _questions_note(frame: pd.DataFrame) -> str:
+    """Which questions a wave comparison compared (only those asked in both waves)."""
+    named = frame["questions_compared"].iloc[0] if len(frame) else ""
+    return ("Only questions asked in both waves are compared: " + named + "." if named else
+            "Only questions asked in both waves are compared.")
 
 
 def _wave_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -244,7 +261,7 @@ def _by_wave(by: str, chart_id: str, noun: str, label: str) -> Callable[[Cube, F
             base_text=base_range(frame.assign(base_n=frame["latest_base_n"]), unit="answers in the latest wave",
                                   per="row"),
             summary=_wave_summary(frame, noun),
-            method=f"{metrics.METHOD_NOTE} {WAVE_METHOD}",
+            method=f"{metrics.METHOD_NOTE} {WAVE_METHOD} {_questions_note(frame)}",
             figure=charts.wave_change(frame, title, describe(filters)),
             table=_wave_table(frame, label),
         )

@@ -177,17 +177,21 @@ def level_distribution(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
 
 
 def _against_rest(cells: pd.DataFrame, key: str, total: pd.DataFrame, subgroups: list[str],
-                  exclusive: bool = False) -> pd.DataFrame:
+                  exclusive: bool = False, outside: pd.DataFrame | None = None) -> pd.DataFrame:
     """Pooled influence for each subgroup (rows of `cells` by `key`) and for everyone else, with a verdict.
 
     `total` holds everyone's cells; everyone else's sums are the total's less the subgroup's, so
     overlapping subgroups (a person in several groups) are handled exactly. `exclusive` subgroups
-    (organisation types) add up to the total, so disclosure control also works across them.
+    (organisation types) add up to the total, so disclosure control also works across them. With
+    `outside` (the cells of everyone outside a selection of subgroups), every subgroup is compared with those.
     """
     mine = metrics.share_sums(cells, [key]).set_index(key).reindex(subgroups, fill_value=0.0)
     mine.index = pd.Index(subgroups, dtype=object)  # plain labels, not the cells' categories: joined with text below
     everyone = metrics.share_sums(total, [])
-    rest = everyone[metrics.SUM_COLS].to_numpy() - mine[metrics.SUM_COLS]
+    if outside is None:
+        rest = everyone[metrics.SUM_COLS].to_numpy() - mine[metrics.SUM_COLS]
+    else:
+        rest = mine[metrics.SUM_COLS] * 0 + metrics.share_sums(outside, [])[metrics.SUM_COLS].to_numpy()
     frames = [metrics.shares(sums).assign(who=who) for who, sums in (("subgroup", mine), ("everyone else", rest))]
     out = pd.concat(frames).rename_axis("subgroup").reset_index()[["subgroup", "who", "base_n", *SHARE_COLS]]
     # A subgroup and everyone else add up to the total; exclusive subgroups add up to it too.
@@ -224,10 +228,18 @@ def group_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
 
 
 def org_type_against_rest(cube: Cube, filters: flt.Filters) -> pd.DataFrame:
-    """Each organisation type against all others: pooled % positive across domains and a verdict."""
+    """Each organisation type against all others: pooled % positive across domains and a verdict.
+
+    With types selected, "all others" are the answers about every type not selected (within the view's other
+    filters), the same comparator for each selected type; without, each type is compared with every other type.
+    """
     cells = _cells(cube, filters)
     present = sorted(set(cells["org_type"]), key=_type_rank)
-    out = _against_rest(cells, "org_type", cells, present, exclusive=True)
+    outside = None
+    if filters.org_type:
+        outside = _cells(cube, replace(filters, org_type=()))
+        outside = outside[~outside["org_type"].astype(str).isin(filters.org_type)]
+    out = _against_rest(cells, "org_type", cells, present, exclusive=True, outside=outside)
     return out.assign(label=out["subgroup"].map(vocab.org_type_label),
                       sector=out["subgroup"].map(lambda t: vocab.ORG_TYPES[t][1]))
 
@@ -303,17 +315,42 @@ def compared_waves(cube: Cube, filters: flt.Filters) -> tuple[str | None, str | 
     return (before[-1] if before else None), latest
 
 
+def comparable_questions(manifest: dict, previous: str | None, latest: str | None,
+                         measure: str = "influence") -> tuple[list[str], list[str]]:
+    """(domains, questions) that compare like with like between two waves: a domain counts only when the same
+    questions of the measure were asked about it in both waves. Without a record of the questions (a dataset
+    stored before it was kept), every domain counts and no questions are named."""
+    record = manifest.get("questions")
+    if record is None or not previous or not latest:
+        return list(vocab.DOMAINS), []
+    asked: dict[str, dict[str, set]] = {}
+    for question_id, q in record.items():
+        if q.get("measure") == measure:
+            for wave in (previous, latest):
+                asked.setdefault(q.get("domain", ""), {}).setdefault(wave, set())
+                if wave in q.get("waves", []):
+                    asked[q["domain"]][wave].add(question_id)
+    domains = [d for d, by_wave in asked.items() if by_wave[previous] and by_wave[previous] == by_wave[latest]]
+    return domains, sorted(q for d in domains for q in asked[d][latest])
+
+
 def wave_comparison(cube: Cube, filters: flt.Filters, by: str = "domain") -> pd.DataFrame:
     """One row per `by` value (domain, org_type, group_id or sector): % positive in the latest wave against the
-    previous one, both with 95% intervals, and a verdict (better / about the same / worse)."""
+    previous one, both with 95% intervals, and a verdict (better / about the same / worse).
+
+    Only domains asked with the same questions in both waves are compared (column `questions_compared`)."""
     previous, latest = compared_waves(cube, filters)
     view = replace(filters, wave=())
     cells = _cells(cube, view, group=None if by == "group_id" else ALL)
     cells = cells[cells["wave"].isin([w for w in (previous, latest) if w])]
+    domains, questions = comparable_questions(cube.manifest, previous, latest)
+    asked = set(cells["domain"].astype(str)) if by == "domain" else set()  # shown as not compared when left out
+    cells = cells[cells["domain"].astype(str).isin(domains)]
     long = metrics.positive_share(cells, [by, "wave"]).astype({by: str, "wave": str})
     long = disclosure.protect(long, SHARE_COLS)
     labels = WAVE_LABELS.get(by, {})
-    keys = [k for k in labels if k in set(long[by])] + sorted(set(long[by]) - set(labels))
+    present = set(long[by]) | asked
+    keys = [k for k in labels if k in present] + sorted(present - set(labels))
     cols = ["base_n", "positive_pct", "ci_low_pct", "ci_high_pct", "effective_n", "suppressed"]
     out = pd.DataFrame({by: keys})
     for name, wave in (("previous", previous), ("latest", latest)):
@@ -324,7 +361,8 @@ def wave_comparison(cube: Cube, filters: flt.Filters, by: str = "domain") -> pd.
     verdict, p_value = metrics.compare_shares(out["latest_positive_pct"] / 100, out["latest_effective_n"],
                                               out["previous_positive_pct"] / 100, out["previous_effective_n"])
     return out.assign(label=out[by].map(lambda k: labels.get(k, k)), verdict=verdict, p_value=p_value,
-                      suppressed=out["latest_suppressed"] | out["previous_suppressed"])
+                      suppressed=out["latest_suppressed"] | out["previous_suppressed"],
+                      questions_compared=", ".join(questions))
 
 
 def importance_vs_influence(cube: Cube, filters: flt.Filters) -> pd.DataFrame:

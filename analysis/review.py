@@ -38,10 +38,9 @@ def text_sha(text: str) -> str:
 def flag(stories: pd.DataFrame) -> pd.DataFrame:
     """The stories with `review_reasons` (why a person should read it first; empty when nothing is in doubt)."""
     reasons = [redact.review_reasons(t) for t in stories["text"].astype(str)]
-    # text even with no stories (a national dataset has none): an empty list would be a float column
-    return stories.assign(review_reasons=pd.Series(["; ".join(r) for r in reasons], index=stories.index, dtype=object),
-                          text_sha=pd.Series([text_sha(t) for t in stories["text"].astype(str)], index=stories.index,
-                                             dtype=object))
+    return stories.assign(  # object columns even when there are no stories (an empty list reads as float)
+        review_reasons=pd.Series(["; ".join(r) for r in reasons], index=stories.index, dtype=object),
+        text_sha=pd.Series([text_sha(t) for t in stories["text"].astype(str)], index=stories.index, dtype=object))
 
 
 def _path(directory: Path, dataset_id: str) -> Path:

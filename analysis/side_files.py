@@ -27,9 +27,11 @@ class SideFiles:
     names: list[str] | None = None
     problems: list[str] = field(default_factory=list)
 
-    def check(self, file_bytes: bytes, file_name: str, spec: dict, directory: Path) -> importing.ImportReport:
-        """The import's preview with these side files, or a refusal when one cannot be used."""
-        return self.refusal(file_name) or importing.preview(file_bytes, file_name, spec, directory, lookup=self.lookup)
+    def check(self, file_bytes: bytes, file_name: str, spec: dict, directory: Path,
+              target: importing.Target | None = None) -> importing.ImportReport:
+        """The import's preview with these side files (into `target`), or a refusal when one cannot be used."""
+        return self.refusal(file_name) or importing.preview(file_bytes, file_name, spec, directory, lookup=self.lookup,
+                                                            target=target)
 
     def for_import(self) -> dict:
         """The keyword arguments an import takes from the side files."""

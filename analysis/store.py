@@ -22,6 +22,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -154,6 +155,18 @@ def _digest(sums: dict[str, _TableHash]) -> str:
     return digest.hexdigest()
 
 
+def question_waves(tables: dict[str, pd.DataFrame]) -> dict[str, dict]:
+    """Each question's measure, domain and the waves it was asked in (so waves compare the same questions)."""
+    resp, answers, questions = tables["respondents"], tables["answers"], tables["questions"]
+    rows = pd.Index(resp["respondent_id"].astype(object)).get_indexer(answers["respondent_id"].astype(object))
+    waves = resp["wave"].astype(object).to_numpy()[rows[rows >= 0]]
+    pairs = pd.DataFrame({"question_id": answers["question_id"].astype(object).to_numpy()[rows >= 0],
+                          "wave": waves}).drop_duplicates()
+    asked = pairs.groupby("question_id")["wave"].agg(lambda w: sorted(map(str, w))).to_dict()
+    return {str(q.question_id): {"measure": str(q.measure), "domain": str(q.domain),
+                                 "waves": asked.get(q.question_id, [])} for q in questions.itertuples()}
+
+
 def _fsync_path(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -232,21 +245,51 @@ def write_dataset(
     provenance: list[dict],
     description: str,
     chunks: Iterable[dict[str, pd.DataFrame]] = (),
+    collection: str | None = None,
+    make_default: bool | None = None,
 ) -> dict:
-    """Validate, aggregate and store a dataset atomically, make it current, and return its manifest.
+    """Validate, aggregate and store a version atomically, add it to a named dataset, and return its manifest.
 
     `chunks` are further rows of any table, appended in order: a dataset larger than memory is written chunk
     by chunk, and its count tables are made by DuckDB from the stored files (`cube.aggregate_parquet`), so
     memory does not grow with its size.
+
+    `collection` is the named dataset (registry id) the version belongs to; without one, the dataset is the
+    one a manifest of its kind belongs to (the demo, the national demo, imported data). The version becomes
+    what new visitors see only when its dataset is the default: with `make_default` (the default when no
+    collection is named, as `build --demo` has always done), or when the store has no default yet.
     """
     directory = _writable(directory)
     with store_guard.writing(directory):
         return _write_dataset(tables, directory, demo=demo, provenance=provenance, description=description,
-                              chunks=chunks)
+                              chunks=chunks, collection=collection, make_default=make_default)
+
+
+def _becomes_current(directory: Path, collection: str | None, make_default: bool | None) -> bool:
+    """Whether a version written into `collection` becomes what new visitors see (see write_dataset)."""
+    default = default_collection(directory)
+    return bool(make_default or (make_default is None and (collection is None or default is None))
+                or (collection is not None and collection == default))
+
+
+def _stored_question_waves(folder: Path) -> dict[str, dict]:
+    """question_waves of the tables stored in `folder`, reading only the columns needed (DuckDB joins)."""
+    import duckdb
+
+    questions = schema.conform("questions", pd.read_parquet(folder / "questions.parquet"))  # small: read whole
+    answers, respondents = (str(folder / f"{name}.parquet").replace("'", "''") for name in ("answers", "respondents"))
+    with duckdb.connect() as con:  # paths quoted for a SQL string
+        pairs = con.execute(
+            "SELECT DISTINCT CAST(a.question_id AS VARCHAR) AS question_id, CAST(r.wave AS VARCHAR) AS wave "
+            f"FROM read_parquet('{answers}') a JOIN read_parquet('{respondents}') r USING (respondent_id)").df()
+    asked = pairs.groupby("question_id")["wave"].agg(lambda w: sorted(map(str, w))).to_dict()
+    return {str(q.question_id): {"measure": str(q.measure), "domain": str(q.domain),
+                                 "waves": asked.get(str(q.question_id), [])} for q in questions.itertuples()}
 
 
 def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bool, provenance: list[dict],
-                   description: str, chunks: Iterable[dict[str, pd.DataFrame]]) -> dict:
+                   description: str, chunks: Iterable[dict[str, pd.DataFrame]],
+                   collection: str | None, make_default: bool | None) -> dict:
     root = directory / "datasets"
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
@@ -270,32 +313,42 @@ def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bo
                 "provenance": provenance,
                 "rows": {name: sums[name].rows for name in (*schema.CORE_TABLES, *schema.OPTIONAL_TABLES)
                          if name in sums},
+                "questions": _stored_question_waves(staging),
             }
             for name, frame in cube.aggregate_parquet(staging, scratch=staging).items():
                 _write_table(staging, name, frame)
             _write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2))
-            store_guard.begin(directory, dataset_id)  # a kill from here on is finished by store_guard.recover
+            if _becomes_current(directory, collection, make_default):  # only then may recovery make it current
+                store_guard.begin(directory, dataset_id)  # a kill from here on is finished by store_guard.recover
             os.replace(staging, final)
             _fsync_path(root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _write_text_atomic(directory / "CURRENT", dataset_id + "\n")
+    name = collection or legacy_collection(manifest)
+    default = default_collection(directory)
+    if make_default is None:
+        make_default = collection is None or default is None
+    _add_version(directory, name, dataset_id, title=collection_title(manifest) if collection is None else None)
+    if make_default or default == name:
+        set_default(directory, name)
     store_guard.end(directory)
-    _prune(directory, keep=dataset_id)
+    _prune(directory)
     return manifest
 
 
-def _prune(directory: Path, keep: str) -> None:
-    """Remove abandoned staging folders and all but the newest datasets (the current one always stays)."""
+def _prune(directory: Path) -> None:
+    """Remove abandoned staging folders and, per named dataset, all but its newest KEEP_DATASETS versions
+    (every dataset's current version, and the one CURRENT names, always stay)."""
     root = directory / "datasets"
     for stale in root.glob(".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    folders = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                     key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in folders[KEEP_DATASETS:]:
-        if old.name != keep:
-            shutil.rmtree(old, ignore_errors=True)
+    keep = {_read_text(directory, "CURRENT") or ""}
+    for entry in list_collections(directory, archived=True):
+        keep |= set(entry["stored"][-KEEP_DATASETS:])
+    for folder in root.iterdir():
+        if folder.is_dir() and not folder.name.startswith(".") and folder.name.strip() not in {k.strip() for k in keep}:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 _pointers: dict[str, tuple[float, str]] = {}
@@ -397,10 +450,211 @@ def list_datasets(directory: Location) -> list[dict]:
 
 
 def use_dataset(directory: Location, dataset_id: str) -> None:
-    """Make a stored dataset the current one (an atomic replace of CURRENT); NoDataset when it is not stored."""
+    """Make a stored version the one new visitors see, and its named dataset the default; NoDataset when it is
+    not stored."""
     directory = _writable(directory)
     if not dataset_id or dataset_id.startswith(".") or "/" in dataset_id or "\\" in dataset_id or not (
             directory / "datasets" / dataset_id / "manifest.json").is_file():
         raise NoDataset(f"There is no dataset {dataset_id!r} in the store.")
+    name = collection_of(directory, dataset_id)
     with store_guard.writing(directory):
+        if name is not None:
+            _write_text_atomic(directory / "DEFAULT", name + "\n")
         _write_text_atomic(directory / "CURRENT", dataset_id + "\n")
+
+
+# ---- named datasets: a registry of collections of versions, and the default for new visitors ----
+#
+#   registry/<name>.json   title, description, created, archived, and the ids of its versions, oldest first
+#   DEFAULT                the name of the dataset new visitors see (CURRENT names that dataset's newest version)
+#
+# A version folder (datasets/<id>) is immutable and may belong to several named datasets. Versions written
+# before the registry existed belong to the dataset their manifest's kind gives (legacy_collection).
+
+REGISTRY = "registry"
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+
+
+class RegistryError(ValueError):
+    """A request about named datasets that cannot be done as asked (said plainly)."""
+
+
+def slug(title: str) -> str:
+    """A dataset name from a title: lower case letters, digits and hyphens, at most 60 characters."""
+    text = re.sub(r"[^a-z0-9]+", "-", str(title).lower()).strip("-")[:60].strip("-")
+    return text or "dataset"
+
+
+def legacy_collection(manifest: dict) -> str:
+    """The named dataset a version belongs to when no registry entry says: by what made it."""
+    generators = {str(p.get("generator", "")) for p in manifest.get("provenance", [])}
+    if manifest.get("demo"):
+        return "national-demo" if "analysis.national" in generators else "demo"
+    return "imported"
+
+
+def collection_title(manifest: dict) -> str:
+    """A title for a dataset made before it had one: the study demo, the national demo, or imported data."""
+    return {"demo": "Study demo (illustrative)", "national-demo": "National-scale demo (illustrative)"}.get(
+        legacy_collection(manifest), "Imported data")
+
+
+def _registry_entries(directory: Location) -> dict[str, dict]:
+    fs, base = _filesystem(directory)
+    infos = fs.get_file_info(pafs.FileSelector(f"{base}/{REGISTRY}", allow_not_found=True))
+    found = {}
+    for info in infos:
+        if info.type == pafs.FileType.File and info.base_name.endswith(".json") and not info.base_name.startswith("."):
+            text = _read_text(directory, f"{REGISTRY}/{info.base_name}")
+            if text:
+                entry = json.loads(text)
+                found[entry["name"]] = entry
+    return found
+
+
+def list_collections(directory: Location, archived: bool = False) -> list[dict]:
+    """Every named dataset (archived ones only when asked), newest first: name, title, description, created,
+    archived, versions (ids, oldest first), stored (those still on disk) and current (the newest stored)."""
+    entries = _registry_entries(directory)
+    manifests = {m["dataset_id"]: m for m in list_datasets(directory)}
+    listed = {v for e in entries.values() for v in e.get("versions", [])}
+    unlisted: dict[str, list[str]] = {}
+    for manifest in sorted(manifests.values(), key=lambda m: str(m.get("created", ""))):
+        if manifest["dataset_id"] not in listed:  # written before the registry: its kind names its dataset
+            name = legacy_collection(manifest)
+            unlisted.setdefault(name, []).append(manifest["dataset_id"])
+            entries.setdefault(name, {"name": name, "title": collection_title(manifest), "description": "",
+                                      "created": manifest.get("created", ""), "archived": False, "versions": []})
+    for name, versions in unlisted.items():  # older than anything the registry lists
+        entries[name] = {**entries[name], "versions": [*versions, *entries[name]["versions"]]}
+    out = []
+    for entry in entries.values():
+        stored = [v for v in entry.get("versions", []) if v in manifests]
+        if not stored or (entry.get("archived") and not archived):
+            continue
+        out.append({**entry, "stored": stored, "current": stored[-1], "manifest": manifests[stored[-1]]})
+    return sorted(out, key=lambda e: (str(e["manifest"].get("created", "")), e["name"]), reverse=True)
+
+
+def collection(directory: Location, name: str) -> dict:
+    """One named dataset (archived or not); NoDataset when there is none of that name."""
+    for entry in list_collections(directory, archived=True):
+        if entry["name"] == name:
+            return entry
+    raise NoDataset(f"There is no dataset named {name!r}.")
+
+
+def resolve(directory: Location, wanted: str) -> dict:
+    """The named dataset a name, a title, or a version id or link token (an older link) refers to."""
+    wanted = str(wanted or "").strip()
+    entries = list_collections(directory, archived=True)
+    for test in (lambda e: e["name"] == wanted, lambda e: e["title"].lower() == wanted.lower(),
+                 lambda e: len(wanted) >= 12 and any(v.startswith(wanted) or
+                                                     _hash_of(directory, v).startswith(wanted) for v in e["stored"])):
+        hits = [e for e in entries if test(e)]
+        if hits:
+            return hits[0]
+    raise NoDataset(f"There is no dataset named {wanted!r}. The datasets are: "
+                    + (", ".join(e["name"] for e in entries) or "none yet") + ".")
+
+
+def _hash_of(directory: Location, version: str) -> str:
+    text = _read_text(directory, f"datasets/{version}/manifest.json")
+    return json.loads(text).get("dataset_hash", "") if text else ""
+
+
+def collection_of(directory: Location, version: str) -> str | None:
+    """The name of the dataset a version belongs to (its newest one when several), or None."""
+    for entry in list_collections(directory, archived=True):
+        if version in entry["stored"]:
+            return entry["name"]
+    return None
+
+
+def default_collection(directory: Location) -> str | None:
+    """The name of the dataset new visitors see: DEFAULT, else the dataset CURRENT's version belongs to."""
+    named = (_read_text(directory, "DEFAULT") or "").strip()
+    if named:
+        return named
+    pointer = (_read_text(directory, "CURRENT") or "").strip()
+    return collection_of(directory, pointer) if pointer else None
+
+
+def set_default(directory: Location, name: str) -> None:
+    """Make a named dataset the one new visitors see (a deliberate act: never a side effect of an import)."""
+    directory = _writable(directory)
+    entry = collection(directory, name)
+    if entry.get("archived"):
+        raise RegistryError(f"Dataset {entry['title']!r} is archived; restore it before making it the default.")
+    _write_text_atomic(directory / "DEFAULT", name + "\n")
+    _write_text_atomic(directory / "CURRENT", entry["current"] + "\n")
+
+
+def _save_entry(directory: Path, entry: dict) -> None:
+    folder = directory / REGISTRY
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = {k: entry[k] for k in ("name", "title", "description", "created", "archived", "versions") if k in entry}
+    _write_text_atomic(folder / f"{entry['name']}.json", json.dumps(keep, indent=2))
+
+
+def _stored_entry(directory: Path, name: str) -> dict | None:
+    text = _read_text(directory, f"{REGISTRY}/{name}.json")
+    if text is not None:
+        return json.loads(text)
+    try:  # a dataset from before the registry: write it down as it is listed
+        found = collection(directory, name)
+    except NoDataset:
+        return None
+    kept = ("name", "title", "description", "created", "archived")
+    return {k: found[k] for k in kept} | {"versions": found["stored"]}
+
+
+def create_collection(directory: Location, title: str, description: str = "", name: str | None = None) -> dict:
+    """A new, empty named dataset (its name made from the title unless given, made unique); its entry."""
+    directory = _writable(directory)
+    title = " ".join(str(title).split())
+    if not title:
+        raise RegistryError("A dataset needs a title (for example: Trust patient survey 2025).")
+    base = name or slug(title)
+    if not NAME_PATTERN.match(base):
+        raise RegistryError(f"{base!r} is not a dataset name: use lower case letters, digits and hyphens.")
+    taken = {e["name"] for e in list_collections(directory, archived=True)} | {
+        p.stem for p in (directory / REGISTRY).glob("*.json")}
+    unique, n = base, 2
+    while unique in taken:
+        unique, n = f"{base[:56]}-{n}", n + 1
+    entry = {"name": unique, "title": title, "description": str(description).strip(),
+             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "archived": False, "versions": []}
+    _save_entry(directory, entry)
+    return entry
+
+
+def _add_version(directory: Path, name: str, version: str, title: str | None = None) -> None:
+    entry = _stored_entry(directory, name) or {
+        "name": name, "title": title or name, "description": "",
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "archived": False, "versions": []}
+    if entry["versions"][-1:] != [version]:
+        entry["versions"] = [v for v in entry["versions"] if v != version] + [version]
+    _save_entry(directory, entry)
+
+
+def update_collection(directory: Location, name: str, *, title: str | None = None, description: str | None = None,
+                      archived: bool | None = None) -> dict:
+    """Rename, describe, archive or restore a named dataset (its data stay as they are); its new entry."""
+    directory = _writable(directory)
+    entry = _stored_entry(directory, name)
+    if entry is None:
+        raise NoDataset(f"There is no dataset named {name!r}.")
+    if title is not None:
+        if not " ".join(str(title).split()):
+            raise RegistryError("A dataset needs a title; it was left as it is.")
+        entry["title"] = " ".join(str(title).split())
+    if description is not None:
+        entry["description"] = str(description).strip()
+    if archived is not None:
+        if archived and default_collection(directory) == name:
+            raise RegistryError(f"{entry['title']!r} is what new visitors see; make another dataset the default "
+                                "before archiving it.")
+        entry["archived"] = bool(archived)
+    _save_entry(directory, entry)
+    return entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.disclosure import MIN_BASE
 from analysis.safe_text import escape_markdown  # noqa: F401 - pages import it from here
 
 NOTHING = "There are too few answers in this view to say anything safely."
@@ -51,10 +52,17 @@ def grid(frame: pd.DataFrame, row_label: str, col_label: str) -> str:
 
 
 def against_rest(frame: pd.DataFrame, noun: str) -> str:
-    """How many subgroups reported significantly less, or more, influence than everyone else."""
-    compared = frame[~frame["suppressed"] & (frame["verdict"] != "not compared")]
-    if compared.empty:
+    """How many subgroups reported significantly less, or more, influence than everyone else; "too few" only
+    when disclosure control hid the subgroups, and a plain reason when it is the comparator that is missing."""
+    shown = frame[~frame["suppressed"]]
+    if shown.empty:
         return NOTHING
+    compared = shown[shown["verdict"] != "not compared"]
+    if compared.empty:
+        if shown["rest_suppressed"].all():
+            return (f"Everyone else in this view gave fewer than {MIN_BASE} answers (or none), so the {noun} "
+                    "shown are not compared with them.")
+        return f"None of the {noun} shown could be compared with everyone else."
     worse = compared[compared["verdict"] == "worse"]
     better = compared[compared["verdict"] == "better"]
     sentence = (f"{len(worse)} of {len(compared)} {noun} reported significantly less influence than everyone "

@@ -69,6 +69,9 @@ def group_sizes(agg_respondents: pd.DataFrame, filters: flt.Filters) -> dict[str
     return {g: int(counts.get(g, 0)) for g in vocab.SELDOM_HEARD_GROUPS}
 
 
+NOT_THEMED, NOT_THEMED_LABEL = "_not_themed", "Not themed"
+
+
 def theme_counts(stories: pd.DataFrame, story_groups: pd.DataFrame, by: str) -> pd.DataFrame:
     """Stories per theme and domain (by="domain") or group (by="group"), small counts hidden.
 
@@ -80,11 +83,14 @@ def theme_counts(stories: pd.DataFrame, story_groups: pd.DataFrame, by: str) -> 
     else:
         frame = stories[["story_id", "theme", "domain"]].rename(columns={"domain": "by"})
         labels = vocab.DOMAINS
+    theme = frame["theme"].astype(object)
+    frame = frame.assign(theme=theme.where(theme.notna() & (theme != ""), NOT_THEMED))  # counted, not dropped
     counts = frame.groupby(["theme", "by"]).size().rename("stories_n").reset_index()
-    grid = pd.MultiIndex.from_product([list(vocab.THEMES), list(labels)], names=["theme", "by"]).to_frame(index=False)
+    themes = [*vocab.THEMES, *([NOT_THEMED] if (frame["theme"] == NOT_THEMED).any() else [])]
+    grid = pd.MultiIndex.from_product([themes, list(labels)], names=["theme", "by"]).to_frame(index=False)
     counts = grid.merge(counts, on=["theme", "by"], how="left").fillna({"stories_n": 0})
     protected = disclosure.protect(counts, [], base_col="stories_n")
-    return protected.assign(theme_label=protected["theme"].map(vocab.THEMES),
+    return protected.assign(theme_label=protected["theme"].map({**vocab.THEMES, NOT_THEMED: NOT_THEMED_LABEL}),
                             by_label=protected["by"].map(labels))
 
 

@@ -7,11 +7,11 @@ import hashlib
 
 import streamlit as st
 
-from analysis import datasets, import_steps, mapping, mapping_table, side_files, vocab
+from analysis import datasets, import_steps, links, mapping, mapping_table, side_files, vocab
 from analysis.import_steps import FIXED, Survey
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages import _uploads
+from pages import _datasets, _uploads
 
 NO_COLUMN = "(the same for every response)"
 
@@ -162,8 +162,9 @@ def guided_import(directory: object, read_only: bool) -> None:
     st.download_button("Download this mapping (TOML) for next time or the command line", mapping.to_toml(spec),
                        icon=":material/download:", file_name=mapping_table.file_name(spec, upload.name),
                        mime="application/toml", on_click="ignore")
+    target = _datasets.import_target(directory, upload.name)
     st.subheader("4. Preview", anchor=False)
-    report = side.check(upload.getvalue(), upload.name, spec, directory)
+    report = side.check(upload.getvalue(), upload.name, spec, directory, target=target)
     for col, (label, count) in zip(st.columns(4), datasets.report_counts(report).items(), strict=True):
         col.metric(label, f"{count:,}")
     (st.success if report.ok else st.warning)(escape_markdown(report.message or "Checked."))
@@ -176,7 +177,11 @@ def guided_import(directory: object, read_only: bool) -> None:
             tab.dataframe(safe_table(report.first_rows(name)), hide_index=True, width="stretch")
     st.subheader("5. Import", anchor=False)
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
-        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, **side.for_import())
+        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, **side.for_import(),
+                                      target=target)
         (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
             st.dataframe(safe_table(datasets.problems_table(result)), hide_index=True)
+        if result.ok and result.dataset:
+            st.link_button(f"Open {escape_markdown(result.dataset_title)}", links.dataset_url(result.dataset),
+                           icon=":material/open_in_new:")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import cached, charts, drilldown, links, store
+from analysis import cached, charts, datasets, drilldown, links, page_text, store
 from analysis import filters as flt
 from analysis.panels import Panel
 from analysis.safe_text import safe_table
@@ -17,6 +17,7 @@ from analysis.summaries import escape_markdown
 from pages import _exports
 
 LOG = logging.getLogger("engagement_explorer")
+DATASET_KEY = "view_dataset"  # the session-state key of the sidebar's dataset choice
 TABLE_KEY = "table_"  # + chart id: the session-state key of a chart's table expander (True when open)
 
 
@@ -60,17 +61,66 @@ def _inside_dashboard() -> bool:
     return False
 
 
+def chosen_dataset(directory: store.Location) -> dict | None:
+    """The named dataset this view shows: the sidebar's choice, else the link's ?dataset=, else the default.
+
+    Read with a default, so a page run on its own shows the same dataset; None when the store holds none.
+    """
+    entries = {e["name"]: e for e in store.list_collections(directory, archived=True)}
+    if not entries:
+        return None
+    name = st.session_state.get(DATASET_KEY)
+    if name not in entries:
+        wanted = st.query_params.get(links.DATASET_PARAM)
+        try:
+            name = store.resolve(directory, wanted)["name"] if wanted else None
+        except store.NoDataset:
+            name = None
+        name = name or store.default_collection(directory)
+        st.session_state[DATASET_KEY] = name if name in entries else next(iter(entries))
+    return entries[st.session_state[DATASET_KEY]]
+
+
+def dataset_selector(directory: store.Location) -> dict | None:
+    """The sidebar's dataset choice, kept in the address (?dataset=NAME); the chosen dataset."""
+    entry = chosen_dataset(directory)
+    if entry is None:
+        return None
+    names = {e["name"]: e["title"] for e in store.list_collections(directory)}
+    if entry["name"] not in names:  # an archived dataset opened by its link stays in the choice
+        names[entry["name"]] = datasets.collection_label(entry)
+    linked = st.query_params.get(links.DATASET_PARAM)
+    name = st.selectbox("Dataset", list(names), format_func=names.get, key=DATASET_KEY,
+                        help="Which data every page shows. The address keeps it, so a copied link opens it again.")
+    if linked != name:
+        legacy = _version_token(linked) if linked not in names else None
+        if legacy:  # a link from before datasets were named: keep its version, under the dataset's name
+            st.query_params[links.VERSION_PARAM] = legacy
+        elif links.VERSION_PARAM in st.query_params:  # another dataset chosen: the link's version was the old one's
+            del st.query_params[links.VERSION_PARAM]
+        st.query_params[links.DATASET_PARAM] = name
+    return store.collection(directory, name)
+
+
+def _version_token(linked: str | None) -> str | None:
+    """A version token carried in ?dataset= by a link from before datasets were named, else None."""
+    text = str(linked or "")
+    return text if len(text) >= links.TOKEN_LENGTH and all(c in "0123456789abcdef" for c in text) else None
+
+
 def current_view() -> View | None:
-    """The current dataset and the filters in the URL; shows a message and returns None without data."""
+    """The chosen dataset (its version from the link, else its newest) and the filters in the URL; shows a
+    message and returns None without data."""
     ensure_frame()
     directory = store.data_dir()
-    try:
-        dataset_id = store.current_id(directory)
-    except store.NoDataset as exc:  # its text names the data directory: that goes to the log, not the browser
-        LOG.warning("No dataset to show: %s", exc)
+    entry = chosen_dataset(directory)
+    if entry is None:
         st.warning("No data to show yet. Import a survey export on the Data page, or build the demo with "
                    "`python -m analysis build --demo`.")
         return None
+    linked = st.query_params.get(links.DATASET_PARAM)
+    token = st.query_params.get(links.VERSION_PARAM) or (_version_token(linked) if linked != entry["name"] else None)
+    dataset_id, note = datasets.view_version(directory, entry, token)
     try:
         cube = cached.cube(str(directory), dataset_id)
     except store.DamagedTable as exc:
@@ -81,21 +131,31 @@ def current_view() -> View | None:
     if filters.ignored:
         st.warning("Some filter values in the link are not in this dataset and were left out: "
                    + escape_markdown(", ".join(filters.ignored)))
-    mismatch = links.dataset_mismatch(st.query_params.get(links.DATASET_PARAM), cube.manifest)
-    if mismatch:
-        st.warning(escape_markdown(mismatch), icon=":material/warning:")
-    return View(directory, dataset_id, cube.manifest, filters)
+    if note:
+        st.warning(escape_markdown(note), icon=":material/history:")
+    return View(directory, dataset_id, datasets.view_manifest(cube.manifest, entry), filters)
 
 
 def page_header(title: str, view: View | None, page: str | None = None) -> None:
     """Page title, for the demo dataset the illustrative-data banner, and the packs (`page`: its registry name)."""
     st.title(escape_markdown(title))
+    if view is not None:
+        st.caption(escape_markdown(f"Dataset: {view.manifest.get('dataset_title', '')} (version "
+                                   f"{links.dataset_token(view.manifest)})"))
     if view is not None and view.manifest.get("demo"):
         st.info("**Illustrative data.** These figures are generated to mirror the published findings and the "
                 "design of the Healthcare Commission's 2009 study. They are not the study's own responses.",
                 icon=":material/info:")
     if view is not None:
         _exports.view_tools(view, page)
+
+
+def intro(page: str, view: View | None) -> None:
+    """The page's intro, true for any dataset, and beside the study demo the study's own finding, labelled."""
+    st.markdown(page_text.intro(page))
+    findings = page_text.study_findings(page, view.manifest if view is not None else None)
+    if findings:
+        st.markdown(findings)
 
 
 def panels(page: str, view: View) -> list[Panel]:

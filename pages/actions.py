@@ -5,15 +5,17 @@ import streamlit as st
 from analysis import actions, cached
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages._ui import current_view, page_header, panels, show_panel
+from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()
 page_header("You said, we did", view, "actions")
-st.markdown("One of the study's four main failings: trusts did not show the people who raised an issue that "
-            "action had been taken. This page follows each issue people raised: was it acted on, were they told "
-            "what happened, and how long did it take.")
-if view is not None:
-    data = cached.action_data(str(view.directory), view.dataset_id)
+intro("actions", view)
+data = cached.action_data(str(view.directory), view.dataset_id) if view is not None else None
+if data is not None and data.actions.empty:
+    st.info("This dataset has no records of issues raised and what was done about them. Import some with "
+            "`python -m analysis import-actions FILE` (docs/actions-template.csv shows the columns).",
+            icon=":material/info:")
+elif data is not None:
     for col, (label, value, help_text) in zip(st.columns(4), actions.totals(data, view.filters), strict=False):
         col.metric(label, value, help=help_text)
     for panel in panels("actions", view):

@@ -6,13 +6,16 @@ from analysis import cached, framework, vocab
 from analysis.errors import UserError
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages._ui import current_view, page_header, panels, show_panel
+from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()
 page_header("Engagement framework", view, "framework")
-st.markdown("The study recommended that trusts work towards a higher level of performance in five areas. "
-            f"{framework.CHECKLIST_NOTE} Each item is rated not started, developing, established or leading.")
-if view is not None:
+intro("framework", view)
+st.markdown(framework.CHECKLIST_NOTE)
+if view is not None and cached.action_data(str(view.directory), view.dataset_id).assessments.empty:
+    st.info("This dataset has no framework self-assessments: import some, or use the self-assessment below.",
+            icon=":material/info:")
+elif view is not None:
     for panel in panels("framework", view):
         show_panel(panel, view)
 

@@ -1,13 +1,14 @@
-"""Overview: what the study was, who took part, and the headline findings."""
+"""Overview: who took part, and the headline findings (the study's beside the study demo, else the data's own)."""
 
 import streamlit as st
 
-from analysis import cached, overview
-from pages._ui import current_view, page_header, panels, show_panel
+from analysis import cached, page_text
+from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()
-page_header("Listening, learning, working together?", view, "overview")
-st.markdown(overview.INTRO)
+study = page_text.is_study_demo(view.manifest if view is not None else None)
+page_header(page_text.STUDY_TITLE if study else "Overview", view, "overview")
+intro("overview", view)
 if view is None:
     st.stop()
 
@@ -16,10 +17,17 @@ cols = st.columns(4)
 for col, (label, value, help_text) in zip(cols, facts.metrics, strict=True):
     col.metric(label, value, help=help_text)
 
-st.subheader("What trusts declared, and what users' groups said")
-st.markdown(facts.contrast)
+if facts.contrast:
+    st.subheader("What trusts declared, and what users' groups said")
+    st.markdown(facts.contrast)
 st.subheader("Headline findings")
-st.markdown(overview.FINDINGS)
+if study:
+    st.markdown(f"**{page_text.STUDY_LABEL}:**")
+    st.markdown(page_text.HEADLINE_FINDINGS)
+    st.caption("The charts below show the demo's numbers, generated to mirror these findings.")
+else:
+    for finding in cached.data_findings(str(view.directory), view.dataset_id, tuple(view.filters.items())):
+        st.markdown(f"- {finding}")
 for panel in panels("overview", view):
     show_panel(panel, view)
 st.subheader("Where the data came from")

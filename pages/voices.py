@@ -5,14 +5,11 @@ import streamlit as st
 from analysis import cached, disclosure, review, vocab, voices
 from analysis.safe_text import safe_table
 from analysis.summaries import escape_markdown
-from pages._ui import current_view, page_header, panels, show_panel, url_select
+from pages._ui import current_view, intro, page_header, panels, show_panel, url_select
 
 view = current_view()
 page_header("Voices", view, "voices")
-st.markdown("What people said at workshops and in users' groups, tagged with the influence domain it is about, "
-            "the teller's seldom-heard groups and a theme: the study's four failings (not involved early, not "
-            "informed, engagement badly organised, no feedback on action) and what helped. Quotes are redacted "
-            "of personal details before they are stored.")
+intro("voices", view)
 if view is not None:
     found = cached.voices(str(view.directory), view.dataset_id, review.version(view.directory, view.dataset_id))
     stories = voices.in_view(found, view.filters)

@@ -276,3 +276,20 @@ def test_a_pack_from_the_apps_cache_is_the_same_pack(demo_sources: registry.Sour
     assert [charts.has_data(p.figure) for p in cached] == [charts.has_data(p.figure) for p in panels]
     fresh = _deck_numbers(briefing.build(panels, demo_cube.manifest, view, "pptx"))
     assert fresh and _deck_numbers(briefing.build(cached, demo_cube.manifest, view, "pptx")) == fresh
+
+
+def test_a_pack_names_its_dataset(renderer, demo_dir: Path, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    out = tmp_path / "named.pptx"
+    assert main(["briefing", "--out", str(out), "--data-dir", str(demo_dir), "--dataset", "demo"]) == 0
+    words = " ".join(shape.text_frame.text for slide in Presentation(str(out)).slides for shape in slide.shapes
+                     if shape.has_text_frame)
+    assert "'Study demo (illustrative)' (demo, version" in words
+
+
+def test_a_pack_of_an_unknown_dataset_is_refused_plainly(demo_dir: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["briefing", "--out", str(tmp_path / "p.pptx"), "--data-dir", str(demo_dir), "--dataset",
+                 "nope"]) == 2
+    assert "There is no dataset named 'nope'" in capsys.readouterr().err

@@ -46,39 +46,59 @@ def test_runs_on_an_empty_data_dir(data_dir: Path) -> None:
 
 def test_runs_on_the_demo_and_says_it_is_illustrative(demo_dir: Path) -> None:
     at = _run()
-    assert any("In use:" in e.value and "illustrative" in e.value for e in at.info)
-    assert at.selectbox[0].value == store.current_id(demo_dir)
-    assert at.button(key="use_dataset").disabled
+    assert any("Shown to new visitors:" in e.value and "illustrative" in e.value for e in at.info)
+    assert at.selectbox(key="manage_dataset").value == "demo"
+    assert at.button(key="make_default").disabled and at.button(key="archive_dataset").disabled
 
 
-def test_import_through_the_page_makes_it_current_and_drops_the_banner(demo_dir: Path) -> None:
+def _import_template(at: AppTest, **choices: str) -> AppTest:
+    at = _upload(at, "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
+    for key, value in choices.items():
+        (at.radio if key == "import_into" else at.selectbox if key == "import_dataset" else at.text_input)(
+            key=key).set_value(value)
+    at.run()
+    assert not at.button(key="import").disabled, [t.value for t in at.table]
+    at.button(key="import").click().run()
+    assert not at.exception
+    return at
+
+
+def test_an_import_goes_into_a_new_dataset_and_leaves_the_default_alone(demo_dir: Path) -> None:
     demo_id = store.current_id(demo_dir)
-    assert any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
-    at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
+    at = _import_template(_run(), import_title="Trust survey 2025")
     assert [m.value for m in at.metric] == ["3", "3", "19", "0"]
-    assert not at.button(key="import").disabled
-    at.button(key="import").click().run()
-    assert not at.exception
-    assert any("Imported template" in e.value for e in at.success)  # the file name comes escaped
-    assert store.current_id(demo_dir) != demo_id and store.manifest(demo_dir)["demo"] is False
-    assert at.selectbox[0].value == store.current_id(demo_dir) and at.button(key="use_dataset").disabled
-    assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
-    assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "domains.py")).info)
-
-
-def test_switching_datasets_changes_current(demo_dir: Path) -> None:
-    demo_id = store.current_id(demo_dir)
-    at = _upload(_run(), "export_file", "template.csv", (FIXTURES / "template.csv").read_bytes())
-    at.button(key="import").click().run()
-    imported_id = store.current_id(demo_dir)
-    assert imported_id != demo_id
-    at = _run()
-    at.selectbox[0].select(demo_id).run()
-    at.button(key="use_dataset").click().run()
-    assert not at.exception
-    assert store.current_id(demo_dir) == demo_id
-    assert at.selectbox[0].value == demo_id
+    assert any("Imported template" in e.value and "Trust survey 2025" in e.value for e in at.success)
+    assert store.current_id(demo_dir) == demo_id, "new visitors still see the demo"
+    assert store.collection(demo_dir, "trust-survey-2025")["manifest"]["demo"] is False
     assert any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+
+
+def test_a_second_file_of_the_same_survey_is_added_to_the_chosen_dataset(demo_dir: Path) -> None:
+    _import_template(_run(), import_title="Trust survey")
+    later = (FIXTURES / "template.csv").read_bytes().replace(b"WS01-P", b"WS09-P").replace(b"INT-", b"INT9-")
+    at = _upload(_run(), "export_file", "later.csv", later)
+    at.radio(key="import_into").set_value("existing").run()
+    at.selectbox(key="import_dataset").set_value("trust-survey").run()
+    at.button(key="import").click().run()
+    assert not at.exception and any("Trust survey" in e.value for e in at.success), [e.value for e in at.error]
+    assert len(store.collection(demo_dir, "trust-survey")["stored"]) == 2
+
+
+def test_make_this_the_default_archive_and_restore(demo_dir: Path) -> None:
+    _import_template(_run(), import_title="Trust survey")
+    at = _run()
+    at.selectbox(key="manage_dataset").set_value("trust-survey").run()
+    at.button(key="make_default").click().run()
+    assert not at.exception
+    assert store.default_collection(demo_dir) == "trust-survey"
+    assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+    at.selectbox(key="manage_dataset").set_value("demo").run()
+    at.button(key="archive_dataset").click().run()
+    assert store.collection(demo_dir, "demo")["archived"] is True
+    assert [e["name"] for e in store.list_collections(demo_dir)] == ["trust-survey"]
+    at.selectbox(key="manage_dataset").set_value("demo").run()
+    at.button(key="restore_dataset").click().run()
+    assert store.collection(demo_dir, "demo")["archived"] is False
 
 
 @pytest.mark.parametrize("fixture", ["ragged.csv", "empty.csv", "fake.xlsx", "fake.sav"])

@@ -27,6 +27,8 @@ def two_datasets(tmp_path: Path) -> tuple[Path, str, str]:
     demo_id = store.write_dataset(demo_tables(), tmp_path, demo=True, provenance=[], description="demo")["dataset_id"]
     report = importing.run((FIXTURES / "template.csv").read_bytes(), "template.csv", _template_mapping(), tmp_path)
     assert report.ok, report.problems
+    assert store.current_id(tmp_path) == demo_id, "an import never changes what new visitors see"
+    store.set_default(tmp_path, report.dataset)
     os.utime(tmp_path / "datasets" / demo_id, (1, 1))  # creation times can tie within a second
     return tmp_path, demo_id, report.dataset_id
 
@@ -63,12 +65,13 @@ def test_use_dataset_refuses_what_is_not_stored(two_datasets: tuple[Path, str, s
     assert store.current_id(directory) == imported_id
 
 
-def test_datasets_frame_ticks_the_current_one(two_datasets: tuple[Path, str, str]) -> None:
+def test_datasets_frame_ticks_the_default_one(two_datasets: tuple[Path, str, str]) -> None:
     directory, demo_id, imported_id = two_datasets
-    frame = datasets.datasets_frame(directory).set_index("Dataset")
-    assert frame["Current"].to_dict() == {demo_id: False, imported_id: True}
-    assert frame["Kind"].to_dict() == {demo_id: "Demo (illustrative)", imported_id: "Imported"}
-    assert frame.loc[imported_id, "Respondents"] == 3
+    frame = datasets.datasets_frame(directory).set_index("Name")
+    assert frame["Default"].to_dict() == {"demo": False, "template": True}
+    assert frame["Kind"].to_dict() == {"demo": "Demo (illustrative)", "template": "Imported"}
+    assert frame["Current version"].to_dict() == {"demo": demo_id, "template": imported_id}
+    assert frame.loc["template", "Respondents"] == 3
 
 
 def test_provenance_frame_says_what_when_and_which_file(two_datasets: tuple[Path, str, str]) -> None:

@@ -178,3 +178,17 @@ def test_no_assessments_give_no_organisations_by_type() -> None:
     orgs = pd.DataFrame({"org_id": ["A"], "org_type": ["acute"], "sector": ["nhs"]})
     assert framework.org_area_scores(schema.empty("assessments")).empty
     assert framework.organisations_by(schema.empty("assessments"), orgs, "org_type").empty
+
+
+@pytest.mark.parametrize("call", [
+    lambda a, o: framework.organisations_by(a, o, "org_type"),
+    lambda a, o: framework.organisations_by(a, o, "sector"),
+    lambda a, o: framework.areas_by_wave(a, o),
+    lambda a, o: framework.peer_gaps(framework.ratings_frame({"rights_publicised": "leading"}), a, o, "acute"),
+    lambda a, o: framework.action_plan(framework.ratings_frame({"rights_publicised": "leading"}), a, o, "acute"),
+], ids=["by_type", "by_sector", "by_wave", "peer_gaps", "action_plan"])
+def test_a_dataset_without_self_assessments_gives_empty_results(call) -> None:
+    from analysis import schema
+
+    out = call(schema.empty("assessments"), schema.conform("organisations", schema.empty("organisations")))
+    assert isinstance(out, pd.DataFrame)

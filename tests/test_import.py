@@ -102,32 +102,69 @@ def test_refusals_name_row_column_value(tmp_path, capsys, name, change, row, col
     assert not (tmp_path / "data" / "CURRENT").exists()
 
 
-def test_same_file_twice_changes_nothing_and_second_file_adds(tmp_path, capsys):
+def _collections(tmp_path) -> dict[str, list[str]]:
+    return {e["name"]: [p["file"] for p in e["manifest"]["provenance"]]
+            for e in store.list_collections(tmp_path / "data", archived=True)}
+
+
+def test_same_file_twice_changes_nothing(tmp_path, capsys):
     spec = _mapping("google_forms.csv")
     _cli(tmp_path, "google_forms.csv", spec, capsys=capsys)
     first = store.current_id(tmp_path / "data")
     code, report = _cli(tmp_path, "google_forms.csv", spec, capsys=capsys)
-    assert (code, report["already_imported"], store.current_id(tmp_path / "data")) == (0, True, first)
-    _cli(tmp_path, "limesurvey.csv", _mapping("limesurvey.csv"), capsys=capsys)
-    manifest = store.manifest(tmp_path / "data")
-    assert [p["file"] for p in manifest["provenance"]] == ["google_forms.csv", "limesurvey.csv"]
-    assert len(store.read_core(tmp_path / "data")["respondents"]) == 5
+    assert (code, report["already_imported"], report["dataset"]) == (0, True, "google-forms")
+    assert store.current_id(tmp_path / "data") == first and list(_collections(tmp_path)) == ["google-forms"]
 
 
-def test_demo_is_never_mixed_in(tmp_path, capsys):
-    store.write_dataset(demo_tables(), tmp_path / "data", demo=True, provenance=[], description="demo")
+def test_an_unrelated_file_goes_into_a_dataset_of_its_own(tmp_path, capsys):
     _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), capsys=capsys)
-    assert len(store.read_core(tmp_path / "data")["respondents"]) == 3
+    first = store.current_id(tmp_path / "data")
+    code, report = _cli(tmp_path, "limesurvey.csv", _mapping("limesurvey.csv"), capsys=capsys)
+    assert (code, report["dataset"]) == (0, "limesurvey")
+    assert _collections(tmp_path) == {"google-forms": ["google_forms.csv"], "limesurvey": ["limesurvey.csv"]}
+    assert store.current_id(tmp_path / "data") == first, "the first import stays what new visitors see"
+    assert store.default_collection(tmp_path / "data") == "google-forms"
 
 
-def test_switching_to_the_demo_and_importing_again_keeps_earlier_imports(tmp_path, capsys):
+@pytest.mark.parametrize(("extra", "code", "files"), [
+    (["--dataset", "google-forms"], 2, ["google_forms.csv"]),  # no question in common: refused
+    (["--dataset", "google_forms"], 2, ["google_forms.csv"]),  # named by its title
+    (["--dataset", "google-forms", "--merge-unrelated"], 0, ["google_forms.csv", "limesurvey.csv"]),
+    (["--dataset", "nope"], 2, ["google_forms.csv"]),
+])
+def test_adding_to_a_dataset_only_when_it_is_the_same_survey_or_asked(tmp_path, capsys, extra, code, files):
     _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), capsys=capsys)
-    store.write_dataset(demo_tables(), tmp_path / "data", demo=True, provenance=[], description="demo")
-    assert store.manifest(tmp_path / "data")["demo"]
-    _cli(tmp_path, "limesurvey.csv", _mapping("limesurvey.csv"), capsys=capsys)
-    manifest = store.manifest(tmp_path / "data")
-    assert not manifest["demo"]
-    assert [p["file"] for p in manifest["provenance"]] == ["google_forms.csv", "limesurvey.csv"]
+    got, report = _cli(tmp_path, "limesurvey.csv", _mapping("limesurvey.csv"), *extra, capsys=capsys)
+    assert got == code and bool(report["problems"]) == (code != 0)
+    assert _collections(tmp_path) == {"google-forms": files}
+
+
+def test_a_later_wave_of_the_same_survey_is_added(tmp_path, capsys):
+    _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), capsys=capsys)
+    later = tmp_path / "google_forms_2025.csv"
+    later.write_bytes((FIXTURES / "google_forms.csv").read_bytes().replace(b"2024/", b"2025/"))
+    spec = _mapping("google_forms.csv", wave="2025", id_prefix="gf2025")
+    code = cli.main(["import", str(later), "--mapping", str(_write(tmp_path, "later", spec)), "--data-dir",
+                     str(tmp_path / "data"), "--dataset", "google-forms"])
+    assert code == 0
+    assert _collections(tmp_path) == {"google-forms": ["google_forms.csv", "google_forms_2025.csv"]}
+    assert len(store.read_core(tmp_path / "data")["respondents"]) == 6
+    assert len(store.collection(tmp_path / "data", "google-forms")["stored"]) == 2, "each import is a version"
+
+
+def test_a_new_dataset_takes_the_title_given(tmp_path, capsys):
+    code, report = _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), "--new-dataset",
+                        "Trust survey 2025", capsys=capsys)
+    assert (code, report["dataset"], report["dataset_title"]) == (0, "trust-survey-2025", "Trust survey 2025")
+
+
+def test_demo_is_never_mixed_in_and_stays_the_default(tmp_path, capsys):
+    demo_id = store.write_dataset(demo_tables(), tmp_path / "data", demo=True, provenance=[],
+                                  description="demo")["dataset_id"]
+    _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), capsys=capsys)
+    assert store.current_id(tmp_path / "data") == demo_id
+    imported = store.collection(tmp_path / "data", "google-forms")["current"]
+    assert len(store.read_core(tmp_path / "data", imported)["respondents"]) == 3
 
 
 def test_dry_run_writes_nothing(tmp_path, capsys):

@@ -13,10 +13,10 @@ from analysis import store
 
 
 def _in_use(browser, base: str) -> str:
-    """The Data page's "In use" line, as a visitor sees it."""
+    """The Data page's "Shown to new visitors" line, as a visitor sees it."""
     with new_tab(browser, height=1600) as tab:
         tab.goto(f"{base}/data")
-        line = tab.locator("[data-testid=stAlert]", has_text="In use:")
+        line = tab.locator("[data-testid=stAlert]", has_text="Shown to new visitors:")
         line.wait_for()
         return line.inner_text()
 

@@ -138,3 +138,92 @@ def test_no_dataset_is_reported_plainly(tmp_path: Path) -> None:
     assert not store.has_dataset(tmp_path)
     with pytest.raises(store.NoDataset, match="build --demo"):
         store.current_id(tmp_path)
+
+
+# ---- named datasets ----
+
+def _write(directory: Path, seed: int, **kw) -> dict:
+    from analysis import demo as demo_mod
+
+    return store.write_dataset(demo_mod.demo_tables(seed), directory, demo=False, provenance=[],
+                               description=f"seed {seed}", **kw)
+
+
+def test_an_old_store_without_a_registry_lists_its_datasets(demo_dir: Path) -> None:
+    [entry] = store.list_collections(demo_dir)
+    assert (entry["name"], entry["current"]) == ("demo", store.current_id(demo_dir))
+    assert store.default_collection(demo_dir) == "demo"
+
+
+def test_a_version_written_into_another_dataset_leaves_the_default_alone(tmp_path: Path) -> None:
+    first = _write(tmp_path, 1)["dataset_id"]
+    store.create_collection(tmp_path, "Second survey")
+    second = _write(tmp_path, 2, collection="second-survey")["dataset_id"]
+    assert store.current_id(tmp_path) == first
+    assert store.collection(tmp_path, "second-survey")["current"] == second
+    store.set_default(tmp_path, "second-survey")
+    assert store.current_id(tmp_path) == second and store.default_collection(tmp_path) == "second-survey"
+
+
+@pytest.mark.parametrize(("wanted", "found"), [
+    ("second-survey", "second-survey"), ("Second survey", "second-survey"), ("SECOND SURVEY", "second-survey"),
+])
+def test_resolve_by_name_or_title(tmp_path: Path, wanted: str, found: str) -> None:
+    _write(tmp_path, 1)
+    store.create_collection(tmp_path, "Second survey")
+    _write(tmp_path, 2, collection="second-survey")
+    assert store.resolve(tmp_path, wanted)["name"] == found
+
+
+@pytest.mark.parametrize("wanted", ["", "nope", "../registry", "second"])
+def test_resolve_refuses_what_is_not_there(tmp_path: Path, wanted: str) -> None:
+    _write(tmp_path, 1)
+    with pytest.raises(store.NoDataset):
+        store.resolve(tmp_path, wanted)
+
+
+def test_a_link_token_resolves_to_its_dataset(tmp_path: Path) -> None:
+    manifest = _write(tmp_path, 1)
+    assert store.resolve(tmp_path, manifest["dataset_hash"][:12])["name"] == "imported"
+
+
+def test_every_version_stays_within_the_keep_limit(tmp_path: Path) -> None:
+    store.create_collection(tmp_path, "Survey")
+    written = [_write(tmp_path, seed, collection="survey")["dataset_id"] for seed in range(store.KEEP_DATASETS + 2)]
+    other = _write(tmp_path, 99)["dataset_id"]  # another dataset's only version is never pruned by this one's
+    entry = store.collection(tmp_path, "survey")
+    assert entry["stored"] == written[-store.KEEP_DATASETS:] and entry["versions"] == written
+    assert store.collection(tmp_path, "imported")["current"] == other
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"title": "  "}, "needs a title"),
+    ({"archived": True}, "make another dataset the default"),
+])
+def test_registry_refusals_are_plain(tmp_path: Path, change: dict, message: str) -> None:
+    _write(tmp_path, 1)
+    with pytest.raises(store.RegistryError, match=message):
+        store.update_collection(tmp_path, "imported", **change)
+
+
+def test_archive_hides_and_restore_brings_back_with_the_data_kept(tmp_path: Path) -> None:
+    _write(tmp_path, 1)
+    store.create_collection(tmp_path, "Old survey")
+    kept = _write(tmp_path, 2, collection="old-survey")["dataset_id"]
+    store.update_collection(tmp_path, "old-survey", archived=True, title="Old survey (2019)")
+    assert [e["name"] for e in store.list_collections(tmp_path)] == ["imported"]
+    assert (tmp_path / "datasets" / kept).is_dir()
+    with pytest.raises(store.RegistryError):
+        store.set_default(tmp_path, "old-survey")
+    store.update_collection(tmp_path, "old-survey", archived=False)
+    assert store.collection(tmp_path, "old-survey")["title"] == "Old survey (2019)"
+    assert {e["name"] for e in store.list_collections(tmp_path)} == {"imported", "old-survey"}
+
+
+@pytest.mark.parametrize(("title", "name"), [
+    ("Trust survey 2025", "trust-survey-2025"), ("  ../../etc  ", "etc"), ("Ünïcode £ survey", "n-code-survey"),
+    ("***", "dataset"),
+])
+def test_dataset_names_are_safe_slugs(tmp_path: Path, title: str, name: str) -> None:
+    assert store.create_collection(tmp_path, title)["name"] == name
+    assert store.create_collection(tmp_path, title)["name"] == f"{name}-2", "a second one gets its own name"

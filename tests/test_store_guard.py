@@ -40,10 +40,13 @@ def test_two_imports_at_the_same_moment_both_end_up_stored(tmp_path: Path, monke
     reports: dict[str, importing.ImportReport] = {}
     start = threading.Barrier(2)
 
-    def one(name: str) -> None:
+    base, base_spec = _file("base")
+    assert importing.run(base, "base.csv", base_spec, tmp_path, target=importing.Target(title="Base")).ok
+
+    def one(name: str) -> None:  # two later files of the same survey, added to the same named dataset at once
         start.wait()
         data, spec = files[name]
-        reports[name] = importing.run(data, f"{name}.csv", spec, tmp_path)
+        reports[name] = importing.run(data, f"{name}.csv", spec, tmp_path, target=importing.Target(dataset="base"))
     threads = [threading.Thread(target=one, args=(n,)) for n in files]
     for t in threads:
         t.start()
@@ -51,25 +54,27 @@ def test_two_imports_at_the_same_moment_both_end_up_stored(tmp_path: Path, monke
         t.join()
     assert all(r.ok for r in reports.values()), [r.message for r in reports.values()]
     ids = set(store.read_table(tmp_path, "respondents")["respondent_id"])
-    assert {i.split("-")[0] for i in ids} == {"first", "second"}, "both files' respondents are in the dataset"
-    assert len(store.manifest(tmp_path)["provenance"]) == 2
+    assert {i.split("-")[0] for i in ids} == {"base", "first", "second"}, "every file's respondents are in it"
+    assert len(store.manifest(tmp_path)["provenance"]) == 3
 
 
 def test_two_import_commands_at_once_both_end_up_stored(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
+    base, base_spec = _file("base")
+    assert importing.run(base, "base.csv", base_spec, data_dir, target=importing.Target(title="Base")).ok
     commands = []
     for name in ("one", "two"):
         data, spec = _file(name)
         (tmp_path / f"{name}.csv").write_bytes(data)
         (tmp_path / f"{name}.toml").write_text(mapping.to_toml(spec), encoding="utf-8")
         commands.append([sys.executable, "-m", "analysis", "import", str(tmp_path / f"{name}.csv"), "--mapping",
-                         str(tmp_path / f"{name}.toml"), "--data-dir", str(data_dir)])
+                         str(tmp_path / f"{name}.toml"), "--data-dir", str(data_dir), "--dataset", "base"])
     running = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
     results = [(p.returncode, p.communicate(timeout=120)[1].decode()) for p in running]
     results = [(p.returncode, err) for p, (_, err) in zip(running, results, strict=True)]
     assert [code for code, _ in results] == [0, 0], results
     files = {p["file"] for p in store.manifest(data_dir)["provenance"]}
-    assert files == {"one.csv", "two.csv"}
+    assert files == {"base.csv", "one.csv", "two.csv"}
     assert not list((data_dir / "datasets").glob(".staging-*")), "no staging folder is left behind"
 
 
@@ -96,7 +101,8 @@ def test_a_second_writer_that_cannot_wait_is_refused_plainly(tmp_path: Path,
     assert importing.run(data, "busy.csv", spec, tmp_path).ok, "once the first writer is gone, the import works"
 
 
-def _killed_before_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, spec: dict) -> None:
+def _killed_before_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, spec: dict,
+                           dataset: str = "base") -> None:
     """Import, with the process 'killed' after the dataset is moved into place and before CURRENT changes."""
     real = store._write_text_atomic
 
@@ -106,37 +112,62 @@ def _killed_before_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data
         real(target, text)
     monkeypatch.setattr(store, "_write_text_atomic", die_at_current)
     with pytest.raises(KeyboardInterrupt):
-        importing.run(data, "file.csv", spec, tmp_path)
+        importing.run(data, "file.csv", spec, tmp_path, target=importing.Target(dataset=dataset))
     monkeypatch.setattr(store, "_write_text_atomic", real)
+
+
+def _base(directory: Path) -> str:
+    """An imported dataset 'base', the default (the first in an empty store); its version."""
+    data, spec = _file("base")
+    return importing.run(data, "base.csv", spec, directory, target=importing.Target(title="Base")).dataset_id
 
 
 def test_a_write_killed_before_current_is_finished_on_the_next_start(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    demo_id = _demo(tmp_path)
+    base_id = _base(tmp_path)
     data, spec = _file("killed")
     _killed_before_current(tmp_path, monkeypatch, data, spec)
-    assert store.current_id(tmp_path) == demo_id, "the kill left CURRENT on the demo"
+    assert store.current_id(tmp_path) == base_id, "the kill left CURRENT on the version before"
     store_guard.recover_on_start(tmp_path)
     current = store.manifest(tmp_path)
-    assert not current["demo"] and [p["file"] for p in current["provenance"]] == ["file.csv"]
+    assert [p["file"] for p in current["provenance"]] == ["base.csv", "file.csv"]
+    assert store.collection(tmp_path, "base")["current"] == current["dataset_id"]
     assert not (tmp_path / store_guard.PENDING_NAME).exists()
 
 
-def test_already_imported_only_when_the_dataset_in_use_holds_the_file(
+def test_a_file_already_stored_is_reported_with_the_dataset_that_holds_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    demo_id = _demo(tmp_path)
+    _base(tmp_path)
     data, spec = _file("again")
     _killed_before_current(tmp_path, monkeypatch, data, spec)
-    report = importing.run(data, "file.csv", spec, tmp_path)
-    held = [p["sha256"] for p in store.manifest(tmp_path)["provenance"]]
-    assert report.ok and report.already_imported and report.sha256 in held, report.message
-    imported = store.current_id(tmp_path)
-    store.use_dataset(tmp_path, demo_id)  # someone switches back to the demo, then imports the file again
-    report = importing.run(data, "file.csv", spec, tmp_path)
-    assert not report.already_imported and not report.ok
-    assert f"already in stored dataset {imported}" in report.message and "not the one in use" in (
-        report.problems[0]["message"])
-    assert store.current_id(tmp_path) == demo_id
+    store_guard.recover_on_start(tmp_path)
+    for target in (importing.Target(dataset="base"), importing.Target(title="Elsewhere")):
+        report = importing.run(data, "file.csv", spec, tmp_path, target=target)
+        assert report.ok and report.already_imported and report.dataset == "base", report.message
+    assert [e["name"] for e in store.list_collections(tmp_path)] == ["base"], "no second copy was made"
+
+
+def test_an_import_into_another_dataset_killed_midway_never_changes_the_default(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo_id = _demo(tmp_path)
+    data, spec = _file("other")
+    real = store._write_text_atomic
+
+    seen = []
+
+    def die_at_registry(target: Path, text: str) -> None:  # the new dataset's entry is written; its version not
+        if target.parent.name == store.REGISTRY:
+            seen.append(target.name)
+            if len(seen) == 2:
+                raise KeyboardInterrupt("killed")
+        real(target, text)
+    monkeypatch.setattr(store, "_write_text_atomic", die_at_registry)
+    with pytest.raises(KeyboardInterrupt):
+        importing.run(data, "file.csv", spec, tmp_path, target=importing.Target(title="Other"))
+    monkeypatch.setattr(store, "_write_text_atomic", real)
+    assert len(seen) == 2, "killed after the version was moved into place, before it was registered"
+    store_guard.recover_on_start(tmp_path)
+    assert store.current_id(tmp_path) == demo_id and store.default_collection(tmp_path) == "demo"
 
 
 def test_recovery_drops_a_journal_whose_dataset_never_arrived(tmp_path: Path) -> None:
@@ -179,4 +210,4 @@ def test_a_damaged_table_names_itself_and_the_data_page_still_switches(
     assert at.sidebar.multiselect, "the frame (filters, navigation) still works"
     if page == "data":
         assert f"{table} could not be read" in shown
-        assert at.button(key="use_dataset") is not None and at.selectbox
+        assert at.button(key="make_default") is not None and at.selectbox(key="manage_dataset")

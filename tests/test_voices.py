@@ -244,3 +244,12 @@ def test_the_voices_page_withholds_a_small_groups_quotes(app_env: Path) -> None:
     at = _voices_page(region="london", group="gypsies_travellers")
     assert _quotes(at).empty
     assert any("withheld" in w.value and "fewer than 11" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("missing", [None, "", pd.NA])
+def test_stories_without_a_theme_are_counted_as_not_themed(missing: object) -> None:
+    many = pd.concat([STORIES.assign(story_id=STORIES["story_id"] + f"-{i}", theme=missing) for i in range(10)])
+    counts = voices.theme_counts(many, STORY_GROUPS, "domain").set_index(["theme", "by"])
+    assert counts.loc[(voices.NOT_THEMED, "funding"), "stories_n"] == 20  # two funding stories, ten times
+    table = voices.theme_table(voices.theme_counts(many, STORY_GROUPS, "domain"), "Domain")
+    assert voices.NOT_THEMED_LABEL in table["Theme"].tolist() and table["Theme"].notna().all()
