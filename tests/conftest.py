@@ -140,10 +140,10 @@ def page(browser, server: str) -> Iterator[object]:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test whose fixtures start Chromium as `browser`, and one that starts the shared app
-    server without a browser as `server`, so no such test can slip into the fast loop unmarked."""
+    server (or a Spark session) without a browser as `server`, so no such test can slip into the fast loop unmarked."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
-        elif "server" in fixtures:
+        elif "server" in fixtures or "spark" in fixtures:  # Spark starts a JVM: minutes on two cores
             item.add_marker(pytest.mark.server)

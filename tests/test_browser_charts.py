@@ -83,6 +83,10 @@ def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: reg
         tab.get_by_role("heading").first.wait_for()
         _settle(tab)
         plots = tab.locator(".js-plotly-plot")
+        if plots.count() < expected:  # a slow run on a loaded machine can pause with no status shown
+            tab.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {expected}",
+                                  timeout=90_000)
+            _settle(tab)
         SHOTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}.png"), full_page=True)
         assert plots.count() == expected, "every chart with something to show is drawn, and only those"

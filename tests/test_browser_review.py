@@ -44,8 +44,9 @@ def _quotes_matching(tab, base: str, words: str) -> str:
 
 
 def _pack_text(tab, tmp_path: Path) -> str:
+    tab.get_by_role("button", name=re.compile("Briefing pack")).click()  # the packs' menu (issue 17)
     with tab.expect_download(timeout=120_000) as download:
-        tab.get_by_role("button", name=re.compile("Download briefing pack")).click()
+        tab.get_by_role("button", name=re.compile(r"This page \(PowerPoint\)")).click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     with zipfile.ZipFile(path) as deck:

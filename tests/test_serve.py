@@ -34,7 +34,7 @@ def test_warm_fills_the_caches_the_pages_read(demo_dir: Path, monkeypatch: pytes
     cached.page_panels.clear()
     cached.headline_facts.clear()
     assert cached.warm(demo_dir) == registry.pages_reading(registry.CUBE) == [
-        "overview", "domains", "groups", "trust_types"]
+        "overview", "domains", "groups", "trust_types", "questions"]
 
     built = _count_calls(monkeypatch, registry, "page_panels")
     facts = _count_calls(monkeypatch, overview_mod, "headline_facts")
@@ -64,7 +64,7 @@ def _run_warm(data_dir: Path) -> subprocess.CompletedProcess:
 def test_serve_says_when_it_is_ready(demo_dir: Path) -> None:
     done = _run_warm(demo_dir)
     assert done.returncode == 0, done.stderr
-    assert "Ready: the data and the unfiltered view of 4 pages loaded" in done.stdout
+    assert "Ready: the data and the unfiltered view of 5 pages loaded" in done.stdout
 
 
 def test_a_dataset_that_will_not_load_does_not_stop_the_server(demo_dir: Path, tmp_path: Path) -> None:
