@@ -30,62 +30,78 @@ MEMORY_LIMIT = os.environ.get("ENGAGEMENT_DUCKDB_MEMORY", "600MB")  # DuckDB spi
 THREADS = int(os.environ.get("ENGAGEMENT_DUCKDB_THREADS", "2"))
 
 # Each core table is a view of the same name; text keys that are missing count as '' (as on the pages).
-# The long answers table is joined and grouped on small integer keys (`dk`: the respondent's combination of
-# organisation type, sector, region, source and wave), which engines group far faster than five text columns;
-# the text comes back on the few hundred thousand counted cells at the end.
-_WITH = """
-WITH d0 AS (
-    SELECT r.respondent_id, COALESCE(o.org_type, '') AS org_type, COALESCE(o.sector, '') AS sector,
-           COALESCE(o.region, '') AS region, COALESCE(r.source, '') AS source, COALESCE(r.wave, '') AS wave,
-           CAST(r.weight AS DOUBLE) AS weight
-    FROM respondents r JOIN organisations o ON r.org_id = o.org_id),
-dims AS (
-    SELECT org_type, sector, region, source, wave,
-           ROW_NUMBER() OVER (ORDER BY org_type, sector, region, source, wave) AS dk
-    FROM (SELECT DISTINCT org_type, sector, region, source, wave FROM d0) x),
-d AS (
-    SELECT d0.respondent_id, d0.weight, dims.dk FROM d0 JOIN dims
-    ON d0.org_type = dims.org_type AND d0.sector = dims.sector AND d0.region = dims.region
-    AND d0.source = dims.source AND d0.wave = dims.wave),
-md AS (
-    SELECT m.respondent_id, COALESCE(m.group_id, '') AS group_id, d.dk, d.weight
-    FROM memberships m JOIN d ON m.respondent_id = d.respondent_id)"""
+# The aggregation is a few named stages, each one SQL statement over the views and the stages before it; an
+# engine keeps each stage as a table (DuckDB) or a view (Spark). The long answers table is read once, joined
+# once on respondent_id to a table of one row per respondent, and grouped at once into a table of one row per
+# respondent profile, question and level: a profile is the respondent's combination of organisation type,
+# sector, region, source and wave (`dk`, a small integer) and of seldom-heard groups (`mask`, one bit a group).
+# Everything after that works on small tables: each profile is counted once for everyone and once for each of
+# its groups, and the text comes back on the few hundred thousand counted cells at the end. Nothing ever holds
+# the answers expanded by group, and no wide text is joined or grouped on the long tables.
+MAX_GROUPS = 62  # one bit of a 64-bit integer a seldom-heard group
+STAGES = [
+    ("dims", """
+SELECT org_type, sector, region, source, wave,
+       ROW_NUMBER() OVER (ORDER BY org_type, sector, region, source, wave) AS dk
+FROM (SELECT DISTINCT COALESCE(o.org_type, '') AS org_type, COALESCE(o.sector, '') AS sector,
+             COALESCE(o.region, '') AS region, COALESCE(r.source, '') AS source, COALESCE(r.wave, '') AS wave
+      FROM respondents r JOIN organisations o ON r.org_id = o.org_id) x"""),
+    ("gk", """
+SELECT group_id, CAST(POWER(2, DENSE_RANK() OVER (ORDER BY group_id) - 1) AS BIGINT) AS bit
+FROM (SELECT DISTINCT COALESCE(group_id, '') AS group_id FROM memberships) x"""),
+    ("rm", """
+SELECT m.respondent_id, SUM(DISTINCT gk.bit) AS mask, COUNT(DISTINCT gk.bit) AS groups
+FROM memberships m JOIN gk ON COALESCE(m.group_id, '') = gk.group_id
+GROUP BY m.respondent_id"""),
+    ("rp", """
+SELECT r.respondent_id, CAST(r.weight AS DOUBLE) AS weight, dims.dk, COALESCE(rm.mask, 0) AS mask
+FROM respondents r JOIN organisations o ON r.org_id = o.org_id
+JOIN dims ON COALESCE(o.org_type, '') = dims.org_type AND COALESCE(o.sector, '') = dims.sector
+     AND COALESCE(o.region, '') = dims.region AND COALESCE(r.source, '') = dims.source
+     AND COALESCE(r.wave, '') = dims.wave
+LEFT JOIN rm ON r.respondent_id = rm.respondent_id"""),
+    ("pa", """
+SELECT rp.dk, rp.mask, a.question_id, a.level_id,
+       COUNT(*) AS n, SUM(rp.weight) AS sum_w, SUM(rp.weight * rp.weight) AS sum_w2
+FROM answers a JOIN rp ON a.respondent_id = rp.respondent_id
+GROUP BY rp.dk, rp.mask, a.question_id, a.level_id"""),
+    ("pr", """
+SELECT dk, mask, COUNT(*) AS respondents FROM rp GROUP BY dk, mask"""),
+    # Each profile counted for everyone and for each of its groups.
+    ("pg", f"""
+SELECT p.dk, p.mask, '{schema.ALL_GROUPS}' AS group_id FROM pr p
+UNION ALL
+SELECT p.dk, p.mask, gk.group_id FROM pr p JOIN gk ON (p.mask & gk.bit) <> 0"""),
+]
 _DIMS = "dims.org_type, dims.sector, dims.region, dims.source, dims.wave"
 
-AGG_ANSWERS_SQL = f"""{_WITH},
-c AS (
-    SELECT d.dk, '{schema.ALL_GROUPS}' AS group_id, a.question_id, a.level_id,
-           COUNT(*) AS n, SUM(d.weight) AS sum_w, SUM(d.weight * d.weight) AS sum_w2
-    FROM answers a JOIN d ON a.respondent_id = d.respondent_id
-    GROUP BY d.dk, a.question_id, a.level_id
-    UNION ALL
-    SELECT md.dk, md.group_id, a.question_id, a.level_id,
-           COUNT(*) AS n, SUM(md.weight) AS sum_w, SUM(md.weight * md.weight) AS sum_w2
-    FROM answers a JOIN md ON a.respondent_id = md.respondent_id
-    GROUP BY md.dk, md.group_id, a.question_id, a.level_id)
-SELECT {_DIMS}, c.group_id, COALESCE(q.measure, '') AS measure, COALESCE(q.domain, '') AS domain,
+AGG_ANSWERS_SQL = f"""
+SELECT {_DIMS}, pg.group_id, COALESCE(q.measure, '') AS measure, COALESCE(q.domain, '') AS domain,
        l.level_id, l.level_order, l.positive, l.substantive,
-       SUM(c.n) AS n, SUM(c.sum_w) AS sum_w, SUM(c.sum_w2) AS sum_w2
-FROM c JOIN dims ON c.dk = dims.dk JOIN questions q ON c.question_id = q.question_id
-JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = c.level_id
-GROUP BY {_DIMS}, c.group_id, COALESCE(q.measure, ''), COALESCE(q.domain, ''), l.level_id, l.level_order,
+       SUM(pa.n) AS n, SUM(pa.sum_w) AS sum_w, SUM(pa.sum_w2) AS sum_w2
+FROM pa JOIN pg ON pa.dk = pg.dk AND pa.mask = pg.mask JOIN dims ON pa.dk = dims.dk
+JOIN questions q ON pa.question_id = q.question_id
+JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = pa.level_id
+GROUP BY {_DIMS}, pg.group_id, COALESCE(q.measure, ''), COALESCE(q.domain, ''), l.level_id, l.level_order,
          l.positive, l.substantive
-ORDER BY {_DIMS}, c.group_id, measure, domain, l.level_order, l.level_id
+ORDER BY {_DIMS}, pg.group_id, measure, domain, l.level_order, l.level_id
 """
 
-AGG_RESPONDENTS_SQL = f"""{_WITH},
-c AS (
-    SELECT dk, '{schema.ALL_GROUPS}' AS group_id, COUNT(*) AS respondents FROM d GROUP BY dk
-    UNION ALL
-    SELECT dk, group_id, COUNT(*) AS respondents FROM md GROUP BY dk, group_id)
-SELECT {_DIMS}, c.group_id, c.respondents
-FROM c JOIN dims ON c.dk = dims.dk
-ORDER BY {_DIMS}, c.group_id
+AGG_RESPONDENTS_SQL = f"""
+SELECT {_DIMS}, pg.group_id, SUM(pr.respondents) AS respondents
+FROM pr JOIN pg ON pr.dk = pg.dk AND pr.mask = pg.mask JOIN dims ON pr.dk = dims.dk
+GROUP BY {_DIMS}, pg.group_id
+ORDER BY {_DIMS}, pg.group_id
 """
+# The waves each question was asked in (the manifest's `questions`), from the profiles' counts.
+QUESTION_WAVES_SQL = """
+SELECT DISTINCT CAST(pa.question_id AS STRING) AS question_id, dims.wave
+FROM pa JOIN dims ON pa.dk = dims.dk"""
 # What the count tables must add up to when every reference is sound.
+# A membership repeated is one membership.
 COUNTS_SQL = """
 SELECT (SELECT COUNT(*) FROM answers) AS answers, (SELECT COUNT(*) FROM respondents) AS respondents,
-       (SELECT COUNT(*) FROM memberships) AS memberships"""
+       (SELECT COALESCE(SUM(groups), 0) FROM rm) AS memberships, (SELECT COUNT(*) FROM gk) AS group_ids"""
 
 
 def _unknown(child: str, column: str, parent: str, key: str) -> str:
@@ -112,12 +128,19 @@ CHECKS = [
 QUERIES = {"agg_answers": AGG_ANSWERS_SQL, "agg_respondents": AGG_RESPONDENTS_SQL}
 
 
-def run(query: Callable[[str], pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The count tables, through `query` (SQL text -> a pandas frame) on any engine.
+def run(query: Callable[[str], pd.DataFrame], stage: Callable[[str, str], None],
+        question_waves: bool = False) -> dict[str, pd.DataFrame]:
+    """The count tables, through `stage` (name, SQL text: keep its result under that name) and `query` (SQL
+    text -> a pandas frame) on any engine; with `question_waves`, also the question-wave pairs asked.
 
     When the tables do not account for every answer, respondent and membership, a reference points at
     nothing: the CHECKS then name the first one found (a SchemaError).
     """
+    for name, sql in STAGES:
+        stage(name, sql)
+        if name == "gk" and int(query("SELECT COUNT(*) AS n FROM gk").iloc[0]["n"]) > MAX_GROUPS:
+            raise schema.SchemaError(f"memberships.group_id has more than {MAX_GROUPS} different groups; "
+                                     "use the seldom-heard group ids")
     tables = {name: query(sql) for name, sql in QUERIES.items()}
     counts = query(COUNTS_SQL).iloc[0]
     everyone = tables["agg_respondents"]["group_id"] == schema.ALL_GROUPS
@@ -133,7 +156,10 @@ def run(query: Callable[[str], pd.DataFrame]) -> dict[str, pd.DataFrame]:
         raise schema.SchemaError(
             "the count tables do not add up to the dataset's " + ", ".join(
                 f"{int(counts[name]):,} {name}" for name in counted) + ": is a respondent_id or org_id repeated?")
-    return {name: schema.conform(name, frame) for name, frame in tables.items()}
+    out = {name: schema.conform(name, frame) for name, frame in tables.items()}
+    if question_waves:
+        out["question_waves"] = query(QUESTION_WAVES_SQL)
+    return out
 
 
 def _parquet(folder: Path | str, name: str) -> str:
@@ -141,8 +167,10 @@ def _parquet(folder: Path | str, name: str) -> str:
     return f"{str(folder).rstrip('/')}/{name}.parquet"
 
 
-def aggregate_parquet(folder: Path, scratch: Path | None = None) -> dict[str, pd.DataFrame]:
-    """The count tables of the core tables stored as `<table>.parquet` in `folder`, counted by DuckDB.
+def aggregate_parquet(folder: Path, scratch: Path | None = None,
+                      question_waves: bool = False) -> dict[str, pd.DataFrame]:
+    """The count tables of the core tables stored as `<table>.parquet` in `folder`, counted by DuckDB (with
+    `question_waves`, also the pairs of `run`).
 
     DuckDB keeps to MEMORY_LIMIT and spills the joins and the grouping to `scratch` (a temporary folder by
     default) beyond it.
@@ -157,14 +185,16 @@ def aggregate_parquet(folder: Path, scratch: Path | None = None) -> dict[str, pd
         for name in schema.CORE_TABLES:
             path = _parquet(folder, name).replace("'", "''")  # quoted for a SQL string
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
-        return run(lambda sql: con.execute(sql).df())
+        return run(lambda sql: con.execute(sql).df(),
+                   lambda name, sql: con.execute(f"CREATE TEMP TABLE {name} AS {sql}"), question_waves)
 
 
 def aggregate_spark(spark, folder: Path | str) -> dict[str, pd.DataFrame]:
     """The same count tables computed by Spark (a `pyspark.sql.SparkSession`) from the same Parquet files."""
     for name in schema.CORE_TABLES:
         spark.read.parquet(_parquet(folder, name)).createOrReplaceTempView(name)
-    return run(lambda sql: spark.sql(sql).toPandas())
+    return run(lambda sql: spark.sql(sql).toPandas(),
+               lambda name, sql: spark.sql(sql).cache().createOrReplaceTempView(name))
 
 
 def write_core_parquet(tables: dict[str, pd.DataFrame], folder: Path) -> None:

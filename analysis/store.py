@@ -272,16 +272,9 @@ def _becomes_current(directory: Path, collection: str | None, make_default: bool
                 or (collection is not None and collection == default))
 
 
-def _stored_question_waves(folder: Path) -> dict[str, dict]:
-    """question_waves of the tables stored in `folder`, reading only the columns needed (DuckDB joins)."""
-    import duckdb
-
+def _question_waves(folder: Path, pairs: pd.DataFrame) -> dict[str, dict]:
+    """question_waves of the tables stored in `folder`, from the question-wave pairs the count tables gave."""
     questions = schema.conform("questions", pd.read_parquet(folder / "questions.parquet"))  # small: read whole
-    answers, respondents = (str(folder / f"{name}.parquet").replace("'", "''") for name in ("answers", "respondents"))
-    with duckdb.connect() as con:  # paths quoted for a SQL string
-        pairs = con.execute(
-            "SELECT DISTINCT CAST(a.question_id AS VARCHAR) AS question_id, CAST(r.wave AS VARCHAR) AS wave "
-            f"FROM read_parquet('{answers}') a JOIN read_parquet('{respondents}') r USING (respondent_id)").df()
     asked = pairs.groupby("question_id")["wave"].agg(lambda w: sorted(map(str, w))).to_dict()
     return {str(q.question_id): {"measure": str(q.measure), "domain": str(q.domain),
                                  "waves": asked.get(str(q.question_id), [])} for q in questions.itertuples()}
@@ -313,9 +306,10 @@ def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bo
                 "provenance": provenance,
                 "rows": {name: sums[name].rows for name in (*schema.CORE_TABLES, *schema.OPTIONAL_TABLES)
                          if name in sums},
-                "questions": _stored_question_waves(staging),
             }
-            for name, frame in cube.aggregate_parquet(staging, scratch=staging).items():
+            counted = cube.aggregate_parquet(staging, scratch=staging, question_waves=True)
+            manifest["questions"] = _question_waves(staging, counted.pop("question_waves"))
+            for name, frame in counted.items():
                 _write_table(staging, name, frame)
             _write_text_atomic(staging / "manifest.json", json.dumps(manifest, indent=2))
             if _becomes_current(directory, collection, make_default):  # only then may recovery make it current

@@ -4,7 +4,7 @@
     python -m bench.scale --sizes 20000000 --only ours --scratch /tmp/big
     python -m bench.scale --plain DATA_DIR --cap-gb 8   # one plain-approach rerun, address space capped
 
-Each line: which code, respondents, wall seconds, peak resident memory (MB) and the load average (1 min)
+Each line: which code, respondents, wall and CPU seconds (user + system), peak resident memory (MB) and the load average (1 min)
 before and after, since the machine is shared. The builds go to a scratch folder that is deleted after each.
 """
 
@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ("import json, resource, sys, time\n"
          "from analysis.cli import main\n"
          "t = time.perf_counter(); rc = main(sys.argv[1:]); t = time.perf_counter() - t\n"
-         "print(json.dumps({'rc': rc, 'seconds': t, "
-         "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")
+         "use = resource.getrusage(resource.RUSAGE_SELF)\n"
+         "print(json.dumps({'rc': rc, 'seconds': t, 'cpu_seconds': use.ru_utime + use.ru_stime, "
+         "'peak_mb': use.ru_maxrss / 1024}))\n")
 
 
 def checkout(ref: str, into: Path) -> Path:
