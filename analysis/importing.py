@@ -126,15 +126,68 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
                  lookup: pd.DataFrame | None = None,
                  names: list[str] | None = None) -> tuple[dict[str, pd.DataFrame], list[dict], int]:
     """The core tables an import adds (not yet merged), the problems found, and the free-text answer count."""
-    settings = mapping.get("import", {})
-    entries = {c: e for c, e in mapping.get("columns", {}).items() if c in export.frame}
-    frame, rows = export.frame, export.rows
-    problems: list[dict] = []
-    prefix = str(settings.get("id_prefix", ""))
+    builder = Builder(mapping, previous, sha256=sha256, lookup=lookup, names=names, export=export)
+    rows = builder.chunk(export)
+    small = builder.finish()
+    tables = {name: (small if name in small else rows)[name] for name in TABLE_ORDER}
+    return tables, builder.problems, builder.free_text
 
-    # respondents
-    id_column = _column_of(entries, "respondent_id")
-    if id_column:
+
+TABLE_ORDER = ("organisations", "respondents", "memberships", "questions", "scale_levels", "stories", "answers")
+ROW_TABLES = ("respondents", "memberships", "answers", "stories")  # one chunk's rows at a time
+
+
+class Builder:
+    """Makes the tables an import adds from its responses, one chunk of responses at a time (a whole file is one
+    chunk): `chunk` gives each chunk's respondents, memberships, answers and stories, and `finish` the
+    organisations, questions and scale levels of all of them. What spans chunks is kept here: respondent ids seen
+    (as 64-bit hashes with their rows), organisations, the answers not placed on a scale and the non-substantive
+    levels used. `problems` holds at most `keep` problems (all when None); `problem_count` counts them all."""
+
+    def __init__(self, mapping: dict, previous: dict[str, pd.DataFrame], *, sha256: str, export: Export,
+                 lookup: pd.DataFrame | None = None, names: list[str] | None = None, keep: int | None = None) -> None:
+        self.mapping, self.sha256, self.keep = mapping, sha256, keep
+        self.settings = mapping.get("import", {})
+        self.entries = {c: e for c, e in mapping.get("columns", {}).items() if c in export.frame}
+        self.prefix = str(self.settings.get("id_prefix", ""))
+        self.index = _lookup_index(lookup)
+        # Free text is redacted here, before anything is stored: names from the mapping and the caller.
+        self.names_pattern = redact.names_pattern([*map(str, self.settings.get("names", [])), *(names or [])])
+        self.earlier_ids = set(previous["respondents"]["respondent_id"].astype(str))
+        self.seen, self.seen_rows = np.empty(0, dtype="uint64"), np.empty(0, dtype="int64")
+        self.org_rows: dict[str, dict | None] = {}
+        self.reported: set[str] = set()  # roles whose control-character problem is reported (the first only)
+        self.unplaced: dict[str, dict[str, list]] = {}  # column -> answer label -> [count, first rows]
+        self.used_ns: dict[str, set] = {}  # column -> non-substantive levels used
+        self.text = dict(export.text)
+        self.problems: list[dict] = []
+        self.problem_count = self.free_text = 0
+
+    def _add(self, found: list[dict]) -> None:
+        self.problem_count += len(found)
+        room = len(found) if self.keep is None else max(0, self.keep - len(self.problems))
+        self.problems += found[:room]
+
+    def _column_of(self, role: str) -> str | None:
+        return _column_of(self.entries, role)
+
+    def chunk(self, export: Export) -> dict[str, pd.DataFrame]:
+        """One chunk's respondents, memberships, answers and stories (conformed); its problems go to `problems`."""
+        problems: list[dict] = []
+        respondents = self._respondents(export, problems)
+        memberships = self._memberships(export, respondents["respondent_id"], problems)
+        answers, stories = self._answers(export, respondents)
+        self._add(problems)
+        return {"respondents": schema.conform("respondents", respondents),
+                "memberships": schema.conform("memberships", memberships),
+                "answers": schema.conform("answers", answers),
+                "stories": schema.conform("stories", stories.drop_duplicates("story_id", keep="first"))}
+
+    def _ids(self, export: Export, problems: list[dict]) -> pd.Series:
+        frame, rows, prefix = export.frame, export.rows, self.prefix
+        id_column = self._column_of("respondent_id")
+        if not id_column:
+            return pd.Series([f"{prefix or self.sha256[:8] + '-'}row{r}" for r in rows], dtype=str)
         raw_ids = frame[id_column].str.strip()
         # Only rows with a problem are visited one by one; the checks themselves are vectorised.
         bad = (raw_ids == "") | raw_ids.str.match(_SCIENTIFIC.pattern)
@@ -148,175 +201,204 @@ def build_tables(export: Export, mapping: dict, previous: dict[str, pd.DataFrame
                                         "without opening it in Excel, or format the column as Text first",
                                         row, id_column, value))
         ids = prefix + raw_ids
-        dupes = ids[ids.duplicated(keep=False) & (raw_ids != "")]
+        given = (raw_ids != "").to_numpy()
+        hashes = pd.util.hash_array(ids.to_numpy(dtype=object))
+        earlier = np.isin(hashes, self.seen) & given  # seen in an earlier chunk
+        dupes = ids[(ids.duplicated(keep=False).to_numpy() | earlier) & given]
         for value in dict.fromkeys(dupes):
-            dupe_rows = [r for r, v in zip(rows, ids, strict=True) if v == value]
+            dupe_rows = [int(r) for r in self.seen_rows[self.seen == pd.util.hash_array(np.array([value], object))[0]]]
+            dupe_rows += [r for r, v in zip(rows, ids, strict=True) if v == value]
             problems.append(problem(f"respondent id {value!r} appears on rows {_rows_text(dupe_rows)} of column "
                                     f"{id_column!r}; each respondent needs one row", dupe_rows[0], id_column, value))
-    else:
-        ids = pd.Series([f"{prefix or sha256[:8] + '-'}row{r}" for r in rows], dtype=str)
-    clash = ids[ids.isin(set(previous["respondents"]["respondent_id"].astype(str)))]
-    if len(clash):
-        problems.append(problem(f"{len(clash)} respondent id(s) are already in the dataset from an earlier import "
-                                f"(first: {clash.iloc[0]!r}); set a different id_prefix in [import] of the mapping",
-                                rows[int(clash.index[0])], id_column, clash.iloc[0]))
+        self.seen = np.concatenate([self.seen, hashes[given]])
+        self.seen_rows = np.concatenate([self.seen_rows, np.asarray(rows, dtype="int64")[given]])
+        return ids
 
-    def per_row(role: str, default: str) -> pd.Series:
-        column = _column_of(entries, role)
+    def _per_row(self, frame: pd.DataFrame, role: str, default: str) -> pd.Series:
+        column = self._column_of(role)
         if column:
             return frame[column].str.strip().where(frame[column].str.strip() != "", default)
         return pd.Series([default] * len(frame), dtype=str)
 
-    source = per_row("source", str(settings.get("source", "")))
-    unit = per_row("unit", str(settings.get("unit", "participant")))
-    wave = per_row("wave", str(settings.get("wave", "")))
-    if _column_of(entries, "wave"):  # a date or timestamp column: the wave is the year
-        wave = wave.where(~wave.str.match(r"^\d{4}-\d{2}-\d{2}"), wave.str[:4])
-        wave = wave.where(~wave.str.match(r"^\d{1,2}/\d{1,2}/\d{4}\b"),
-                          wave.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})", expand=False))
-    for role, values, allowed in (("source", source, vocab.SOURCES), ("unit", unit, mapping_mod.UNITS)):
-        column = _column_of(entries, role)
-        if column:
+    def _respondents(self, export: Export, problems: list[dict]) -> pd.DataFrame:
+        frame, rows, settings = export.frame, export.rows, self.settings
+        ids = self._ids(export, problems)
+        id_column = self._column_of("respondent_id")
+        clash = ids[ids.isin(self.earlier_ids)]
+        if len(clash):
+            problems.append(problem(f"{len(clash)} respondent id(s) are already in the dataset from an earlier import "
+                                    f"(first: {clash.iloc[0]!r}); set a different id_prefix in [import] of the mapping",
+                                    rows[int(clash.index[0])], id_column, clash.iloc[0]))
+        source = self._per_row(frame, "source", str(settings.get("source", "")))
+        unit = self._per_row(frame, "unit", str(settings.get("unit", "participant")))
+        wave = self._per_row(frame, "wave", str(settings.get("wave", "")))
+        if self._column_of("wave"):  # a date or timestamp column: the wave is the year
+            wave = wave.where(~wave.str.match(r"^\d{4}-\d{2}-\d{2}"), wave.str[:4])
+            wave = wave.where(~wave.str.match(r"^\d{1,2}/\d{1,2}/\d{4}\b"),
+                              wave.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})", expand=False))
+        for role, values, allowed in (("source", source, vocab.SOURCES), ("unit", unit, mapping_mod.UNITS)):
+            column = self._column_of(role)
+            if column:
+                for row, value in zip(rows, values, strict=True):
+                    if value not in allowed:
+                        problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) is not one of: "
+                                                f"{', '.join(allowed)}", row, column, value))
+        for role, values in (("wave", wave), ("source", source), ("unit", unit)):
+            column = self._column_of(role) or f"{role} (in [import])"
             for row, value in zip(rows, values, strict=True):
-                if value not in allowed:
-                    problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) is not one of: "
-                                            f"{', '.join(allowed)}", row, column, value))
-    for role, values in (("wave", wave), ("source", source), ("unit", unit)):
-        column = _column_of(entries, role) or f"{role} (in [import])"
-        for row, value in zip(rows, values, strict=True):
-            if safe_text.has_control(value):
-                problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) holds a control character; "
-                                        "retype the value in the file or the mapping", row, column, value))
-                break
-    weight_column = _column_of(entries, "weight")
-    weight = pd.Series([1.0] * len(frame))
-    if weight_column:
-        weight = pd.to_numeric(frame[weight_column].str.strip(), errors="coerce")
-        for row, raw, value in zip(rows, frame[weight_column], weight, strict=True):
-            if pd.isna(value) or value <= 0:
-                problems.append(problem(f"weight {raw!r} (row {row}, column {weight_column!r}) is not a positive "
-                                        "number", row, weight_column, raw))
+                if role not in self.reported and safe_text.has_control(value):
+                    problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) holds a control "
+                                            "character; retype the value in the file or the mapping", row, column,
+                                            value))
+                    self.reported.add(role)
+                    break
+        weight_column = self._column_of("weight")
+        weight = pd.Series([1.0] * len(frame))
+        if weight_column:
+            weight = pd.to_numeric(frame[weight_column].str.strip(), errors="coerce")
+            for row, raw, value in zip(rows, frame[weight_column], weight, strict=True):
+                if pd.isna(value) or value <= 0:
+                    problems.append(problem(f"weight {raw!r} (row {row}, column {weight_column!r}) is not a positive "
+                                            "number", row, weight_column, raw))
+        org_ids = self._organisations(export, source, problems)
+        return pd.DataFrame({
+            "respondent_id": ids.to_numpy(), "source": source.to_numpy(), "unit": unit.to_numpy(),
+            "org_id": org_ids, "wave": wave.to_numpy(), "weight": weight.to_numpy(dtype=float),
+            "workshop_id": self._per_row(frame, "workshop_id", "").replace("", pd.NA).to_numpy(),
+            "role": self._per_row(frame, "role", "").replace("", pd.NA).to_numpy()})
 
-    # organisations
-    index = _lookup_index(lookup)
-    org_values = per_row("organisation", str(settings.get("organisation", "")).strip())
-    org_name_values = per_row("org_name", str(settings.get("org_name", "")).strip())
-    type_values = per_row("org_type", str(settings.get("org_type", "")).strip())
-    region_values = per_row("region", str(settings.get("region", "")).strip())
-    org_rows = {}
-    org_column = _column_of(entries, "organisation") or "organisation (in [import])"
-    type_column = _column_of(entries, "org_type") or "org_type (in [import] or the lookup)"
-    for i in np.flatnonzero((org_values == "").to_numpy()):
-        problems.append(problem(f"row {rows[i]} has no organisation; fill in column {org_column!r} or set "
-                                "organisation in [import]", int(rows[i]), org_column, ""))
-    # One pass per distinct organisation value (its first row), not per row.
-    resolved = {value: (index.get(value.lower(), {}).get("org_id") or value).strip()
-                for value in org_values.unique() if value}
-    org_ids = org_values.map(resolved).fillna("").tolist()
-    first_rows = org_values.reset_index(drop=True).drop_duplicates()
-    for i, value in first_rows.items():
-        row = rows[i]
-        if not value:
-            continue
-        found = index.get(value.lower(), {})
-        org_id = resolved[value]
-        if org_id in org_rows:
-            continue
-        raw_type = (found.get("org_type") or type_values.iloc[i]).strip()
-        type_id = _org_type_id(raw_type) or ("" if raw_type else vocab.ods_org_type(value) or "")
-        if not type_id:
-            problems.append(problem(f"organisation type {raw_type!r} for organisation {value!r} (row {row}, column "
-                                    f"{type_column!r}) is not known; use one of: {', '.join(vocab.ORG_TYPES)}",
-                                    row, type_column, raw_type))
-            org_rows[org_id] = None
-            continue
-        region = _region_id(found.get("region") or region_values.iloc[i])
-        ft = str(found.get("foundation_trust", "")).strip().lower()
-        org_rows[org_id] = {
-            "org_id": org_id, "org_name": (found.get("org_name") or org_name_values.iloc[i] or value).strip(),
-            "org_type": type_id, "sector": vocab.sector_of(type_id), "region": region or pd.NA,
-            "foundation_trust": {"true": True, "yes": True, "1": True, "false": False, "no": False,
-                                 "0": False}.get(ft, pd.NA),
-            "interviewed": True if (source.iloc[i] == "interview") else pd.NA,
-            "declared_core_standard_17": pd.NA,
-        }
-    respondents = pd.DataFrame({
-        "respondent_id": ids.to_numpy(), "source": source.to_numpy(), "unit": unit.to_numpy(),
-        "org_id": org_ids, "wave": wave.to_numpy(), "weight": weight.to_numpy(dtype=float),
-        "workshop_id": per_row("workshop_id", "").replace("", pd.NA).to_numpy(),
-        "role": per_row("role", "").replace("", pd.NA).to_numpy()})
+    def _organisations(self, export: Export, source: pd.Series, problems: list[dict]) -> list[str]:
+        frame, rows, settings, index = export.frame, export.rows, self.settings, self.index
+        org_values = self._per_row(frame, "organisation", str(settings.get("organisation", "")).strip())
+        org_name_values = self._per_row(frame, "org_name", str(settings.get("org_name", "")).strip())
+        type_values = self._per_row(frame, "org_type", str(settings.get("org_type", "")).strip())
+        region_values = self._per_row(frame, "region", str(settings.get("region", "")).strip())
+        org_column = self._column_of("organisation") or "organisation (in [import])"
+        type_column = self._column_of("org_type") or "org_type (in [import] or the lookup)"
+        for i in np.flatnonzero((org_values == "").to_numpy()):
+            problems.append(problem(f"row {rows[i]} has no organisation; fill in column {org_column!r} or set "
+                                    "organisation in [import]", int(rows[i]), org_column, ""))
+        # One pass per distinct organisation value (its first row), not per row.
+        resolved = {value: (index.get(value.lower(), {}).get("org_id") or value).strip()
+                    for value in org_values.unique() if value}
+        org_ids = org_values.map(resolved).fillna("").tolist()
+        first_rows = org_values.reset_index(drop=True).drop_duplicates()
+        for i, value in first_rows.items():
+            row = rows[i]
+            if not value:
+                continue
+            found = index.get(value.lower(), {})
+            org_id = resolved[value]
+            if org_id in self.org_rows:
+                continue
+            raw_type = (found.get("org_type") or type_values.iloc[i]).strip()
+            type_id = _org_type_id(raw_type) or ("" if raw_type else vocab.ods_org_type(value) or "")
+            if not type_id:
+                problems.append(problem(f"organisation type {raw_type!r} for organisation {value!r} (row {row}, "
+                                        f"column {type_column!r}) is not known; use one of: "
+                                        f"{', '.join(vocab.ORG_TYPES)}", row, type_column, raw_type))
+                self.org_rows[org_id] = None
+                continue
+            region = _region_id(found.get("region") or region_values.iloc[i])
+            ft = str(found.get("foundation_trust", "")).strip().lower()
+            self.org_rows[org_id] = {
+                "org_id": org_id, "org_name": (found.get("org_name") or org_name_values.iloc[i] or value).strip(),
+                "org_type": type_id, "sector": vocab.sector_of(type_id), "region": region or pd.NA,
+                "foundation_trust": {"true": True, "yes": True, "1": True, "false": False, "no": False,
+                                     "0": False}.get(ft, pd.NA),
+                "interviewed": True if (source.iloc[i] == "interview") else pd.NA,
+                "declared_core_standard_17": pd.NA,
+            }
+        return org_ids
 
-    # memberships
-    members = []
-    for column, entry in entries.items():
-        if entry.get("role") == "group":
-            flags = frame[column].map(_truthy)
-            members += [(rid, entry.get("group")) for rid, f in zip(ids, flags, strict=True) if f]
-        elif entry.get("role") == "groups":
-            for row, rid, cell in zip(rows, ids, frame[column], strict=True):
-                for item in filter(None, (p.strip() for p in re.split(r"[;,]", cell))):
-                    group = item if item in vocab.SELDOM_HEARD_GROUPS else mapping_mod.group_for(item)
-                    if not group:
-                        problems.append(problem(f"{item!r} (row {row}, column {column!r}) is not a seldom-heard "
-                                                f"group; use ids or labels: {', '.join(vocab.SELDOM_HEARD_GROUPS)}",
-                                                row, column, item))
-                    else:
-                        members.append((rid, group))
-    memberships = pd.DataFrame(members, columns=["respondent_id", "group_id"]).drop_duplicates()
+    def _memberships(self, export: Export, ids: pd.Series, problems: list[dict]) -> pd.DataFrame:
+        frame, rows = export.frame, export.rows
+        members = []
+        for column, entry in self.entries.items():
+            if entry.get("role") == "group":
+                flags = frame[column].map(_truthy)
+                members += [(rid, entry.get("group")) for rid, f in zip(ids, flags, strict=True) if f]
+            elif entry.get("role") == "groups":
+                for row, rid, cell in zip(rows, ids, frame[column], strict=True):
+                    for item in filter(None, (p.strip() for p in re.split(r"[;,]", cell))):
+                        group = item if item in vocab.SELDOM_HEARD_GROUPS else mapping_mod.group_for(item)
+                        if not group:
+                            problems.append(problem(f"{item!r} (row {row}, column {column!r}) is not a seldom-heard "
+                                                    "group; use ids or labels: "
+                                                    f"{', '.join(vocab.SELDOM_HEARD_GROUPS)}", row, column, item))
+                        else:
+                            members.append((rid, group))
+        return pd.DataFrame(members, columns=["respondent_id", "group_id"]).drop_duplicates()
 
-    # questions, scales, answers
-    questions, levels, answers = [], [], []
-    free_text = 0
-    stories: list[pd.DataFrame] = []
-    # Free text is redacted here, before anything is stored: names from the mapping and the caller.
-    names_pattern = redact.names_pattern([*map(str, settings.get("names", [])), *(names or [])])
-    for column, entry in entries.items():
-        role = entry.get("role")
-        if role == "free_text":
-            free_text += int((frame[column].str.strip() != "").sum())
-            stories.append(_stories(frame[column], column, entry, respondents, names_pattern))
-        if role != "question":
-            continue
-        qid = str(entry.get("question_id") or mapping_mod.slug(column))
+    def _scale(self, entry: dict) -> tuple[str, dict | None]:
         scale_id = str(entry.get("scale", ""))
-        scale = mapping_mod.scale_definition(mapping, scale_id)
-        if scale is None:
-            continue
-        questions.append({"question_id": qid, "question_text": entry.get("text") or export.text.get(column, column),
-                          "measure": entry.get("measure"), "domain": entry.get("domain") or pd.NA,
-                          "scale_id": scale_id})
-        placed = {str(k).strip(): v for k, v in entry.get("answers", {}).items() if v}
-        missing = export.non_substantive.get(column, set())
-        cells = frame[column].str.strip().reset_index(drop=True)
-        given = (cells != "").to_numpy()
-        level = cells.map(placed)
-        level = level.where(level.notna() | ~cells.isin(missing), "not_applicable").to_numpy(dtype=object)
-        known = given & pd.notna(level)
-        used_ns = set(level[known]) - set(scale["levels"])
-        answers.append(pd.DataFrame({"respondent_id": np.asarray(ids, dtype=object)[known], "question_id": qid,
-                                     "level_id": level[known]}))
-        unplaced: dict[str, list[int]] = {}
-        for i in np.flatnonzero(given & ~known):
-            unplaced.setdefault(cells.iloc[i], []).append(int(rows[i]))
-        for label, label_rows in unplaced.items():
-            problems.append(problem(f"answer {label!r} in column {column!r} (rows {_rows_text(label_rows)}) is not "
-                                    f"placed on scale {scale_id!r}; in the mapping's [columns.{column!r}.answers] "
-                                    "give it a level id of the scale, or a non-substantive level such as "
-                                    "dont_know or not_applicable", label_rows[0], column, label))
-        levels.append((scale_id, scale, used_ns, placed))
-    scale_levels = _scale_levels(levels)
-    tables = {
-        "organisations": pd.DataFrame([r for r in org_rows.values() if r],
-                                      columns=list(schema.TABLES["organisations"])),
-        "respondents": respondents,
-        "memberships": memberships,
-        "questions": pd.DataFrame(questions, columns=list(schema.TABLES["questions"])).drop_duplicates("question_id"),
-        "scale_levels": scale_levels,
-        "stories": (pd.concat(stories, ignore_index=True) if stories else schema.empty("stories")),
-        "answers": (pd.concat(answers, ignore_index=True) if answers
-                    else pd.DataFrame(columns=list(schema.TABLES["answers"]))),
-    }
-    return tables, problems, free_text
+        return scale_id, mapping_mod.scale_definition(self.mapping, scale_id)
+
+    def _answers(self, export: Export, respondents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        frame, rows = export.frame, export.rows
+        answers, stories = [], []
+        ids = respondents["respondent_id"]
+        for column, entry in self.entries.items():
+            role = entry.get("role")
+            if role == "free_text":
+                self.free_text += int((frame[column].str.strip() != "").sum())
+                stories.append(_stories(frame[column], column, entry, respondents, self.names_pattern))
+            if role != "question":
+                continue
+            qid = str(entry.get("question_id") or mapping_mod.slug(column))
+            _, scale = self._scale(entry)
+            if scale is None:
+                continue
+            placed = {str(k).strip(): v for k, v in entry.get("answers", {}).items() if v}
+            missing = export.non_substantive.get(column, set())
+            cells = frame[column].str.strip().reset_index(drop=True)
+            given = (cells != "").to_numpy()
+            level = cells.map(placed)
+            level = level.where(level.notna() | ~cells.isin(missing), "not_applicable").to_numpy(dtype=object)
+            known = given & pd.notna(level)
+            self.used_ns.setdefault(column, set()).update(set(level[known]) - set(scale["levels"]))
+            answers.append(pd.DataFrame({"respondent_id": np.asarray(ids, dtype=object)[known], "question_id": qid,
+                                         "level_id": level[known]}))
+            unplaced = self.unplaced.setdefault(column, {})
+            for i in np.flatnonzero(given & ~known):
+                seen = unplaced.setdefault(cells.iloc[i], [0, []])
+                seen[0] += 1
+                if len(seen[1]) < 10:  # the rows a problem names (_rows_text shows ten)
+                    seen[1].append(int(rows[i]))
+        return ((pd.concat(answers, ignore_index=True) if answers
+                 else pd.DataFrame(columns=list(schema.TABLES["answers"]))),
+                (pd.concat(stories, ignore_index=True) if stories else schema.empty("stories")))
+
+    def finish(self) -> dict[str, pd.DataFrame]:
+        """The organisations, questions and scale levels of every chunk read (conformed); the answers that are
+        not placed on a scale go to `problems`."""
+        questions, levels, problems = [], [], []
+        for column, entry in self.entries.items():
+            if entry.get("role") != "question":
+                continue
+            scale_id, scale = self._scale(entry)
+            if scale is None:
+                continue
+            qid = str(entry.get("question_id") or mapping_mod.slug(column))
+            questions.append({"question_id": qid, "question_text": entry.get("text") or self.text.get(column, column),
+                              "measure": entry.get("measure"), "domain": entry.get("domain") or pd.NA,
+                              "scale_id": scale_id})
+            for label, (count, label_rows) in self.unplaced.get(column, {}).items():
+                shown = _rows_text(label_rows) + (f" and {count - len(label_rows)} more" if count > 10 else "")
+                problems.append(problem(f"answer {label!r} in column {column!r} (rows {shown}) is not placed on "
+                                        f"scale {scale_id!r}; in the mapping's [columns.{column!r}.answers] give it a "
+                                        "level id of the scale, or a non-substantive level such as dont_know or "
+                                        "not_applicable", label_rows[0], column, label))
+            placed = {str(k).strip(): v for k, v in entry.get("answers", {}).items() if v}
+            levels.append((scale_id, scale, self.used_ns.get(column, set()), placed))
+        self._add(problems)
+        return {
+            "organisations": schema.conform("organisations", pd.DataFrame(
+                [r for r in self.org_rows.values() if r], columns=list(schema.TABLES["organisations"]))),
+            "questions": schema.conform("questions", pd.DataFrame(
+                questions, columns=list(schema.TABLES["questions"])).drop_duplicates("question_id")),
+            "scale_levels": schema.conform("scale_levels", _scale_levels(levels)),
+        }
 
 
 def _stories(cells: pd.Series, column: str, entry: dict, respondents: pd.DataFrame,

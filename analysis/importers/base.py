@@ -8,6 +8,7 @@ import io
 import re
 import zipfile
 import zlib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,6 +19,9 @@ from analysis.importers import budgets
 MAX_BYTES = budgets.MAX_BYTES  # one upload limit everywhere: see analysis/importers/budgets.py
 SPSS_MAGIC = (b"$FL2", b"$FL3")
 BLANK = ""
+# Records before the ones a reader is given: a file read in chunks (analysis/importers/stream.py) hands each
+# chunk to its layout's reader after the header rows, and the rows keep the numbers they have in the file.
+RECORD_OFFSET: ContextVar[int] = ContextVar("record_offset", default=0)
 
 
 class FileProblem(UserError):
@@ -72,11 +76,22 @@ def clean_header(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def decode(data: bytes, file_name: str) -> str:
-    """Text from bytes: UTF-8 (with or without BOM) when it is valid, else Windows-1252 as Excel writes it."""
-    if b"\x00" in data[:4096]:
+def check_not_binary(head: bytes, file_name: str) -> None:
+    """Refuse a file whose first 4 KB hold a NUL byte: it is not text."""
+    if b"\x00" in head[:4096]:
         raise FileProblem(f"{file_name} is not a text file (it holds binary data). Export it again as CSV, "
                           "XLSX or SPSS .sav.")
+
+
+def encoding_problem(file_name: str, byte: int) -> FileProblem:
+    """The words for text that is neither UTF-8 nor Windows-1252 (at `byte`)."""
+    return FileProblem(f"{file_name} is neither UTF-8 nor Windows-1252 text (byte {byte}). "
+                       "Save it again as 'CSV UTF-8'.")
+
+
+def decode(data: bytes, file_name: str) -> str:
+    """Text from bytes: UTF-8 (with or without BOM) when it is valid, else Windows-1252 as Excel writes it."""
+    check_not_binary(data, file_name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -84,21 +99,33 @@ def decode(data: bytes, file_name: str) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise FileProblem(f"{file_name} is neither UTF-8 nor Windows-1252 text (byte {exc.start}). "
-                          "Save it again as 'CSV UTF-8'.") from exc
+        raise encoding_problem(file_name, exc.start) from exc
+
+
+def csv_delimiter(sample: str) -> str:
+    """The delimiter of a CSV file from its first line: ',' unless ';' or a tab is more common there."""
+    first = sample.splitlines()[0] if sample else ""
+    if first.count(";") > first.count(",") and first.count(";") > 0:
+        return ";"
+    if first.count("\t") > first.count(",") and first.count("\t") > 0:
+        return "\t"
+    return ","
+
+
+def csv_problem(exc: csv.Error, line: int, file_name: str) -> FileProblem:
+    """The plain words for a CSV reading error near `line`."""
+    if "field larger than field limit" in str(exc):
+        return FileProblem(f"{file_name}: a cell near line {line:,} is longer than {csv.field_size_limit():,} "
+                           "characters, or a quote (\") is never closed. Fix the cell, or export the file again "
+                           "from the survey platform.", row=line)
+    return FileProblem(f"{file_name} is not a well-formed CSV file: {exc}. Export it again from the survey platform.")
 
 
 def csv_rows(text: str, file_name: str) -> list[list[str]]:
     """The file's records as lists of text, blank lines kept (as []) so numbering matches the file."""
+    delimiter = csv_delimiter(text[:20000])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        sample = text[:20000]
-        delimiter = ","
-        first = sample.splitlines()[0] if sample else ""
-        if first.count(";") > first.count(",") and first.count(";") > 0:
-            delimiter = ";"
-        elif first.count("\t") > first.count(",") and first.count("\t") > 0:
-            delimiter = "\t"
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         header = next(reader, [])
         budgets.Tally(file_name).add(header, 1)  # the header's width, exact, before the rest is read
         budgets.check_text_shape(text, len(header), file_name)
@@ -108,12 +135,7 @@ def csv_rows(text: str, file_name: str) -> list[list[str]]:
         budgets.check_rows(rows, file_name)
         return rows
     except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise FileProblem(f"{file_name}: a cell near line {reader.line_num:,} is longer than "
-                              f"{csv.field_size_limit():,} characters, or a quote (\") is never closed. Fix the "
-                              "cell, or export the file again from the survey platform.", row=reader.line_num) from exc
-        raise FileProblem(f"{file_name} is not a well-formed CSV file: {exc}. Export it again from the "
-                          "survey platform.") from exc
+        raise csv_problem(exc, reader.line_num, file_name) from exc
 
 
 def _cell_text(value: object) -> str:
@@ -233,6 +255,7 @@ def frame_from_rows(file_name: str, layout: str, columns: list[str], records: li
         raise FileProblem(f"{file_name} has no column names in its header row.", row=first_row - header_rows)
     columns, renamed = distinct_names(columns, tellers)
     data, numbers, ragged = [], [], []
+    first_row += RECORD_OFFSET.get()
     for offset, record in enumerate(records):
         number = first_row + offset
         if not record or all(c.strip() == BLANK for c in record):

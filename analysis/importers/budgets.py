@@ -32,6 +32,9 @@ MAX_XLSX_UNPACKED = _limit("ENGAGEMENT_MAX_XLSX_UNPACKED_MB", 200) * MIB
 MAX_SHARED_STRINGS = _limit("ENGAGEMENT_MAX_SHARED_STRINGS_MB", 64) * MIB
 MAX_SHEETS = _limit("ENGAGEMENT_MAX_SHEETS", 100)
 MAX_XML_DEPTH = 100  # a worksheet nests about 7 deep
+# A CSV file named on the command line is read in chunks (analysis/importers/stream.py), so it may be bigger
+# than an upload when a deployment allows it; its rows, cells and text are still counted against the limits above.
+MAX_FILE_BYTES = _limit("ENGAGEMENT_MAX_FILE_MB", MAX_BYTES // MIB) * MIB
 
 
 def size_text(n_bytes: int) -> str:
@@ -55,6 +58,14 @@ def check_size(n_bytes: int, file_name: str) -> None:
     if n_bytes > MAX_BYTES:
         raise _refuse(f"{file_name} is {size_text(n_bytes)}; the limit is {upload_limit_text()}. Split the file "
                       "(for example by wave) and import each part.")
+
+
+def check_file_size(n_bytes: int, file_name: str) -> None:
+    """Refuse a file named on the command line that is over its limit (the upload limit unless set)."""
+    if n_bytes > MAX_FILE_BYTES:
+        raise _refuse(f"{file_name} is {size_text(n_bytes)}; the limit for a file named on the command line is "
+                      f"{size_text(MAX_FILE_BYTES)} (ENGAGEMENT_MAX_FILE_MB). Split the file (for example by wave) "
+                      "and import each part, or raise the limit.")
 
 
 def check_text_shape(text: str, columns: int, file_name: str) -> None:
