@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 from analysis import mapping as mapping_mod
 from analysis import redact, safe_text, schema, store, store_guard, vocab
 from analysis.errors import incident
-from analysis.importers import Export, FileProblem, read_export
+from analysis.importers import Export, FileProblem, budgets, read_export, stream
 from analysis.importers.base import decode
 
 MAX_PROBLEMS = 500
@@ -70,9 +71,11 @@ def problem(message: str, row: int | None = None, column: str | None = None, val
     return {"row": row, "column": column, "value": None if value is None else str(value), "message": message}
 
 
-def _rows_text(rows: list[int], limit: int = 10) -> str:
+def _rows_text(rows: list[int], count: int | None = None, limit: int = 10) -> str:
+    """The first `limit` rows, and how many more of `count` (all the rows when not given) there are."""
+    count = len(rows) if count is None else count
     shown = ", ".join(str(r) for r in rows[:limit])
-    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+    return shown + (f" and {count - limit} more" if count > limit else "")
 
 
 # ---- organisations ----
@@ -155,35 +158,42 @@ class Builder:
         self.names_pattern = redact.names_pattern([*map(str, self.settings.get("names", [])), *(names or [])])
         self.earlier_ids = set(previous["respondents"]["respondent_id"].astype(str))
         self.seen, self.seen_rows = np.empty(0, dtype="uint64"), np.empty(0, dtype="int64")
+        self.dupes: dict[str, list] = {}  # repeated respondent id -> [count, first rows]
+        self.clash: list = [0, None, None]  # ids already in the dataset: count, first (row, id)
         self.org_rows: dict[str, dict | None] = {}
         self.reported: set[str] = set()  # roles whose control-character problem is reported (the first only)
         self.unplaced: dict[str, dict[str, list]] = {}  # column -> answer label -> [count, first rows]
         self.used_ns: dict[str, set] = {}  # column -> non-substantive levels used
         self.text = dict(export.text)
-        self.problems: list[dict] = []
+        # Problems by kind, in the order a whole file reports them (each kind in row order), whatever the chunks.
+        self.sections: dict[tuple, list[dict]] = {}
         self.problem_count = self.free_text = 0
 
-    def _add(self, found: list[dict]) -> None:
+    @property
+    def problems(self) -> list[dict]:
+        """The problems found so far, kind by kind as a whole file gives them."""
+        return [found for key in sorted(self.sections) for found in self.sections[key]]
+
+    def add_problems(self, found: list[dict], section: tuple = (99,)) -> None:
+        """Problems of one kind (`section`: their place in the report)."""
+        kept = self.sections.setdefault(section, [])
         self.problem_count += len(found)
-        room = len(found) if self.keep is None else max(0, self.keep - len(self.problems))
-        self.problems += found[:room]
+        kept += found if self.keep is None else found[: max(0, self.keep - len(kept))]
 
     def _column_of(self, role: str) -> str | None:
         return _column_of(self.entries, role)
 
     def chunk(self, export: Export) -> dict[str, pd.DataFrame]:
         """One chunk's respondents, memberships, answers and stories (conformed); its problems go to `problems`."""
-        problems: list[dict] = []
-        respondents = self._respondents(export, problems)
-        memberships = self._memberships(export, respondents["respondent_id"], problems)
+        respondents = self._respondents(export)
+        memberships = self._memberships(export, respondents["respondent_id"])
         answers, stories = self._answers(export, respondents)
-        self._add(problems)
         return {"respondents": schema.conform("respondents", respondents),
                 "memberships": schema.conform("memberships", memberships),
                 "answers": schema.conform("answers", answers),
                 "stories": schema.conform("stories", stories.drop_duplicates("story_id", keep="first"))}
 
-    def _ids(self, export: Export, problems: list[dict]) -> pd.Series:
+    def _ids(self, export: Export) -> pd.Series:
         frame, rows, prefix = export.frame, export.rows, self.prefix
         id_column = self._column_of("respondent_id")
         if not id_column:
@@ -191,6 +201,7 @@ class Builder:
         raw_ids = frame[id_column].str.strip()
         # Only rows with a problem are visited one by one; the checks themselves are vectorised.
         bad = (raw_ids == "") | raw_ids.str.match(_SCIENTIFIC.pattern)
+        problems: list[dict] = []
         for row, value in zip(np.asarray(rows)[bad.to_numpy()].tolist(), raw_ids[bad], strict=True):
             if not value:
                 problems.append(problem(f"row {row} has no respondent id in column {id_column!r}; fill it in",
@@ -200,16 +211,20 @@ class Builder:
                                         "Excel into scientific notation; the real id is lost. Export the file again "
                                         "without opening it in Excel, or format the column as Text first",
                                         row, id_column, value))
+        self.add_problems(problems, (1,))
         ids = prefix + raw_ids
         given = (raw_ids != "").to_numpy()
         hashes = pd.util.hash_array(ids.to_numpy(dtype=object))
-        earlier = np.isin(hashes, self.seen) & given  # seen in an earlier chunk
-        dupes = ids[(ids.duplicated(keep=False).to_numpy() | earlier) & given]
-        for value in dict.fromkeys(dupes):
-            dupe_rows = [int(r) for r in self.seen_rows[self.seen == pd.util.hash_array(np.array([value], object))[0]]]
-            dupe_rows += [r for r, v in zip(rows, ids, strict=True) if v == value]
-            problems.append(problem(f"respondent id {value!r} appears on rows {_rows_text(dupe_rows)} of column "
-                                    f"{id_column!r}; each respondent needs one row", dupe_rows[0], id_column, value))
+        earlier = np.isin(hashes, self.seen) & given  # seen in an earlier chunk (by a 64-bit hash of the id)
+        for value in dict.fromkeys(ids[(ids.duplicated(keep=False).to_numpy() | earlier) & given]):
+            found = self.dupes.get(value)
+            if found is None:
+                found = self.dupes[value] = [0, []]
+                before = self.seen_rows[self.seen == pd.util.hash_array(np.array([value], dtype=object))[0]]
+                found[0], found[1] = len(before), [int(r) for r in before[:10]]
+            here = [r for r, v in zip(rows, ids, strict=True) if v == value]
+            found[0] += len(here)
+            found[1] = (found[1] + here)[:10]
         self.seen = np.concatenate([self.seen, hashes[given]])
         self.seen_rows = np.concatenate([self.seen_rows, np.asarray(rows, dtype="int64")[given]])
         return ids
@@ -220,15 +235,14 @@ class Builder:
             return frame[column].str.strip().where(frame[column].str.strip() != "", default)
         return pd.Series([default] * len(frame), dtype=str)
 
-    def _respondents(self, export: Export, problems: list[dict]) -> pd.DataFrame:
+    def _respondents(self, export: Export) -> pd.DataFrame:
         frame, rows, settings = export.frame, export.rows, self.settings
-        ids = self._ids(export, problems)
-        id_column = self._column_of("respondent_id")
+        ids = self._ids(export)
         clash = ids[ids.isin(self.earlier_ids)]
         if len(clash):
-            problems.append(problem(f"{len(clash)} respondent id(s) are already in the dataset from an earlier import "
-                                    f"(first: {clash.iloc[0]!r}); set a different id_prefix in [import] of the mapping",
-                                    rows[int(clash.index[0])], id_column, clash.iloc[0]))
+            if not self.clash[0]:
+                self.clash[1:] = [rows[int(clash.index[0])], clash.iloc[0]]
+            self.clash[0] += len(clash)
         source = self._per_row(frame, "source", str(settings.get("source", "")))
         unit = self._per_row(frame, "unit", str(settings.get("unit", "participant")))
         wave = self._per_row(frame, "wave", str(settings.get("wave", "")))
@@ -236,38 +250,38 @@ class Builder:
             wave = wave.where(~wave.str.match(r"^\d{4}-\d{2}-\d{2}"), wave.str[:4])
             wave = wave.where(~wave.str.match(r"^\d{1,2}/\d{1,2}/\d{4}\b"),
                               wave.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})", expand=False))
-        for role, values, allowed in (("source", source, vocab.SOURCES), ("unit", unit, mapping_mod.UNITS)):
+        for kind, (role, values, allowed) in enumerate((("source", source, vocab.SOURCES),
+                                                         ("unit", unit, mapping_mod.UNITS))):
             column = self._column_of(role)
             if column:
-                for row, value in zip(rows, values, strict=True):
-                    if value not in allowed:
-                        problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) is not one of: "
-                                                f"{', '.join(allowed)}", row, column, value))
-        for role, values in (("wave", wave), ("source", source), ("unit", unit)):
+                self.add_problems([problem(f"{role} {value!r} (row {row}, column {column!r}) is not one of: "
+                                           f"{', '.join(allowed)}", row, column, value)
+                                   for row, value in zip(rows, values, strict=True) if value not in allowed], (4, kind))
+        for kind, (role, values) in enumerate((("wave", wave), ("source", source), ("unit", unit))):
             column = self._column_of(role) or f"{role} (in [import])"
             for row, value in zip(rows, values, strict=True):
                 if role not in self.reported and safe_text.has_control(value):
-                    problems.append(problem(f"{role} {value!r} (row {row}, column {column!r}) holds a control "
-                                            "character; retype the value in the file or the mapping", row, column,
-                                            value))
+                    self.add_problems([problem(f"{role} {value!r} (row {row}, column {column!r}) holds a control "
+                                               "character; retype the value in the file or the mapping", row, column,
+                                               value)], (5, kind))
                     self.reported.add(role)
                     break
         weight_column = self._column_of("weight")
         weight = pd.Series([1.0] * len(frame))
         if weight_column:
             weight = pd.to_numeric(frame[weight_column].str.strip(), errors="coerce")
-            for row, raw, value in zip(rows, frame[weight_column], weight, strict=True):
-                if pd.isna(value) or value <= 0:
-                    problems.append(problem(f"weight {raw!r} (row {row}, column {weight_column!r}) is not a positive "
-                                            "number", row, weight_column, raw))
-        org_ids = self._organisations(export, source, problems)
+            self.add_problems([problem(f"weight {raw!r} (row {row}, column {weight_column!r}) is not a positive "
+                                       "number", row, weight_column, raw)
+                               for row, raw, value in zip(rows, frame[weight_column], weight, strict=True)
+                               if pd.isna(value) or value <= 0], (6,))
+        org_ids = self._organisations(export, source)
         return pd.DataFrame({
             "respondent_id": ids.to_numpy(), "source": source.to_numpy(), "unit": unit.to_numpy(),
             "org_id": org_ids, "wave": wave.to_numpy(), "weight": weight.to_numpy(dtype=float),
             "workshop_id": self._per_row(frame, "workshop_id", "").replace("", pd.NA).to_numpy(),
             "role": self._per_row(frame, "role", "").replace("", pd.NA).to_numpy()})
 
-    def _organisations(self, export: Export, source: pd.Series, problems: list[dict]) -> list[str]:
+    def _organisations(self, export: Export, source: pd.Series) -> list[str]:
         frame, rows, settings, index = export.frame, export.rows, self.settings, self.index
         org_values = self._per_row(frame, "organisation", str(settings.get("organisation", "")).strip())
         org_name_values = self._per_row(frame, "org_name", str(settings.get("org_name", "")).strip())
@@ -275,9 +289,9 @@ class Builder:
         region_values = self._per_row(frame, "region", str(settings.get("region", "")).strip())
         org_column = self._column_of("organisation") or "organisation (in [import])"
         type_column = self._column_of("org_type") or "org_type (in [import] or the lookup)"
-        for i in np.flatnonzero((org_values == "").to_numpy()):
-            problems.append(problem(f"row {rows[i]} has no organisation; fill in column {org_column!r} or set "
-                                    "organisation in [import]", int(rows[i]), org_column, ""))
+        self.add_problems([problem(f"row {rows[i]} has no organisation; fill in column {org_column!r} or set "
+                                   "organisation in [import]", int(rows[i]), org_column, "")
+                           for i in np.flatnonzero((org_values == "").to_numpy())], (7,))
         # One pass per distinct organisation value (its first row), not per row.
         resolved = {value: (index.get(value.lower(), {}).get("org_id") or value).strip()
                     for value in org_values.unique() if value}
@@ -294,9 +308,9 @@ class Builder:
             raw_type = (found.get("org_type") or type_values.iloc[i]).strip()
             type_id = _org_type_id(raw_type) or ("" if raw_type else vocab.ods_org_type(value) or "")
             if not type_id:
-                problems.append(problem(f"organisation type {raw_type!r} for organisation {value!r} (row {row}, "
-                                        f"column {type_column!r}) is not known; use one of: "
-                                        f"{', '.join(vocab.ORG_TYPES)}", row, type_column, raw_type))
+                self.add_problems([problem(f"organisation type {raw_type!r} for organisation {value!r} (row {row}, "
+                                           f"column {type_column!r}) is not known; use one of: "
+                                           f"{', '.join(vocab.ORG_TYPES)}", row, type_column, raw_type)], (8,))
                 self.org_rows[org_id] = None
                 continue
             region = _region_id(found.get("region") or region_values.iloc[i])
@@ -311,10 +325,11 @@ class Builder:
             }
         return org_ids
 
-    def _memberships(self, export: Export, ids: pd.Series, problems: list[dict]) -> pd.DataFrame:
+    def _memberships(self, export: Export, ids: pd.Series) -> pd.DataFrame:
         frame, rows = export.frame, export.rows
         members = []
-        for column, entry in self.entries.items():
+        for place, (column, entry) in enumerate(self.entries.items()):
+            problems: list[dict] = []
             if entry.get("role") == "group":
                 flags = frame[column].map(_truthy)
                 members += [(rid, entry.get("group")) for rid, f in zip(ids, flags, strict=True) if f]
@@ -328,6 +343,7 @@ class Builder:
                                                     f"{', '.join(vocab.SELDOM_HEARD_GROUPS)}", row, column, item))
                         else:
                             members.append((rid, group))
+            self.add_problems(problems, (9, place))
         return pd.DataFrame(members, columns=["respondent_id", "group_id"]).drop_duplicates()
 
     def _scale(self, entry: dict) -> tuple[str, dict | None]:
@@ -372,6 +388,15 @@ class Builder:
     def finish(self) -> dict[str, pd.DataFrame]:
         """The organisations, questions and scale levels of every chunk read (conformed); the answers that are
         not placed on a scale go to `problems`."""
+        id_column = self._column_of("respondent_id")
+        self.add_problems([problem(f"respondent id {value!r} appears on rows {_rows_text(rows, count)} of column "
+                                   f"{id_column!r}; each respondent needs one row", rows[0], id_column, value)
+                           for value, (count, rows) in sorted(self.dupes.items(), key=lambda d: d[1][1][0])], (2,))
+        count, row, value = self.clash
+        if count:
+            self.add_problems([problem(f"{count} respondent id(s) are already in the dataset from an earlier import "
+                                       f"(first: {value!r}); set a different id_prefix in [import] of the mapping",
+                                       row, id_column, value)], (3,))
         questions, levels, problems = [], [], []
         for column, entry in self.entries.items():
             if entry.get("role") != "question":
@@ -384,14 +409,14 @@ class Builder:
                               "measure": entry.get("measure"), "domain": entry.get("domain") or pd.NA,
                               "scale_id": scale_id})
             for label, (count, label_rows) in self.unplaced.get(column, {}).items():
-                shown = _rows_text(label_rows) + (f" and {count - len(label_rows)} more" if count > 10 else "")
-                problems.append(problem(f"answer {label!r} in column {column!r} (rows {shown}) is not placed on "
+                problems.append(problem(f"answer {label!r} in column {column!r} (rows {_rows_text(label_rows, count)}) "
+                                        "is not placed on "
                                         f"scale {scale_id!r}; in the mapping's [columns.{column!r}.answers] give it a "
                                         "level id of the scale, or a non-substantive level such as dont_know or "
                                         "not_applicable", label_rows[0], column, label))
             placed = {str(k).strip(): v for k, v in entry.get("answers", {}).items() if v}
             levels.append((scale_id, scale, self.used_ns.get(column, set()), placed))
-        self._add(problems)
+        self.add_problems(problems, (10,))
         return {
             "organisations": schema.conform("organisations", pd.DataFrame(
                 [r for r in self.org_rows.values() if r], columns=list(schema.TABLES["organisations"]))),
@@ -439,9 +464,8 @@ def _scale_levels(used: list[tuple[str, dict, set, dict]]) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()), columns=list(schema.TABLES["scale_levels"]))
 
 
-def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
-                                                                                    list[dict]]:
-    """The previous core tables plus the new rows; problems where the two disagree."""
+def disagreements(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> list[dict]:
+    """Problems where the new questions, scale levels or organisations disagree with the dataset's."""
     problems = []
     old_q = previous["questions"].set_index("question_id")
     for q in new["questions"].itertuples():
@@ -464,9 +488,19 @@ def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> tu
             problems.append(problem(f"organisation {org.org_id!r} is already in the dataset as "
                                     f"{old_orgs.loc[org.org_id, 'org_type']!r}, not {org.org_type!r}",
                                     None, None, org.org_id))
+    return problems
+
+
+MERGE_KEYS = {"organisations": ["org_id"], "questions": ["question_id"], "scale_levels": ["scale_id", "level_id"],
+              "memberships": ["respondent_id", "group_id"]}
+
+
+def merge(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame],
+                                                                                    list[dict]]:
+    """The previous core tables plus the new rows; problems where the two disagree."""
+    problems = disagreements(previous, new)
     merged = {}
-    keys = {"organisations": ["org_id"], "questions": ["question_id"], "scale_levels": ["scale_id", "level_id"],
-            "memberships": ["respondent_id", "group_id"]}
+    keys = MERGE_KEYS
     for name in schema.CORE_TABLES:
         frames = [schema.conform(name, f) for f in (previous[name], new[name]) if len(f)]
         combined = pd.concat(frames, ignore_index=True) if frames else schema.empty(name)
@@ -543,49 +577,114 @@ def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dr
                     mapping_name=mapping_name, names=names, target=target)
 
 
+def _unreadable(report: ImportReport, exc: FileProblem) -> ImportReport:
+    report.problems = exc.problems
+    report.message = f"{report.file} was not imported: {exc}"
+    return report
+
+
+def _start(report: ImportReport, directory: Path, target: Target):
+    """The dataset the import adds to (previous tables, provenance, entry) and where the file was imported
+    before; None, with the report saying why, when the named dataset is not stored."""
+    try:
+        previous, provenance, entry = previous_tables(directory, target)
+    except store.NoDataset as exc:
+        report.problems = [problem(f"{exc} Leave the dataset out to import into a new one.")]
+        report.message = f"{report.file} was not imported: {exc}"
+        return None
+    return previous, provenance, entry, _earlier_import(directory, report.sha256, entry)
+
+
+def _read(report: ImportReport, export: Export, mapping: dict) -> None:
+    report.layout = export.layout
+    report.unmapped_columns = [c for c in export.frame.columns if c not in mapping.get("columns", {})]
+    report.renamed_columns = list(export.renamed)
+
+
+def _already(report: ImportReport, found: tuple[dict, dict]) -> ImportReport:
+    entry, earlier = found
+    report.ok, report.already_imported = True, True
+    report.dataset_id, report.dataset, report.dataset_title = entry["current"], entry["name"], entry["title"]
+    report.respondents, report.answers = earlier.get("respondents", 0), earlier.get("answers", 0)
+    report.message = (f"{report.file} was already imported on {earlier.get('imported_at', '?')} (same sha256); "
+                      "nothing changed.")
+    return report
+
+
+def _left_out(report: ImportReport, excluded: dict[str, int]) -> dict:
+    return problem(f"all {report.rows_read} responses in {report.file} were left out "
+                   f"({'; '.join(f'{c} {r}' for r, c in excluded.items())}); nothing to import. "
+                   "If they are real responses, set keep_test_responses = true in [import]")
+
+
+def _mapping_refused(report: ImportReport, problems: list[dict]) -> ImportReport:
+    report.problems = problems
+    report.message = f"{report.file} was not imported: the mapping needs fixing first."
+    return report
+
+
+def _refused(report: ImportReport, problems: list[dict], count: int) -> ImportReport:
+    report.problems = problems[:MAX_PROBLEMS]
+    if count > MAX_PROBLEMS:
+        report.problems.append(problem(f"... and {count - MAX_PROBLEMS} more problems"))
+    report.message = f"{report.file} was not imported: {count} problem(s) found; nothing was written."
+    return report
+
+
+def _dry(report: ImportReport) -> ImportReport:
+    report.message = (f"{report.file} can be imported: {report.respondents} respondents and {report.answers} "
+                      "answers (dry run: nothing was written).")
+    return report
+
+
+def _record(report: ImportReport) -> dict:
+    """The import's provenance record (its counts filled in from the report when it is stored)."""
+    return {"kind": "import", "file": report.file, "sha256": report.sha256, "layout": report.layout,
+            "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+
+
+def _counts(report: ImportReport) -> dict:
+    return {"rows_read": report.rows_read, "respondents": report.respondents, "answers": report.answers,
+            "free_text_answers": report.free_text_answers, "excluded": report.excluded}
+
+
+def _description(title: str, provenance: list[dict]) -> str:
+    files = sum(p.get("kind") == "import" for p in provenance) + 1
+    return f"{title}: imported data ({files} file(s))"
+
+
+def _stored(report: ImportReport, manifest: dict, name: str, title: str) -> ImportReport:
+    report.dataset_id, report.dataset, report.dataset_title = manifest["dataset_id"], name, title
+    report.message = (f"Imported {report.file}: {report.respondents} respondents and {report.answers} answers into "
+                      f"dataset {title!r} ({name}), version {report.dataset_id}.")
+    return report
+
+
 def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool,
          lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None,
          target: Target | None) -> ImportReport:
     name = Path(file_name).name
     target = target or Target()
     report = ImportReport(file=name, dry_run=dry_run, sha256=hashlib.sha256(file_bytes).hexdigest())
-    try:
-        previous, provenance, entry = previous_tables(directory, target)
-    except store.NoDataset as exc:
-        report.problems = [problem(f"{exc} Leave the dataset out to import into a new one.")]
-        report.message = f"{name} was not imported: {exc}"
+    started = _start(report, directory, target)
+    if started is None:
         return report
-    found = _earlier_import(directory, report.sha256, entry)
-    earlier = found[1] if found else None
+    previous, provenance, entry, found = started
     try:
         export = read_export(file_bytes, name,
                              keep_test_responses=bool(mapping.get("import", {}).get("keep_test_responses")))
     except FileProblem as exc:
-        report.problems = exc.problems
-        report.message = f"{name} was not imported: {exc}"
-        return report
-    report.layout = export.layout
+        return _unreadable(report, exc)
+    _read(report, export, mapping)
     report.rows_read = export.rows_read
     report.excluded = [{"reason": r, "count": c} for r, c in export.excluded.items()]
-    report.unmapped_columns = [c for c in export.frame.columns if c not in mapping.get("columns", {})]
-    report.renamed_columns = list(export.renamed)
-    if earlier:
-        report.ok, report.already_imported = True, True
-        report.dataset_id, report.dataset, report.dataset_title = (found[0]["current"], found[0]["name"],
-                                                                   found[0]["title"])
-        report.respondents, report.answers = earlier.get("respondents", 0), earlier.get("answers", 0)
-        report.message = (f"{name} was already imported on {earlier.get('imported_at', '?')} (same sha256); "
-                          "nothing changed.")
-        return report
+    if found:
+        return _already(report, found)
     problems = mapping_mod.check(mapping, list(export.frame.columns), mapping_name)
     if not export.rows:
-        problems.append(problem(f"all {export.rows_read} responses in {name} were left out "
-                                f"({'; '.join(f'{c} {r}' for r, c in export.excluded.items())}); nothing to import. "
-                                "If they are real responses, set keep_test_responses = true in [import]"))
+        problems.append(_left_out(report, export.excluded))
     if problems:
-        report.problems = problems
-        report.message = f"{name} was not imported: the mapping needs fixing first."
-        return report
+        return _mapping_refused(report, problems)
     new, problems, report.free_text_answers = build_tables(export, mapping, previous, sha256=report.sha256,
                                                            lookup=lookup, names=names)
     report.respondents, report.answers = len(new["respondents"]), len(new["answers"])
@@ -595,31 +694,127 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
     if entry is not None and not target.merge_unrelated and not problems:
         problems += _unrelated(previous, new, entry)
     if problems:
-        report.problems = problems[:MAX_PROBLEMS]
-        if len(problems) > MAX_PROBLEMS:
-            report.problems.append(problem(f"... and {len(problems) - MAX_PROBLEMS} more problems"))
-        report.message = f"{name} was not imported: {len(problems)} problem(s) found; nothing was written."
-        return report
+        return _refused(report, problems, len(problems))
     report.tables = {n: schema.conform(n, new[n]) for n in schema.CORE_TABLES}
     report.ok = True
     if dry_run:
-        report.message = (f"{name} can be imported: {report.respondents} respondents and {report.answers} answers "
-                          "(dry run: nothing was written).")
-        return report
-    record = {"kind": "import", "file": name, "sha256": report.sha256, "layout": export.layout,
-             "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "rows_read": report.rows_read,
-             "respondents": report.respondents, "answers": report.answers,
-             "free_text_answers": report.free_text_answers, "excluded": report.excluded}
+        return _dry(report)
+    record = _record(report) | _counts(report)
     if entry is None:
         entry = store.create_collection(directory, target.title or Path(name).stem, target.description)
-    files = sum(p.get("kind") == "import" for p in provenance) + 1
     manifest = store.write_dataset(merged, directory, demo=False, provenance=[*provenance, record],
-                                   description=f"{entry['title']}: imported data ({files} file(s))",
-                                   collection=entry["name"])
-    report.dataset_id, report.dataset, report.dataset_title = manifest["dataset_id"], entry["name"], entry["title"]
-    report.message = (f"Imported {name}: {report.respondents} respondents and {report.answers} answers into "
-                      f"dataset {entry['title']!r} ({entry['name']}), version {report.dataset_id}.")
-    return report
+                                   description=_description(entry["title"], provenance), collection=entry["name"])
+    return _stored(report, manifest, entry["name"], entry["title"])
+
+
+# ---- a file on disk, read in chunks ----
+
+CHUNK_ROWS = 50_000  # responses read, checked and written at a time
+
+
+class _Refused(Exception):
+    """Problems were found while the chunks were read: nothing is stored."""
+
+
+def run_file(path: Path, mapping: dict, directory: Path, *, chunk_rows: int = CHUNK_ROWS, dry_run: bool = False,
+             lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping", names: list[str] | None = None,
+             target: Target | None = None) -> ImportReport:
+    """`run` for the export stored at `path`: a CSV file is read, checked and written `chunk_rows` responses at a
+    time (analysis/importers/stream.py), so memory does not grow with the file; a workbook or SPSS file is read
+    whole. The tables stored, the redaction and the problems found are those of `run` on the same file."""
+    path = Path(path)
+    if not stream.streamable(path):
+        budgets.check_size(path.stat().st_size, path.name)  # before reading it into memory
+        return run(path.read_bytes(), path.name, mapping, directory, dry_run=dry_run, lookup=lookup,
+                   mapping_name=mapping_name, names=names, target=target)
+    guard = contextlib.nullcontext() if dry_run or store.is_uri(directory) else store_guard.writing(directory)
+    with guard:
+        return _run_stream(path, mapping, directory, chunk_rows=chunk_rows, dry_run=dry_run, lookup=lookup,
+                           mapping_name=mapping_name, names=names, target=target or Target())
+
+
+def _run_stream(path: Path, mapping: dict, directory: Path, *, chunk_rows: int, dry_run: bool,
+                lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None,
+                target: Target) -> ImportReport:
+    report = ImportReport(file=path.name, dry_run=dry_run)
+    try:
+        facts = stream.facts(path, path.name)
+        report.sha256 = facts.sha256
+        if facts.problem:
+            raise facts.problem
+        started = _start(report, directory, target)
+        if started is None:
+            return report
+        previous, provenance, entry, found = started
+        exports = stream.read_chunks(path, path.name, facts.encoding, chunk_rows,
+                                     keep_test_responses=bool(mapping.get("import", {}).get("keep_test_responses")))
+        first = next(exports)
+    except FileProblem as exc:
+        return _unreadable(report, exc)
+    _read(report, first, mapping)
+    if found:
+        report.rows_read = found[1].get("rows_read", 0)
+        return _already(report, found)
+    problems = mapping_mod.check(mapping, list(first.frame.columns), mapping_name)
+    if problems:
+        return _mapping_refused(report, problems)
+    builder = Builder(mapping, previous, sha256=report.sha256, export=first, lookup=lookup, names=names,
+                      keep=MAX_PROBLEMS)
+    title = (entry or {}).get("title") or " ".join((target.title or path.stem).split())
+    record = _record(report)  # its counts are added when the last chunk is read, before the manifest is written
+    parts = _parts(report, builder, itertools.chain([first], exports), previous, entry, target, record)
+    base, _ = merge(previous, {n: schema.empty(n) for n in schema.CORE_TABLES})
+    try:
+        if dry_run:
+            for _ in parts:
+                pass
+            report.ok = True
+            return _dry(report)
+        name = entry["name"] if entry else store.unused_name(directory, title)
+        manifest = store.write_dataset({n: f for n, f in base.items() if len(f)}, directory, demo=False,
+                                       provenance=[*provenance, record], description=_description(title, provenance),
+                                       chunks=parts, collection=name)
+    except FileProblem as exc:  # a record over a budget or ragged: the file is refused, as if read whole
+        return _unreadable(ImportReport(file=report.file, dry_run=dry_run, sha256=report.sha256), exc)
+    except _Refused:
+        if builder.problem_count:
+            return _refused(report, builder.problems, builder.problem_count)
+        return _mapping_refused(report, [_left_out(report, {e["reason"]: e["count"] for e in report.excluded})])
+    if entry is None:
+        store.update_collection(directory, name, title=title, description=target.description)
+    report.ok = True
+    return _stored(report, manifest, name, title)
+
+
+def _parts(report: ImportReport, builder: Builder, exports, previous: dict[str, pd.DataFrame],
+           entry: dict | None, target: Target, record: dict):
+    """Each chunk's new rows, then the new organisations, questions and scale levels; _Refused (after every chunk
+    is read, so every problem is counted) when there are problems or no responses."""
+    excluded: dict[str, int] = {}
+    for export in exports:
+        report.rows_read += export.rows_read
+        for reason, count in export.excluded.items():
+            excluded[reason] = excluded.get(reason, 0) + count
+        part = builder.chunk(export)
+        report.respondents += len(part["respondents"])
+        report.answers += len(part["answers"])
+        report.tables = report.tables or dict(part)  # the first rows, as they will be stored
+        if not builder.problem_count:
+            yield part
+    report.free_text_answers = builder.free_text
+    report.excluded = [{"reason": r, "count": c} for r, c in excluded.items()]
+    small = builder.finish()
+    report.tables = {**report.tables, **small}
+    if not builder.problem_count:
+        builder.add_problems(disagreements(previous, small))
+    if entry is not None and not target.merge_unrelated and not builder.problem_count:
+        builder.add_problems(_unrelated(previous, small, entry))
+    if builder.problem_count or not report.respondents:
+        raise _Refused
+    record.update(_counts(report))
+    known = {name: previous[name].set_index(keys).index for name, keys in MERGE_KEYS.items()}
+    yield {name: frame[~frame.set_index(MERGE_KEYS[name]).index.isin(known[name])] if name in known else frame
+           for name, frame in small.items()} | {n: schema.empty(n) for n in ("respondents", "memberships", "answers")}
 
 
 def preview(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,

@@ -603,13 +603,10 @@ def _stored_entry(directory: Path, name: str) -> dict | None:
     return {k: found[k] for k in kept} | {"versions": found["stored"]}
 
 
-def create_collection(directory: Location, title: str, description: str = "", name: str | None = None) -> dict:
-    """A new, empty named dataset (its name made from the title unless given, made unique); its entry."""
+def unused_name(directory: Location, title: str, name: str | None = None) -> str:
+    """A name no dataset has yet, made from the title unless given (a number added when it is taken)."""
     directory = _writable(directory)
-    title = " ".join(str(title).split())
-    if not title:
-        raise RegistryError("A dataset needs a title (for example: Trust patient survey 2025).")
-    base = name or slug(title)
+    base = name or slug(" ".join(str(title).split()))
     if not NAME_PATTERN.match(base):
         raise RegistryError(f"{base!r} is not a dataset name: use lower case letters, digits and hyphens.")
     taken = {e["name"] for e in list_collections(directory, archived=True)} | {
@@ -617,7 +614,16 @@ def create_collection(directory: Location, title: str, description: str = "", na
     unique, n = base, 2
     while unique in taken:
         unique, n = f"{base[:56]}-{n}", n + 1
-    entry = {"name": unique, "title": title, "description": str(description).strip(),
+    return unique
+
+
+def create_collection(directory: Location, title: str, description: str = "", name: str | None = None) -> dict:
+    """A new, empty named dataset (its name made from the title unless given, made unique); its entry."""
+    directory = _writable(directory)
+    title = " ".join(str(title).split())
+    if not title:
+        raise RegistryError("A dataset needs a title (for example: Trust patient survey 2025).")
+    entry = {"name": unused_name(directory, title, name), "title": title, "description": str(description).strip(),
              "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "archived": False, "versions": []}
     _save_entry(directory, entry)
     return entry

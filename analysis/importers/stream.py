@@ -50,6 +50,7 @@ class Facts:
     sha256: str
     size: int
     encoding: str
+    problem: FileProblem | None = None  # empty, binary, or neither encoding: the file is refused
 
 
 def _blank(block: bytes) -> bool:
@@ -57,16 +58,20 @@ def _blank(block: bytes) -> bool:
 
 
 def facts(path: Path, file_name: str) -> Facts:
-    """The file's SHA-256, size and encoding, read block by block; FileProblem when it is over the size limit,
-    empty, binary, or neither UTF-8 nor Windows-1252 (the same words as for a whole file)."""
+    """The file's SHA-256, size and encoding, read block by block, and its `problem` when it is empty, binary, or
+    neither UTF-8 nor Windows-1252 (the same words as for a whole file); FileProblem when it is over the size
+    limit (before it is read)."""
     size = path.stat().st_size
     budgets.check_file_size(size, file_name)
     digest, utf8 = hashlib.sha256(), codecs.getincrementaldecoder("utf-8-sig")()
-    is_utf8, cp1252_error, offset, blank = True, None, 0, True
+    is_utf8, cp1252_error, offset, blank, binary = True, None, 0, True, None
     with open(path, "rb") as handle:
         while block := handle.read(BLOCK):
             if offset == 0:
-                check_not_binary(block, file_name)
+                try:
+                    check_not_binary(block, file_name)
+                except FileProblem as exc:
+                    binary = exc
             digest.update(block)
             blank = blank and _blank(block)
             if is_utf8:
@@ -85,11 +90,10 @@ def facts(path: Path, file_name: str) -> Facts:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False
-    if blank:
-        raise FileProblem(f"{file_name} is empty. Export it again from the survey platform.")
-    if not is_utf8 and cp1252_error is not None:
-        raise encoding_problem(file_name, cp1252_error)
-    return Facts(digest.hexdigest(), size, "utf-8-sig" if is_utf8 else "cp1252")
+    problem = (FileProblem(f"{file_name} is empty. Export it again from the survey platform.") if blank
+               else binary or (encoding_problem(file_name, cp1252_error)
+                               if not is_utf8 and cp1252_error is not None else None))
+    return Facts(digest.hexdigest(), size, "utf-8-sig" if is_utf8 else "cp1252", problem)
 
 
 def _records(path: Path, file_name: str, encoding: str) -> Iterator[tuple[int, list[str]]]:
