@@ -37,7 +37,8 @@ def _mapping_template(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace) -> importing.ImportReport:
     name = Path(args.file).name
-    data = _read_file(args.file)
+    if not Path(args.file).is_file():
+        raise UserError(f"{args.file}: no such file")
     map_path = Path(args.mapping)
     if not map_path.is_file():
         raise UserError(f"mapping {args.mapping}: no such file (make one with: python -m analysis "
@@ -53,8 +54,9 @@ def _load(args: argparse.Namespace) -> importing.ImportReport:
     directory = store.data_dir(args.data_dir)
     target = importing.Target(dataset=args.dataset, title=args.new_dataset or "", description=args.description or "",
                               merge_unrelated=args.merge_unrelated)
-    return importing.run(data, name, spec, directory, dry_run=args.dry_run, lookup=lookup,
-                         mapping_name=map_path.name, names=names, target=target)
+    # A CSV file is read, checked and written in chunks (memory does not grow with it); XLSX and SPSS whole.
+    return importing.run_file(Path(args.file), spec, directory, dry_run=args.dry_run, lookup=lookup,
+                              mapping_name=map_path.name, names=names, target=target)
 
 
 def _import(args: argparse.Namespace) -> int:
