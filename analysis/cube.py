@@ -39,6 +39,21 @@ THREADS = int(os.environ.get("ENGAGEMENT_DUCKDB_THREADS", "2"))
 # its groups, and the text comes back on the few hundred thousand counted cells at the end. Nothing ever holds
 # the answers expanded by group, and no wide text is joined or grouped on the long tables.
 MAX_GROUPS = 62  # one bit of a 64-bit integer a seldom-heard group
+# The respondents' groups as a bit mask each (a membership repeated is one membership), and each respondent's
+# weight and profile. These two are not kept as stages: the engine streams them into the one large join.
+_RM = """
+rm AS (
+    SELECT m.respondent_id, BIT_OR(gk.bit) AS mask
+    FROM memberships m JOIN gk ON COALESCE(m.group_id, '') = gk.group_id
+    GROUP BY m.respondent_id)"""
+_RP = f"""WITH {_RM},
+rp AS (
+    SELECT r.respondent_id, CAST(r.weight AS DOUBLE) AS weight, dims.dk, COALESCE(rm.mask, 0) AS mask
+    FROM respondents r JOIN organisations o ON r.org_id = o.org_id
+    JOIN dims ON COALESCE(o.org_type, '') = dims.org_type AND COALESCE(o.sector, '') = dims.sector
+         AND COALESCE(o.region, '') = dims.region AND COALESCE(r.source, '') = dims.source
+         AND COALESCE(r.wave, '') = dims.wave
+    LEFT JOIN rm ON r.respondent_id = rm.respondent_id)"""
 STAGES = [
     ("dims", """
 SELECT org_type, sector, region, source, wave,
@@ -49,23 +64,13 @@ FROM (SELECT DISTINCT COALESCE(o.org_type, '') AS org_type, COALESCE(o.sector, '
     ("gk", """
 SELECT group_id, CAST(POWER(2, DENSE_RANK() OVER (ORDER BY group_id) - 1) AS BIGINT) AS bit
 FROM (SELECT DISTINCT COALESCE(group_id, '') AS group_id FROM memberships) x"""),
-    ("rm", """
-SELECT m.respondent_id, SUM(DISTINCT gk.bit) AS mask, COUNT(DISTINCT gk.bit) AS groups
-FROM memberships m JOIN gk ON COALESCE(m.group_id, '') = gk.group_id
-GROUP BY m.respondent_id"""),
-    ("rp", """
-SELECT r.respondent_id, CAST(r.weight AS DOUBLE) AS weight, dims.dk, COALESCE(rm.mask, 0) AS mask
-FROM respondents r JOIN organisations o ON r.org_id = o.org_id
-JOIN dims ON COALESCE(o.org_type, '') = dims.org_type AND COALESCE(o.sector, '') = dims.sector
-     AND COALESCE(o.region, '') = dims.region AND COALESCE(r.source, '') = dims.source
-     AND COALESCE(r.wave, '') = dims.wave
-LEFT JOIN rm ON r.respondent_id = rm.respondent_id"""),
-    ("pa", """
+    # The one pass over the long answers table.
+    ("pa", f"""{_RP}
 SELECT rp.dk, rp.mask, a.question_id, a.level_id,
        COUNT(*) AS n, SUM(rp.weight) AS sum_w, SUM(rp.weight * rp.weight) AS sum_w2
 FROM answers a JOIN rp ON a.respondent_id = rp.respondent_id
 GROUP BY rp.dk, rp.mask, a.question_id, a.level_id"""),
-    ("pr", """
+    ("pr", f"""{_RP}
 SELECT dk, mask, COUNT(*) AS respondents FROM rp GROUP BY dk, mask"""),
     # Each profile counted for everyone and for each of its groups.
     ("pg", f"""
@@ -75,16 +80,21 @@ SELECT p.dk, p.mask, gk.group_id FROM pr p JOIN gk ON (p.mask & gk.bit) <> 0""")
 ]
 _DIMS = "dims.org_type, dims.sector, dims.region, dims.source, dims.wave"
 
+# Summed first on the small keys (profile's dk, group, question, level), then named.
 AGG_ANSWERS_SQL = f"""
-SELECT {_DIMS}, pg.group_id, COALESCE(q.measure, '') AS measure, COALESCE(q.domain, '') AS domain,
+WITH c AS (
+    SELECT pa.dk, pg.group_id, pa.question_id, pa.level_id,
+           SUM(pa.n) AS n, SUM(pa.sum_w) AS sum_w, SUM(pa.sum_w2) AS sum_w2
+    FROM pa JOIN pg ON pa.dk = pg.dk AND pa.mask = pg.mask
+    GROUP BY pa.dk, pg.group_id, pa.question_id, pa.level_id)
+SELECT {_DIMS}, c.group_id, COALESCE(q.measure, '') AS measure, COALESCE(q.domain, '') AS domain,
        l.level_id, l.level_order, l.positive, l.substantive,
-       SUM(pa.n) AS n, SUM(pa.sum_w) AS sum_w, SUM(pa.sum_w2) AS sum_w2
-FROM pa JOIN pg ON pa.dk = pg.dk AND pa.mask = pg.mask JOIN dims ON pa.dk = dims.dk
-JOIN questions q ON pa.question_id = q.question_id
-JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = pa.level_id
-GROUP BY {_DIMS}, pg.group_id, COALESCE(q.measure, ''), COALESCE(q.domain, ''), l.level_id, l.level_order,
+       SUM(c.n) AS n, SUM(c.sum_w) AS sum_w, SUM(c.sum_w2) AS sum_w2
+FROM c JOIN dims ON c.dk = dims.dk JOIN questions q ON c.question_id = q.question_id
+JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = c.level_id
+GROUP BY {_DIMS}, c.group_id, COALESCE(q.measure, ''), COALESCE(q.domain, ''), l.level_id, l.level_order,
          l.positive, l.substantive
-ORDER BY {_DIMS}, pg.group_id, measure, domain, l.level_order, l.level_id
+ORDER BY {_DIMS}, c.group_id, measure, domain, l.level_order, l.level_id
 """
 
 AGG_RESPONDENTS_SQL = f"""
@@ -97,11 +107,10 @@ ORDER BY {_DIMS}, pg.group_id
 QUESTION_WAVES_SQL = """
 SELECT DISTINCT CAST(pa.question_id AS STRING) AS question_id, dims.wave
 FROM pa JOIN dims ON pa.dk = dims.dk"""
-# What the count tables must add up to when every reference is sound.
 # A membership repeated is one membership.
-COUNTS_SQL = """
+COUNTS_SQL = f"""WITH {_RM}
 SELECT (SELECT COUNT(*) FROM answers) AS answers, (SELECT COUNT(*) FROM respondents) AS respondents,
-       (SELECT COALESCE(SUM(groups), 0) FROM rm) AS memberships, (SELECT COUNT(*) FROM gk) AS group_ids"""
+       (SELECT COALESCE(SUM(BIT_COUNT(mask)), 0) FROM rm) AS memberships"""
 
 
 def _unknown(child: str, column: str, parent: str, key: str) -> str:
