@@ -4,8 +4,9 @@
     python -m bench.scale --sizes 20000000 --only ours --scratch /tmp/big
     python -m bench.scale --plain DATA_DIR --cap-gb 8   # one plain-approach rerun, address space capped
 
-Each line: which code, respondents, wall and CPU seconds (user + system), peak resident memory (MB) and the load average (1 min)
-before and after, since the machine is shared. The builds go to a scratch folder that is deleted after each.
+Each line: which code, respondents, wall and CPU seconds (user + system), peak resident memory (MB) and the
+load average (1 min) before and after, since the machine is shared. The builds go to a scratch folder that
+is deleted after each.
 """
 
 from __future__ import annotations

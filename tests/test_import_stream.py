@@ -21,6 +21,7 @@ CSV_FIXTURES = ["qualtrics_current.csv", "qualtrics_legacy.csv", "qualtrics_lega
                 "google_forms.csv", "cp1252.csv", "template.csv", "odk.csv", "fft_gp_practices.csv",
                 "scientific_ids.csv", "ragged.csv", "unknown_label.csv", "duplicate_columns.csv", "header_only.csv",
                 "empty.csv"]
+WHOLE_FIXTURES = ["surveymonkey.xlsx", "spss.sav", "fake.xlsx", "fake.sav"]  # read whole by run_file too
 
 
 def _spec(data: bytes, name: str) -> dict:
@@ -68,8 +69,8 @@ def assert_same_import(tmp_path: Path, whole, chunked) -> None:
         a, b = (store.read_table(tmp_path / where, name) for where in ("chunked", "whole"))
         # Rows stored in another order are summed in another order: weights' sums may differ in the last bits.
         floats = [c for c in a.columns if a[c].dtype.kind == "f"]
-        a, b = (_sorted(f.drop(columns=floats)).join(f[floats].loc[_order(f.drop(columns=floats))].reset_index(drop=True))
-                for f in (a, b))
+        a, b = (_sorted(f.drop(columns=floats)).join(
+            f[floats].loc[_order(f.drop(columns=floats))].reset_index(drop=True)) for f in (a, b))
         pd.testing.assert_frame_equal(a, b, obj=name, check_exact=False, rtol=1e-12)
 
 
@@ -79,6 +80,28 @@ def test_every_csv_fixture_imports_the_same_in_chunks(tmp_path: Path, name: str,
     path = FIXTURES / name
     spec = _spec(path.read_bytes(), name)
     assert_same_import(tmp_path, *both(tmp_path, path, spec, chunk_rows))
+
+
+@pytest.mark.parametrize("name", WHOLE_FIXTURES)
+def test_workbooks_and_spss_files_are_read_whole(tmp_path: Path, name: str) -> None:
+    path = FIXTURES / name
+    spec = _spec(path.read_bytes(), name)
+    assert_same_import(tmp_path, *both(tmp_path, path, spec, 7))
+
+
+def test_a_csv_file_is_never_read_whole(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(_export(40))
+    spec = _template_spec(path.read_bytes())
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole file was read")
+
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(importing, "read_export", whole)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: whole() if self == path else read_bytes(self))
+    report = importing.run_file(path, spec, tmp_path / "data", chunk_rows=7)
+    assert report.ok and report.respondents == 40, report.problems
 
 
 HEADER = ["respondent_id", "source", "unit", "org_id", "org_name", "org_type", "region", "wave", "workshop_id",
