@@ -39,21 +39,9 @@ THREADS = int(os.environ.get("ENGAGEMENT_DUCKDB_THREADS", "2"))
 # its groups, and the text comes back on the few hundred thousand counted cells at the end. Nothing ever holds
 # the answers expanded by group, and no wide text is joined or grouped on the long tables.
 MAX_GROUPS = 62  # one bit of a 64-bit integer a seldom-heard group
-# The respondents' groups as a bit mask each (a membership repeated is one membership), and each respondent's
-# weight and profile. These two are not kept as stages: the engine streams them into the one large join.
-_RM = """
-rm AS (
-    SELECT m.respondent_id, BIT_OR(gk.bit) AS mask
-    FROM memberships m JOIN gk ON COALESCE(m.group_id, '') = gk.group_id
-    GROUP BY m.respondent_id)"""
-_RP = f"""WITH {_RM},
-rp AS (
-    SELECT r.respondent_id, CAST(r.weight AS DOUBLE) AS weight, dims.dk, COALESCE(rm.mask, 0) AS mask
-    FROM respondents r JOIN organisations o ON r.org_id = o.org_id
-    JOIN dims ON COALESCE(o.org_type, '') = dims.org_type AND COALESCE(o.sector, '') = dims.sector
-         AND COALESCE(o.region, '') = dims.region AND COALESCE(r.source, '') = dims.source
-         AND COALESCE(r.wave, '') = dims.wave
-    LEFT JOIN rm ON r.respondent_id = rm.respondent_id)"""
+# Each stage is one large step (a grouping or a join) over what is kept before it, so an engine under a memory
+# limit spills one at a time: streaming the respondents' profiles into the join over answers instead ran DuckDB
+# out of memory at 20 million respondents under a 2 GB limit (several large steps at once).
 STAGES = [
     ("dims", """
 SELECT org_type, sector, region, source, wave,
@@ -64,13 +52,26 @@ FROM (SELECT DISTINCT COALESCE(o.org_type, '') AS org_type, COALESCE(o.sector, '
     ("gk", """
 SELECT group_id, CAST(POWER(2, DENSE_RANK() OVER (ORDER BY group_id) - 1) AS BIGINT) AS bit
 FROM (SELECT DISTINCT COALESCE(group_id, '') AS group_id FROM memberships) x"""),
+    # The respondents' groups as a bit mask each (a membership repeated is one membership).
+    ("rm", """
+SELECT m.respondent_id, BIT_OR(gk.bit) AS mask
+FROM memberships m JOIN gk ON COALESCE(m.group_id, '') = gk.group_id
+GROUP BY m.respondent_id"""),
+    # Each respondent's weight and profile.
+    ("rp", """
+SELECT r.respondent_id, CAST(r.weight AS DOUBLE) AS weight, dims.dk, COALESCE(rm.mask, 0) AS mask
+FROM respondents r JOIN organisations o ON r.org_id = o.org_id
+JOIN dims ON COALESCE(o.org_type, '') = dims.org_type AND COALESCE(o.sector, '') = dims.sector
+     AND COALESCE(o.region, '') = dims.region AND COALESCE(r.source, '') = dims.source
+     AND COALESCE(r.wave, '') = dims.wave
+LEFT JOIN rm ON r.respondent_id = rm.respondent_id"""),
     # The one pass over the long answers table.
-    ("pa", f"""{_RP}
+    ("pa", """
 SELECT rp.dk, rp.mask, a.question_id, a.level_id,
        COUNT(*) AS n, SUM(rp.weight) AS sum_w, SUM(rp.weight * rp.weight) AS sum_w2
 FROM answers a JOIN rp ON a.respondent_id = rp.respondent_id
 GROUP BY rp.dk, rp.mask, a.question_id, a.level_id"""),
-    ("pr", f"""{_RP}
+    ("pr", """
 SELECT dk, mask, COUNT(*) AS respondents FROM rp GROUP BY dk, mask"""),
     # Each profile counted for everyone and for each of its groups.
     ("pg", f"""
@@ -108,7 +109,7 @@ QUESTION_WAVES_SQL = """
 SELECT DISTINCT CAST(pa.question_id AS STRING) AS question_id, dims.wave
 FROM pa JOIN dims ON pa.dk = dims.dk"""
 # A membership repeated is one membership.
-COUNTS_SQL = f"""WITH {_RM}
+COUNTS_SQL = """
 SELECT (SELECT COUNT(*) FROM answers) AS answers, (SELECT COUNT(*) FROM respondents) AS respondents,
        (SELECT COALESCE(SUM(BIT_COUNT(mask)), 0) FROM rm) AS memberships"""
 
