@@ -26,10 +26,9 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 @dataclass(frozen=True)
 class Slide:
-    """One chart slide: the panel and, for the PDF, its picture (PNG bytes)."""
+    """One chart slide: the panel it shows."""
 
     panel: Panel
-    png: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -75,22 +74,22 @@ def pack_panels(page: str, panels_of: Callable[[str], list[Panel]]) -> list[Pane
 
 
 def assemble(panels: list[Panel], manifest: dict, filters: Filters, page: str = ALL,
-             today: dt.date | None = None, pictures: bool = False) -> Pack:
-    """The pack's content; with pictures (the PDF), each chart drawn once by the persistent Chromium."""
-    slides = [Slide(p, picture(p, manifest) if pictures else None) for p in panels]
-    return Pack(describe(filters), manifest, str(today or dt.date.today()), slides, page)
-
-
-def picture(panel: Panel, manifest: dict) -> bytes | None:
-    """The chart as a PNG for the PDF (drawn by the persistent Chromium); None when there is nothing to draw."""
-    if not charts.has_data(panel.figure):
-        return None
-    return export.render(export.export_figure(panel, manifest, notes=False), "png")
+             today: dt.date | None = None) -> Pack:
+    """The pack's content, whatever its format."""
+    return Pack(describe(filters), manifest, str(today or dt.date.today()), [Slide(p) for p in panels], page)
 
 
 def table_text(table: pd.DataFrame) -> str:
     """The numbers behind a chart as plain text for speaker notes; hidden cells say so."""
-    return table.astype(object).where(table.notna(), "hidden").to_string(index=False)
+    def cell(value: object) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "hidden"
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    # Written here, not by DataFrame.to_string: pandas' formatter costs more than the rest of a slide.
+    rows = [[str(c) for c in table.columns], *([cell(v) for v in row] for row in table.itertuples(index=False))]
+    widths = [max(len(r[j]) for r in rows) for j in range(len(table.columns))]
+    return "\n".join("  ".join(v.rjust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 def _sentences(texts: list[str]) -> str:
@@ -129,7 +128,7 @@ def title_lines(pack: Pack) -> list[str]:
 
 def footer_text(panel: Panel, manifest: dict) -> str:
     """The footer of a chart slide: the view, the base and the source."""
-    return f"{panel.subtitle}. {panel.base_text} {export.source_line(manifest)}."
+    return f"{panel.subtitle}. {panel.base_text} {export.source_line(manifest).rstrip('.')}."
 
 
 def notes_text(panel: Panel) -> str:
@@ -203,7 +202,7 @@ def to_pptx(pack: Pack) -> bytes:
     text_box(closing, 0.5, 0.3, 12.33, 0.8, [("Method, disclosure control and sources", True, 28)])
     text_box(closing, 0.5, 1.2, 12.33, 5.5,
              [line for head, body in sections for line in ((head, True, size + 2), (body, False, size))])
-    footer(closing, export.source_line(pack.manifest) + ".")
+    footer(closing, export.source_line(pack.manifest).rstrip(".") + ".")
     closing.notes_slide.notes_text_frame.text = printable("\n\n".join(f"{head}: {body}" for head, body in sections))
     out = io.BytesIO()
     deck.save(out)
@@ -220,13 +219,12 @@ def _pdf_font(pdf) -> str:
 
 
 def to_pdf(pack: Pack) -> bytes:
-    """The pack as a landscape A4 PDF with the same pages as the deck; charts are pictures."""
+    """The pack as a landscape A4 PDF with the same pages as the deck; charts drawn as vector shapes and text
+    from the same chart specs as the deck's native charts (no browser)."""
     from fpdf import FPDF
-    from PIL import Image
 
-    if any(s.png is None and charts.has_data(s.panel.figure) for s in pack.slides):
-        pack = Pack(pack.filters_text, pack.manifest, pack.created,
-                    [s if s.png else Slide(s.panel, picture(s.panel, pack.manifest)) for s in pack.slides], pack.page)
+    from analysis import pdf_charts, slide_charts
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=False)
     font = _pdf_font(pdf)
@@ -234,10 +232,12 @@ def to_pdf(pack: Pack) -> bytes:
     pdf.set_creator("Engagement Explorer")
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
-    def write(text: str, size: float, bold: bool = False, align: str = "L", w: float = 0):
+    def clean(text: str) -> str:
         text = printable(text)
-        if font == "Helvetica":
-            text = text.encode("latin-1", "replace").decode("latin-1")
+        return text.encode("latin-1", "replace").decode("latin-1") if font == "Helvetica" else text
+
+    def write(text: str, size: float, bold: bool = False, align: str = "L", w: float = 0):
+        text = clean(text)
         pdf.set_font(font, "B" if bold else "", size)
         pdf.multi_cell(w, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
 
@@ -261,17 +261,13 @@ def to_pdf(pack: Pack) -> bytes:
         write(p.summary, 15 if len(p.summary) <= 140 else 12, bold=True)
         pdf.ln(1)
         write(p.title, 10)
-        top = pdf.get_y() + 2
-        room_w, room_h = width, pdf.h - 20 - top
-        if item.png is None:
-            pdf.set_y(top + room_h / 3)
+        top = pdf.get_y() + 3
+        if charts.has_data(p.figure):
+            pdf_charts.draw(pdf, font, clean, slide_charts.chart_of(p.figure), (pdf.l_margin, top, width,
+                                                                                 pdf.h - 22 - top))
+        else:
+            pdf.set_y(top + (pdf.h - 20 - top) / 3)
             write(charts.NO_ANSWERS, 14, align="C")
-            footer(footer_text(p, pack.manifest))
-            continue
-        with Image.open(io.BytesIO(item.png)) as img:
-            ratio = img.height / img.width
-        w = min(room_w, room_h / ratio)
-        pdf.image(io.BytesIO(item.png), x=pdf.l_margin + (room_w - w) / 2, y=top, w=w, alt_text=p.summary)
         footer(footer_text(p, pack.manifest))
     pdf.add_page()
     write("Method, disclosure control and sources", 18, bold=True)
@@ -280,7 +276,7 @@ def to_pdf(pack: Pack) -> bytes:
         write(head, 13, bold=True)
         write(body, 10)
         pdf.ln(3)
-    footer(export.source_line(pack.manifest) + ".")
+    footer(export.source_line(pack.manifest).rstrip(".") + ".")
     return bytes(pdf.output())
 
 
@@ -290,10 +286,10 @@ MIME = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.pr
 
 
 def build(panels: list[Panel], manifest: dict, filters: Filters, fmt: str = "pptx", page: str = ALL) -> bytes:
-    """A briefing pack of the view's panels in the given format (PPTX: native charts, no Chromium)."""
+    """A briefing pack of the view's panels in the given format (native charts in both; no Chromium)."""
     if fmt not in FORMATS:
         raise UserError(f"Unknown pack format {fmt!r}: use pptx or pdf.")
-    return FORMATS[fmt](assemble(panels, manifest, filters, page, pictures=fmt == "pdf"))
+    return FORMATS[fmt](assemble(panels, manifest, filters, page))
 
 
 def _slug(text: str) -> str:

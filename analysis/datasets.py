@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import importing, links, store
+from analysis import links, store
 from analysis.errors import UserError, incident
+
+if TYPE_CHECKING:  # importing is loaded when a file is imported: the briefing command never needs it
+    from analysis import importing
 
 DATASET_COLUMNS = ["Default", "Name", "Title", "Description", "Kind", "Versions", "Current version", "Created (UTC)",
                    "Respondents", "Answers", "Archived"]
@@ -141,6 +145,8 @@ def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Pat
                 target: importing.Target | None = None) -> importing.ImportReport:
     """Import for real into the target dataset (a new one by default), turning any unexpected failure into a
     refused report (nothing is written then)."""
+    from analysis import importing
+
     try:
         return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup, names=names, target=target)
     except UserError as exc:  # e.g. another import holds the store: a plain message, nothing written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -32,17 +34,45 @@ def wilson_interval(positive: np.ndarray, n: np.ndarray, z: float = Z95) -> tupl
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
+def _binomial_quantile_p(k: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
+    """For whole k in 1..n: the p at which P(Binomial(n, p) >= k) = q, i.e. the beta quantile B(q; k, n-k+1)
+    that Clopper-Pearson needs, by bisection on the binomial tail (numpy only: scipy's import would cost
+    more than every chart of a page)."""
+    k, n = k.astype(np.int64), n.astype(np.int64)
+    top = int(n.max(initial=1))
+    log_fact = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, top + 1)))])
+    i = np.arange(top + 1)
+    log_choose = log_fact[n][:, None] - log_fact[i][None, :] - log_fact[np.clip(n[:, None] - i, 0, None)]
+    upper = (i[None, :] >= k[:, None]) & (i[None, :] <= n[:, None])
+    low, high = np.zeros(len(k)), np.ones(len(k))
+    for _ in range(64):  # each halves the bracket: 2^-64 is below a double's resolution near any quantile
+        p = (low + high) / 2
+        terms = log_choose + i * np.log(p)[:, None] + (n[:, None] - i) * np.log1p(-p)[:, None]
+        tail = np.where(upper, np.exp(np.where(upper, terms, 0.0)), 0.0).sum(axis=1)
+        below = tail < q
+        low, high = np.where(below, p, low), np.where(below, high, p)
+    return (low + high) / 2
+
+
 def exact_interval(successes: np.ndarray, n: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Clopper-Pearson exact interval, for counts of organisations (NaN where n is 0)."""
-    from scipy.special import betaincinv  # the beta quantile, without scipy.stats' slow import
+    # Counts can arrive as floats (a share times its base): round them to the whole numbers they are.
+    k = np.round(np.asarray(successes, dtype=float))
+    n = np.round(np.asarray(n, dtype=float))
+    ok = (n > 0) & np.isfinite(n) & np.isfinite(k)
+    k, n = np.where(ok, k, 0), np.where(ok, n, 1)
+    low = np.zeros(len(k) if k.ndim else 1)
+    high = np.ones_like(low)
+    k, n = np.atleast_1d(k), np.atleast_1d(n)
+    some, not_all = k > 0, k < n
+    if some.any():
+        low[some] = _binomial_quantile_p(k[some], n[some], alpha / 2)
+    if not_all.any():  # the upper end: where P(X >= k + 1) reaches 1 - alpha/2
+        high[not_all] = _binomial_quantile_p(k[not_all] + 1, n[not_all], 1 - alpha / 2)
+    return np.where(np.atleast_1d(ok), low, np.nan), np.where(np.atleast_1d(ok), high, np.nan)
 
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        low = np.where(k > 0, betaincinv(k, n - k + 1, alpha / 2), 0.0)
-        high = np.where(k < n, betaincinv(k + 1, n - k, 1 - alpha / 2), 1.0)
-    empty = n <= 0  # no organisations: no interval, not "anywhere from 0% to 100%"
-    return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
+
+_erfc = np.frompyfunc(math.erfc, 1, 1)  # the normal tail without importing scipy
 
 
 SUM_COLS = ["base_n", "excluded_n", "w", "w2", "w_pos", "n_pos", "w_score"]
@@ -104,14 +134,12 @@ def compare_shares(p1: np.ndarray, n1: np.ndarray, p2: np.ndarray, n2: np.ndarra
 
     Shares are fractions; the test is a two-sided two-proportion z-test with a pooled standard error.
     """
-    from scipy.special import erfc
-
     p1, n1, p2, n2 = (np.asarray(x, dtype=float) for x in (p1, n1, p2, n2))
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (p1 - p2) / se
-        p_value = np.where(se > 0, erfc(np.abs(z) / np.sqrt(2)), 1.0)  # two-sided normal tail
+        p_value = np.where(se > 0, _erfc(np.abs(z) / np.sqrt(2)).astype(float), 1.0)  # two-sided normal tail
     verdict = np.where(p_value < alpha, np.where(p1 > p2, "better", "worse"), "about the same")
     missing = np.isnan(p1) | np.isnan(p2) | (n1 <= 0) | (n2 <= 0)
     return np.where(missing, "not compared", verdict), np.where(missing, np.nan, p_value)

@@ -346,11 +346,10 @@ def shade(value: float | None, top: float) -> str:
     """The heat-map colour of a value between 0 and top (white for none), as on screen."""
     if value is None or top <= 0:
         return "#FFFFFF"
-    stops = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for c in HEAT_SCALE]
+    stops = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in HEAT_SCALE]
     t = min(max(value / top, 0.0), 1.0)
     low, high, u = (stops[0], stops[1], t * 2) if t <= 0.5 else (stops[1], stops[2], t * 2 - 1)
-    rgb = np.round(low + (high - low) * u).astype(int)
-    return "#" + "".join(f"{v:02X}" for v in rgb)
+    return "#" + "".join(f"{round(a + (b - a) * u):02X}" for a, b in zip(low, high, strict=True))
 
 
 def _draw_grid(slide, chart: Grid, box: tuple[int, int, int, int]):
