@@ -80,8 +80,9 @@ def parse_uploads_once() -> None:
 
 
 def warm(directory: Location) -> list[str]:
-    """Load the current dataset and draw every evidence page's unfiltered view into the caches, so that the
-    first visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""
+    """Load the current dataset (its count tables, actions and stories) and draw every page's unfiltered view
+    into the caches, so that the first visitor to any page waits for neither; the pages warmed. Does nothing
+    when there is no dataset yet."""
     from analysis import filters as flt
 
     if not store.has_dataset(directory):
@@ -90,10 +91,9 @@ def warm(directory: Location) -> list[str]:
     data = cube(str(directory), dataset_id)
     items = tuple(flt.parse({}, waves=data.waves).items())
     headline_facts(str(directory), dataset_id, items)
-    pages = registry.pages_reading(registry.CUBE)
-    for page in pages:
-        page_panels(page, str(directory), dataset_id, items)
-    return pages
+    for page in registry.PAGES:
+        page_panels(page, str(directory), dataset_id, items, review_version(page, str(directory), dataset_id))
+    return list(registry.PAGES)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
