@@ -18,6 +18,7 @@ POINT_SYMBOLS = ["circle", "diamond", "square", "triangle-up", "cross", "star", 
 FONT = "Arial, Helvetica, sans-serif"
 LABEL_CHARS = 22  # category labels wrap at about this many characters
 AXIS_TITLE_CHARS = 26
+RANKED_LABEL_CHARS = 30
 NO_ANSWERS = "No answers in this view: nothing to draw, or every result is hidden (fewer than 10 answers)."
 
 # Given explicitly to every figure: with Streamlit imported, plotly's default template changes.
@@ -92,6 +93,21 @@ def numbers(values: object) -> np.ndarray:
     return np.array([[np.nan if v is None else v for v in row] for row in values] if len(values) and
                     not np.isscalar(values[0]) and values[0] is not None else
                     [np.nan if v is None else v for v in values], dtype=float)
+
+
+def phone_like(headers: object) -> bool:
+    """Whether the request came from a phone, by its own word: the Sec-CH-UA-Mobile client hint ("?1") or
+    "Mobi" in the user agent (the test MDN recommends). Streamlit tells the server no screen width, so
+    this is the one honest signal there is; people can still switch each chart's shape themselves."""
+    get = getattr(headers, "get", None)
+    if get is None:
+        return False
+    return (get("Sec-CH-UA-Mobile") or "").strip() == "?1" or "Mobi" in (get("User-Agent") or "")
+
+
+def is_heatmap(fig: go.Figure) -> bool:
+    """Whether the figure is a grid of cells (a heat map)."""
+    return any(t.type == "heatmap" for t in fig.data)
 
 
 def has_data(fig: go.Figure) -> bool:
@@ -229,6 +245,39 @@ def heatmap(frame: pd.DataFrame, x_col: str, y_col: str, title: str, subtitle: s
                   xaxis={"title": None, "tickangle": -90 if upright else 0, "tickfont": {"size": 12}, "side": "top"},
                   yaxis={"autorange": "reversed", "title": None, "tickvals": y_order,
                          "ticktext": [wrap(y, LABEL_CHARS) for y in y_order]})
+
+
+def ranked_cells(fig: go.Figure) -> go.Figure:
+    """A heat map's cells as bars from the highest value down (each cell a bar named "row: column"), hidden cells
+    marked at the end: a grid of many columns cannot be read on a phone, a ranked list can."""
+    trace = next(t for t in fig.data if t.type == "heatmap")
+    values = np.atleast_2d(numbers(trace.z))
+    texts = [list(row) for row in trace.text]
+    rows = [str(r) for r in trace.y]
+    columns = [str(c) for c in trace.x]
+    cells = [(f"{row}: {col}", values[i][j], texts[i][j]) for i, row in enumerate(rows)
+             for j, col in enumerate(columns)]
+    visible = [np.isfinite(value) and text != HIDDEN_MARK for _, value, text in cells]
+    shown = sorted((c for c, ok in zip(cells, visible, strict=True) if ok), key=lambda c: -c[1])
+    hidden = [c[0] for c, ok in zip(cells, visible, strict=True) if not ok]
+    labels = [c[0] for c in shown] + hidden
+    percent = any(str(t).endswith("%") for _, _, t in shown)
+    traces = [go.Bar(
+        x=[c[1] for c in shown], y=[c[0] for c in shown], orientation="h", showlegend=False, name="value",
+        marker={"color": PALETTE["blue"]}, text=[c[2] for c in shown], textposition="outside", cliponaxis=False,
+        textfont={"color": PALETTE["ink"]}, hovertemplate="%{y}: %{text}<extra></extra>",
+    )]
+    if hidden:
+        traces.append(_hidden_trace(pd.Series(hidden)))
+    top = max((c[1] for c in shown), default=1.0)
+    axis = ({"range": [0, max(100.0, top * 1.1)], "title": "%", "ticksuffix": "%"} if percent else
+            {**count_axis(top, "Count"), "range": [0, top * 1.15]})
+    meta = fig.layout.meta or {}
+    # Labels name a row and a column, so they run longer than other charts': wrapped wider, in a smaller font.
+    ticks = [wrap(label, RANKED_LABEL_CHARS) for label in labels]
+    lines = max((t.count("<br>") + 1 for t in ticks), default=1)
+    return figure(traces, meta.get("title", ""), meta.get("subtitle", ""), height=100 + len(labels) * (17 * lines + 12),
+                  xaxis=axis, yaxis={**label_axis(labels), "ticktext": ticks, "tickfont": {"size": 12}})
 
 
 def against_rest(frame: pd.DataFrame, title: str, subtitle: str, rest_name: str = "Everyone else") -> go.Figure:

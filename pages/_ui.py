@@ -189,18 +189,33 @@ def url_select(label: str, options: dict[str, str], key: str) -> str:
     return choice
 
 
+GRID, RANKED = "Grid", "Ranked list"
+
+
+def _heatmap_shape(panel: Panel) -> str:
+    """How a heat map is shown: as its grid, or (the default on a phone, whose width cannot fit the grid's
+    columns) its cells as a ranked list of bars; each reader can switch."""
+    default = RANKED if charts.phone_like(st.context.headers) else GRID
+    chosen = st.segmented_control("Show as", [GRID, RANKED], default=default, key=f"shape_{panel.chart_id}",
+                                  help="The grid, or its cells from the highest value down (easier on a phone)")
+    return chosen or default
+
+
 def show_panel(panel: Panel, view: View | None = None) -> None:
     """A chart with its title, base, plain-English summary (its text alternative), downloads and table."""
     st.subheader(escape_markdown(panel.title), anchor=panel.chart_id)
     st.caption(escape_markdown(f"{panel.subtitle}. {panel.base_text}"))
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": panel.chart_id}}
     if not charts.has_data(panel.figure):  # an empty plot (axes, a stray tick) says less than a sentence
         st.info(charts.NO_ANSWERS, icon=":material/visibility_off:")
+    elif charts.is_heatmap(panel.figure) and _heatmap_shape(panel) == RANKED:
+        st.plotly_chart(charts.ranked_cells(panel.figure), width="stretch", key=f"ranked_{panel.chart_id}",
+                        theme=None, config=config)
+        if view is not None and panel.chart_id in drilldown.CHART_AXES:
+            st.caption("Show it as a grid and pick a cell to see the quotes behind it.")
     else:
         event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
-                                on_select="rerun", selection_mode="points",
-                                config={"displaylogo": False,
-                                        "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                                 "filename": panel.chart_id}})
+                                on_select="rerun", selection_mode="points", config=config)
         if view is not None:
             quotes_link(panel, view, event)
     if view is not None:

@@ -118,9 +118,10 @@ def browser() -> Iterator[object]:
 
 
 @contextlib.contextmanager
-def new_tab(browser, height: int = 3000) -> Iterator[object]:
-    """A tab in a browser context of its own (nothing cached: a first-time visitor), closed afterwards."""
-    context = browser.new_context(viewport={"width": 1400, "height": height})
+def new_tab(browser, height: int = 3000, **options: object) -> Iterator[object]:
+    """A tab in a browser context of its own (nothing cached: a first-time visitor), closed afterwards;
+    options go to the context (e.g. a phone's user_agent)."""
+    context = browser.new_context(viewport={"width": 1400, "height": height}, **options)
     try:
         tab = context.new_page()
         tab.set_default_timeout(30_000)
