@@ -352,6 +352,29 @@ def shade(value: float | None, top: float) -> str:
     return "#" + "".join(f"{round(a + (b - a) * u):02X}" for a, b in zip(low, high, strict=True))
 
 
+def _solid(parent: etree._Element, colour: str) -> None:
+    fill = etree.SubElement(parent, qn("a:solidFill"))
+    etree.SubElement(fill, qn("a:srgbClr"), val=colour.lstrip("#").upper()[:6])
+
+
+def _cell(tc: etree._Element, text: str, fill: str, size: int, bold: bool, centre: bool) -> None:
+    """A table cell's text and fill written as DrawingML directly (python-pptx's cell properties cost a
+    quarter of a second over a pack's heat maps): one left- or centre-aligned run in ink, 4 pt side margins."""
+    for child in list(tc):
+        tc.remove(child)
+    body = etree.SubElement(tc, qn("a:txBody"))
+    etree.SubElement(body, qn("a:bodyPr"))
+    etree.SubElement(body, qn("a:lstStyle"))
+    para = etree.SubElement(body, qn("a:p"))
+    etree.SubElement(para, qn("a:pPr"), algn="ctr" if centre else "l")
+    run = etree.SubElement(para, qn("a:r"))
+    props = etree.SubElement(run, qn("a:rPr"), lang="en-GB", sz=str(int(size / 127)), b="1" if bold else "0")
+    _solid(props, PALETTE["ink"])
+    etree.SubElement(run, qn("a:t")).text = printable(text)  # XML takes no control characters
+    margins = {"marL": str(Pt(4)), "marR": str(Pt(4)), "marT": str(Pt(2)), "marB": str(Pt(2))}
+    _solid(etree.SubElement(tc, qn("a:tcPr"), **margins), fill)
+
+
 def _draw_grid(slide, chart: Grid, box: tuple[int, int, int, int]):
     left, top, width, height = box
     n_rows, n_cols = len(chart.rows) + 1, len(chart.columns) + 1
@@ -372,15 +395,7 @@ def _draw_grid(slide, chart: Grid, box: tuple[int, int, int, int]):
     size = Pt(int(min(MAX_TABLE_FONT_PT, max(8, (row_pt - 4) / (1.25 if one_line else 2.5)))))
 
     def put(cell, text: str, fill: str, bold: bool = False, centre: bool = False) -> None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = _rgb(fill)
-        cell.margin_left = cell.margin_right = Pt(4)
-        cell.margin_top = cell.margin_bottom = Pt(2)
-        para = cell.text_frame.paragraphs[0]
-        para.text = text
-        para.alignment = 2 if centre else 1  # PP_ALIGN.CENTER / LEFT
-        para.font.size, para.font.bold = size, bold
-        para.font.color.rgb = _rgb(PALETTE["ink"])
+        _cell(cell._tc, text, fill, size, bold, centre)
 
     put(table.cell(0, 0), chart.corner, "#F2F2F2")
     for j, col in enumerate(chart.columns, start=1):

@@ -34,7 +34,7 @@ data, page, fmt, runs = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.arg
 sources, view = registry.store_sources(data), Filters()
 panels = briefing.pack_panels(page, lambda name: registry.page_panels(name, sources, view))  # as the cache holds
 manifest = sources[registry.CUBE]().manifest
-briefing.build(panels, manifest, view, fmt, page)  # warm-up (starts Chromium for the PDF)
+briefing.build(panels, manifest, view, fmt, page)  # warm-up (first-use imports; older trees start Chromium)
 times = []
 for _ in range(runs):
     start = time.perf_counter()
@@ -92,56 +92,67 @@ def _median(times: list[float]) -> float:
     return round(statistics.median(times), 2)
 
 
-def pack_timings(runs: int = 5, baseline: str = BASELINE, page: str = PAGE) -> list[dict]:
-    """One row per measurement: what, format, charts and median seconds before and now."""
+def _app_snippet(tree: Path) -> str:
+    # Trees with the page registry build a page's own pack; older ones the one pack of every page.
+    return APP_NOW if (tree / "analysis" / "registry.py").is_file() else APP_BEFORE
+
+
+def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: str = PAGE) -> list[dict]:
+    """One row per measurement: where, pack, format, charts and median seconds for each baseline and now."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         store.write_dataset(demo.demo_tables(), data, demo=True, provenance=[],
                             description="benchmark: illustrative demo data")
-        (Path(tmp) / "before").mkdir()
-        before = export_tree(baseline, Path(tmp) / "before")
+        trees = {}
+        for ref in baselines:
+            (Path(tmp) / ref).mkdir()
+            trees[ref] = export_tree(ref, Path(tmp) / ref)
         for fmt in ("pptx", "pdf"):
             out = Path(tmp) / f"pack.{fmt}"
-            old_cli = cli_times(before, data, out, [], runs)
-            old_app = app_times(before, APP_BEFORE, data, page, fmt, runs)
             for scope in (page, "all"):
-                new_cli = cli_times(ROOT, data, out, ["--page", scope], runs)
-                new_app = app_times(ROOT, APP_NOW, data, scope, fmt, runs)
                 what = "whole report" if scope == "all" else f"one page ({scope})"
-                rows.append({"where": "command line, end to end", "pack": what, "format": fmt,
-                             "charts_before": old_app["charts"], "charts_now": new_app["charts"],
-                             "before_s": _median(old_cli), "now_s": _median(new_cli),
-                             "target_s": TARGETS["cli_all" if scope == "all" else "cli_page"]})
-                rows.append({"where": "in the app, warm", "pack": what, "format": fmt,
-                             "charts_before": old_app["charts"], "charts_now": new_app["charts"],
-                             "before_s": _median(old_app["times"]), "now_s": _median(new_app["times"]),
-                             "target_s": TARGETS["app"]})
+                cli = {"where": "command line, end to end", "pack": what, "format": fmt,
+                       "target_s": TARGETS["cli_all" if scope == "all" else "cli_page"], "before": {}}
+                app = {"where": "in the app, warm", "pack": what, "format": fmt, "target_s": TARGETS["app"],
+                       "before": {}}
+                for ref, tree in trees.items():
+                    new_api = _app_snippet(tree) == APP_NOW
+                    args = ["--page", scope] if new_api else []  # before the registry: one pack for every page
+                    timed = app_times(tree, _app_snippet(tree), data, scope, fmt, runs)
+                    cli["before"][ref] = (_median(cli_times(tree, data, out, args, runs)), timed["charts"])
+                    app["before"][ref] = (_median(timed["times"]), timed["charts"])
+                timed = app_times(ROOT, APP_NOW, data, scope, fmt, runs)
+                cli.update(now_s=_median(cli_times(ROOT, data, out, ["--page", scope], runs)), charts=timed["charts"])
+                app.update(now_s=_median(timed["times"]), charts=timed["charts"])
+                rows += [cli, app]
     return rows
 
 
-def markdown_section(rows: list[dict], baseline: str = BASELINE, runs: int = 5) -> str:
-    """The pack section of BENCHMARKS.md."""
+def markdown_section(rows: list[dict], baselines: tuple[str, ...] = (BASELINE,), runs: int = 5) -> str:
+    """The pack section of BENCHMARKS.md: each baseline beside now, with ratios and the targets."""
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    head = " | ".join(f"{ref} (s) | {ref} / now" for ref in baselines)
     lines = ["## Briefing packs", "",
-             f"Medians of {runs}, side by side in one run (`python -m bench.pack --runs {runs}`), load average at "
-             f"the end {load} on 2 cores: *before* is commit {baseline} (every "
-             "page gave the same pack of the four evidence pages' 12 charts as pictures drawn by Chromium), *now* "
-             "is a page's own charts (or the whole report) as native PowerPoint charts; the PDF keeps pictures. "
-             "Command line: `python -m analysis briefing` in a fresh process, imports to file written. In the app: "
-             "the pack built from the panels the page cache holds, Chromium already started.", "",
-             "| where | pack | format | charts before / now | before (s) | now (s) | before / now | target (s) |",
-             "|---|---|---|---|---|---|---|---|"]
+             f"Medians of {runs}, side by side in one run (`python -m bench.pack --runs {runs} "
+             + " ".join(f"--baseline {ref}" for ref in baselines) + f"`), load average at the end {load} on 2 "
+             "cores. Each baseline is the code at that git ref run on the same data in the same run. Command "
+             "line: `python -m analysis briefing` in a fresh process, imports to file written. In the app: the "
+             "pack built from the panels the page cache holds. Charts: in the baseline's pack / in ours.", "",
+             f"| where | pack | format | charts | {head} | now (s) | target (s) |",
+             "|---|---|---|---|" + "---|---|" * len(baselines) + "---|---|"]
     for r in rows:
-        ratio = f"{r['before_s'] / r['now_s']:.1f}x" if r["now_s"] else "-"
+        charts = " / ".join(str(r["before"][ref][1]) for ref in baselines) + f" / {r['charts']}"
+        cells = " | ".join(f"{r['before'][ref][0]} | {r['before'][ref][0] / r['now_s']:.1f}x" for ref in baselines)
         met = "" if r["now_s"] < r["target_s"] else " (not met)"
-        lines.append(f"| {r['where']} | {r['pack']} | {r['format']} | {r['charts_before']} / {r['charts_now']} | "
-                     f"{r['before_s']} | **{r['now_s']}** | {ratio} | {r['target_s']}{met} |")
-    lines += ["", "PDF against PPTX, now (target within 1.5x):", "", "| where | pack | PDF / PPTX |", "|---|---|---|"]
+        lines.append(f"| {r['where']} | {r['pack']} | {r['format']} | {charts} | {cells} | **{r['now_s']}** | "
+                     f"{r['target_s']}{met} |")
+    lines += ["", f"PDF against PPTX, now (target within {TARGETS['pdf_over_pptx']}x):", "",
+              "| where | pack | PDF / PPTX |", "|---|---|---|"]
     for r in rows:
         if r["format"] == "pdf":
             pptx = next(x for x in rows if x["format"] == "pptx" and (x["where"], x["pack"]) == (r["where"], r["pack"]))
-            lines.append(f"| {r['where']} | {r['pack']} | {r['now_s'] / pptx['now_s']:.1f}x |")
+            lines.append(f"| {r['where']} | {r['pack']} | {r['now_s'] / pptx['now_s']:.2f}x |")
     return "\n".join(lines)
 
 
@@ -149,11 +160,13 @@ def main(argv: list[str] | None = None) -> None:
     """Print the pack timings as JSON and the BENCHMARKS.md section."""
     parser = argparse.ArgumentParser(prog="python -m bench.pack", description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--baseline", default=BASELINE, help="git ref to compare with (default: before issue 17)")
+    parser.add_argument("--baseline", action="append",
+                        help=f"git ref to compare with; repeatable (default: {BASELINE}, before issue 17)")
     args = parser.parse_args(argv)
-    rows = pack_timings(args.runs, args.baseline)
+    baselines = tuple(args.baseline or [BASELINE])
+    rows = pack_timings(args.runs, baselines)
     print(json.dumps(rows))
-    print(markdown_section(rows, args.baseline, args.runs))
+    print(markdown_section(rows, baselines, args.runs))
 
 
 if __name__ == "__main__":
