@@ -119,7 +119,8 @@ def closing_text(pack: Pack) -> list[tuple[str, str]]:
 def title_lines(pack: Pack) -> list[str]:
     """The title slide's lines under the title."""
     lines = [pack.page_title,
-             f"Dataset: {export.dataset_label(pack.manifest)}; version {pack.manifest.get('dataset_id', '?')} "
+             f"Dataset: {export.dataset_label(pack.manifest).rstrip('.')}; "
+             f"version {pack.manifest.get('dataset_id', '?')} "
              f"(hash {pack.manifest.get('dataset_hash', '?')})",
              f"Filters: {pack.filters_text}",
              f"Made on {pack.created}"]
@@ -236,10 +237,16 @@ def to_pdf(pack: Pack) -> bytes:
         text = printable(text)
         return text.encode("latin-1", "replace").decode("latin-1") if font == "Helvetica" else text
 
+    canvas = pdf_charts.Canvas(pdf, font, clean)
+
     def write(text: str, size: float, bold: bool = False, align: str = "L", w: float = 0):
-        text = clean(text)
-        pdf.set_font(font, "B" if bold else "", size)
-        pdf.multi_cell(w, size * 0.5, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        # Lines broken by word widths here: fpdf2's multi_cell measures a paragraph again for every character.
+        left = pdf.get_x()
+        w = w or pdf.w - pdf.r_margin - left
+        for line in canvas.lines(text, w, size, bold) or [""]:
+            pdf.set_x(left)
+            pdf.set_font(font, "B" if bold else "", size)
+            pdf.cell(w, size * 0.5, line, align=align, new_x="LMARGIN", new_y="NEXT")
 
     def footer(text: str) -> None:
         pdf.set_xy(pdf.l_margin, pdf.h - 17)
