@@ -229,11 +229,22 @@ def label_colour(fill: str) -> str:
     return "#FFFFFF" if 1.05 / (fill_lum + 0.05) >= (fill_lum + 0.05) / (ink_lum + 0.05) else PALETTE["ink"]
 
 
+def _flipped(s: Series) -> Series:
+    """A series with its values (and intervals) in reverse order."""
+    return Series(s.name, s.values[::-1], s.colour, s.minus[::-1] if s.minus is not None else None,
+                  s.plus[::-1] if s.plus is not None else None, s.hatched)
+
+
 def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
     fmt = '0"%"' if chart.percent else "#,##0"
     data = CategoryChartData(number_format=fmt)
-    data.categories = chart.categories
-    for s in chart.series:
+    # Side-by-side bars are stored bottom-up (last category and last series first) on an axis in its usual
+    # direction: the first category and series are then drawn on top and the legend, which bar charts list
+    # in reverse, reads in the same order. Stacked bars keep their order (each stacks outwards from zero)
+    # and turn the category axis instead.
+    series = chart.series if chart.stacked else [_flipped(s) for s in chart.series[::-1]]
+    data.categories = chart.categories if chart.stacked else chart.categories[::-1]
+    for s in series:
         data.add_series(s.name, s.values)
     kind = XL_CHART_TYPE.BAR_STACKED if chart.stacked else XL_CHART_TYPE.BAR_CLUSTERED
     frame = slide.shapes.add_chart(kind, *box, data)
@@ -245,7 +256,7 @@ def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
     elif len(chart.series) > 1:
         plot.overlap = -10
     cat, val = plot_chart.category_axis, plot_chart.value_axis
-    cat.reverse_order = True  # first category at the top, as on screen
+    cat.reverse_order = chart.stacked  # first category at the top, as on screen
     cat.major_tick_mark = XL_TICK_MARK.NONE
     cat.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # labels left of the plot, even with bars below zero
     _style_axis_text(cat, 12 if len(chart.categories) <= 8 else 11)
@@ -265,7 +276,7 @@ def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
         val.tick_labels.number_format = "0"
         val.tick_labels.number_format_is_linked = False
     _axis_title(val, chart.axis_title)
-    for s, ser in zip(chart.series, plot.series, strict=True):
+    for s, ser in zip(series, plot.series, strict=True):
         fill = ser.format.fill
         if s.hatched:
             fill.patterned()
@@ -279,7 +290,7 @@ def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
         if s.minus is not None and s.plus is not None:
             add_error_bars(ser._element, s.minus, s.plus)
     if not chart.stacked:
-        for s, ser in zip(chart.series, plot.series, strict=True):
+        for s, ser in zip(series, plot.series, strict=True):
             labels = ser.data_labels
             labels.show_value = True
             labels.number_format = fmt

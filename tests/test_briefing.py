@@ -137,7 +137,8 @@ def test_native_bars_carry_the_numbers_and_their_intervals(decks: dict, chart_id
     plot = frame.chart.plots[0]
     fig_bars = [t for t in panel.figure.data if (t.type == "bar" or t.mode == "markers") and t.error_x]
     assert len(plot.series) == len(fig_bars)
-    for ser, trace in zip(plot.series, fig_bars, strict=True):
+    for trace in fig_bars:
+        ser = next(s for s in plot.series if s.name == trace.name)
         expected = dict(zip(trace.y, trace.x, strict=True))
         got = dict(zip(plot.categories, ser.values, strict=True))
         for label, value in expected.items():
@@ -148,6 +149,18 @@ def test_native_bars_carry_the_numbers_and_their_intervals(decks: dict, chart_id
         high = dict(zip(trace.y, trace.error_x.array, strict=True))
         assert [p for label, p in zip(plot.categories, plus, strict=True) if label in high] == pytest.approx(
             [high[label] for label in plot.categories if label in high], abs=1e-3)
+
+
+@pytest.mark.parametrize("chart_id", ["domains_positive", "groups_against_rest", "domains_by_wave",
+                                      "domains_distribution"])
+def test_native_bars_read_top_down_with_the_legend_in_the_same_order(decks: dict, chart_id: str) -> None:
+    frame, panel = _chart(decks, chart_id)
+    chart, plot = slide_charts.chart_of(panel.figure), frame.chart.plots[0]
+    top_down = list(plot.categories) if chart.stacked else list(plot.categories)[::-1]
+    assert frame.chart.category_axis.reverse_order == chart.stacked
+    assert top_down == chart.categories, "the first category is drawn at the top"
+    if not chart.stacked:  # bar charts list the legend bottom-up: stored bottom-up, it reads top-down
+        assert [s.name for s in plot.series][::-1] == [s.name for s in chart.series]
 
 
 def test_hidden_cells_are_named_on_the_native_chart(decks: dict) -> None:
