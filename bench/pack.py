@@ -98,7 +98,11 @@ def _app_snippet(tree: Path) -> str:
 
 
 def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: str = PAGE) -> list[dict]:
-    """One row per measurement: where, pack, format, charts and median seconds for each baseline and now."""
+    """One row per measurement: where, pack, format, charts and median seconds for each baseline and now.
+
+    Interleaved: each round times every tree once (command line, then a fresh app process's warm build), so a
+    burst of load on the shared machine falls on all of them alike rather than on one column.
+    """
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -108,24 +112,28 @@ def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: 
         for ref in baselines:
             (Path(tmp) / ref).mkdir()
             trees[ref] = export_tree(ref, Path(tmp) / ref)
+        trees["now"] = ROOT
         for fmt in ("pptx", "pdf"):
             out = Path(tmp) / f"pack.{fmt}"
             for scope in (page, "all"):
+                cli_s: dict[str, list[float]] = {ref: [] for ref in trees}
+                app_s: dict[str, list[float]] = {ref: [] for ref in trees}
+                charts: dict[str, int] = {}
+                for _ in range(runs):
+                    for ref, tree in trees.items():
+                        snippet = _app_snippet(tree)
+                        args = ["--page", scope] if snippet == APP_NOW else []  # before: one pack for every page
+                        cli_s[ref] += cli_times(tree, data, out, args, 1)
+                        timed = app_times(tree, snippet, data, scope, fmt, 1)
+                        app_s[ref] += timed["times"]
+                        charts[ref] = timed["charts"]
                 what = "whole report" if scope == "all" else f"one page ({scope})"
-                cli = {"where": "command line, end to end", "pack": what, "format": fmt,
-                       "target_s": TARGETS["cli_all" if scope == "all" else "cli_page"], "before": {}}
-                app = {"where": "in the app, warm", "pack": what, "format": fmt, "target_s": TARGETS["app"],
-                       "before": {}}
-                for ref, tree in trees.items():
-                    new_api = _app_snippet(tree) == APP_NOW
-                    args = ["--page", scope] if new_api else []  # before the registry: one pack for every page
-                    timed = app_times(tree, _app_snippet(tree), data, scope, fmt, runs)
-                    cli["before"][ref] = (_median(cli_times(tree, data, out, args, runs)), timed["charts"])
-                    app["before"][ref] = (_median(timed["times"]), timed["charts"])
-                timed = app_times(ROOT, APP_NOW, data, scope, fmt, runs)
-                cli.update(now_s=_median(cli_times(ROOT, data, out, ["--page", scope], runs)), charts=timed["charts"])
-                app.update(now_s=_median(timed["times"]), charts=timed["charts"])
-                rows += [cli, app]
+                for where, found, target in (("command line, end to end", cli_s,
+                                              TARGETS["cli_all" if scope == "all" else "cli_page"]),
+                                             ("in the app, warm", app_s, TARGETS["app"])):
+                    rows.append({"where": where, "pack": what, "format": fmt, "target_s": target,
+                                 "before": {ref: (_median(found[ref]), charts[ref]) for ref in baselines},
+                                 "now_s": _median(found["now"]), "charts": charts["now"]})
     return rows
 
 
@@ -134,7 +142,7 @@ def markdown_section(rows: list[dict], baselines: tuple[str, ...] = (BASELINE,),
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     head = " | ".join(f"{ref} (s) | {ref} / now" for ref in baselines)
     lines = ["## Briefing packs", "",
-             f"Medians of {runs}, side by side in one run (`python -m bench.pack --runs {runs} "
+             f"Medians of {runs}, interleaved in one run (`python -m bench.pack --runs {runs} "
              + " ".join(f"--baseline {ref}" for ref in baselines) + f"`), load average at the end {load} on 2 "
              "cores. Each baseline is the code at that git ref run on the same data in the same run. Command "
              "line: `python -m analysis briefing` in a fresh process, imports to file written. In the app: the "
