@@ -100,8 +100,8 @@ def _app_snippet(tree: Path) -> str:
 def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: str = PAGE) -> list[dict]:
     """One row per measurement: where, pack, format, charts and median seconds for each baseline and now.
 
-    Interleaved: each round times every tree once (command line, then a fresh app process's warm build), so a
-    burst of load on the shared machine falls on all of them alike rather than on one column.
+    Interleaved: each round times every tree on every case once (command line, then a fresh app process's warm
+    build), so a burst of load on the shared machine falls on every column and row alike.
     """
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -113,27 +113,29 @@ def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: 
             (Path(tmp) / ref).mkdir()
             trees[ref] = export_tree(ref, Path(tmp) / ref)
         trees["now"] = ROOT
-        for fmt in ("pptx", "pdf"):
-            out = Path(tmp) / f"pack.{fmt}"
-            for scope in (page, "all"):
-                cli_s: dict[str, list[float]] = {ref: [] for ref in trees}
-                app_s: dict[str, list[float]] = {ref: [] for ref in trees}
-                charts: dict[str, int] = {}
-                for _ in range(runs):
-                    for ref, tree in trees.items():
-                        snippet = _app_snippet(tree)
-                        args = ["--page", scope] if snippet == APP_NOW else []  # before: one pack for every page
-                        cli_s[ref] += cli_times(tree, data, out, args, 1)
-                        timed = app_times(tree, snippet, data, scope, fmt, 1)
-                        app_s[ref] += timed["times"]
-                        charts[ref] = timed["charts"]
-                what = "whole report" if scope == "all" else f"one page ({scope})"
-                for where, found, target in (("command line, end to end", cli_s,
-                                              TARGETS["cli_all" if scope == "all" else "cli_page"]),
-                                             ("in the app, warm", app_s, TARGETS["app"])):
-                    rows.append({"where": where, "pack": what, "format": fmt, "target_s": target,
-                                 "before": {ref: (_median(found[ref]), charts[ref]) for ref in baselines},
-                                 "now_s": _median(found["now"]), "charts": charts["now"]})
+        cases = [(fmt, scope) for fmt in ("pptx", "pdf") for scope in (page, "all")]
+        cli_s = {case: {ref: [] for ref in trees} for case in cases}
+        app_s = {case: {ref: [] for ref in trees} for case in cases}
+        charts: dict[tuple, dict[str, int]] = {case: {} for case in cases}
+        for _ in range(runs):
+            for case in cases:
+                fmt, scope = case
+                for ref, tree in trees.items():
+                    snippet = _app_snippet(tree)
+                    args = ["--page", scope] if snippet == APP_NOW else []  # before: one pack for every page
+                    cli_s[case][ref] += cli_times(tree, data, Path(tmp) / f"pack.{fmt}", args, 1)
+                    timed = app_times(tree, snippet, data, scope, fmt, 1)
+                    app_s[case][ref] += timed["times"]
+                    charts[case][ref] = timed["charts"]
+        for case in cases:
+            fmt, scope = case
+            what = "whole report" if scope == "all" else f"one page ({scope})"
+            for where, found, target in (("command line, end to end", cli_s[case],
+                                          TARGETS["cli_all" if scope == "all" else "cli_page"]),
+                                         ("in the app, warm", app_s[case], TARGETS["app"])):
+                rows.append({"where": where, "pack": what, "format": fmt, "target_s": target,
+                             "before": {ref: (_median(found[ref]), charts[case][ref]) for ref in baselines},
+                             "now_s": _median(found["now"]), "charts": charts[case]["now"]})
     return rows
 
 
