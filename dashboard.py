@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from analysis import cached, store, vocab
+from analysis import cached
+from analysis.model import vocab
+from analysis.storage import store
 from pages import _ui
 from pages._access import incident_guard
 

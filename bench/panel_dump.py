@@ -13,8 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from analysis import demo, registry, store
-from analysis.filters import Filters
+from analysis.model.filters import Filters
+from analysis.storage import store
+from analysis.synthetic import demo
+from analysis.views import registry
 
 VIEWS = {
     "all": Filters(),
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         store.write_dataset(demo.demo_tables(), directory, demo=True, description=demo.DEMO_DESCRIPTION,
-                            provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}])
+                            provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": demo.SEED}])
         records = panel_records(directory)
     with args.out.open("w", encoding="utf-8") as out:
         for record in records:

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis import briefing, cached, export, links
-from analysis.panels import Panel
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.outputs import briefing, export
+from analysis.views import links
+from analysis.views.panels import Panel
+from analysis.views.summaries import escape_markdown
 
 if TYPE_CHECKING:
     from pages._ui import View

@@ -1,5 +1,5 @@
 """The guided import on the Data page: upload; what the survey is; its questions in groups; a preview of the
-charts and every problem; import. The step logic is in analysis/import_steps.py; this draws it."""
+charts and every problem; import. The step logic is in analysis/views/import_steps.py; this draws it."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import hashlib
 
 import streamlit as st
 
-from analysis import datasets, import_steps, links, mapping, mapping_table, side_files, vocab
-from analysis.import_steps import FIXED, Survey
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis.ingest import mapping, mapping_table, side_files
+from analysis.model import vocab
+from analysis.model.safe_text import safe_table
+from analysis.views import datasets, import_steps, links
+from analysis.views.import_steps import FIXED, Survey
+from analysis.views.summaries import escape_markdown
 from pages import _datasets, _uploads
 
 NO_COLUMN = "(the same for every response)"

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from analysis import datasets, store
-from analysis.summaries import escape_markdown
+from analysis.storage import store
+from analysis.views import datasets
+from analysis.views.summaries import escape_markdown
 from pages import _access, _datasets, _import_steps, _review, _ui
 
 _ui.ensure_frame()

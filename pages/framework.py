@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from analysis import cached, framework, vocab
-from analysis.errors import UserError
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.evidence import framework
+from analysis.model import vocab
+from analysis.model.errors import UserError
+from analysis.model.safe_text import safe_table
+from analysis.views.summaries import escape_markdown
 from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()

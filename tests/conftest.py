@@ -10,7 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import demo, queries, registry, store
+from analysis.evidence import queries
+from analysis.storage import store
+from analysis.synthetic import demo
+from analysis.views import registry
 from bench import sessions
 
 
@@ -18,7 +21,7 @@ def build_demo(directory: Path, seed: int = demo.SEED) -> dict:
     """Write the demo dataset (of a seed) into a data directory; return its manifest."""
     return store.write_dataset(
         demo.demo_tables(seed), directory, demo=True, description=demo.DEMO_DESCRIPTION,
-        provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": seed}],
+        provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": seed}],
     )
 
 
@@ -34,7 +37,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_tables: dict[str, pd
     directory = tmp_path_factory.mktemp("demo-data")
     store.write_dataset(
         demo_tables, directory, demo=True, description=demo.DEMO_DESCRIPTION,
-        provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}],
+        provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": demo.SEED}],
     )
     return directory
 

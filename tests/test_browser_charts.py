@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import new_tab
 
-from analysis import charts, registry
-from analysis import filters as flt
+from analysis.model import filters as flt
+from analysis.views import charts, registry
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,11 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import demo_followup, framework, metrics, vocab
-from analysis.errors import UserError
+from analysis.evidence import framework
+from analysis.model import vocab
+from analysis.model.errors import UserError
+from analysis.stats import metrics
+from analysis.synthetic import demo_followup
 
 BRIEFING_AREAS = ["Promoting people's rights to a voice", "Keeping people engaged",
                   "Using people's views to plan and improve services",
@@ -173,7 +176,7 @@ def test_demo_self_assessments_echo_the_findings(demo_tables: dict[str, pd.DataF
 
 def test_no_assessments_give_no_organisations_by_type() -> None:
     """A dataset with no framework assessments (a national survey) scores nothing, rather than failing."""
-    from analysis import schema
+    from analysis.model import schema
 
     orgs = pd.DataFrame({"org_id": ["A"], "org_type": ["acute"], "sector": ["nhs"]})
     assert framework.org_area_scores(schema.empty("assessments")).empty
@@ -188,7 +191,7 @@ def test_no_assessments_give_no_organisations_by_type() -> None:
     lambda a, o: framework.action_plan(framework.ratings_frame({"rights_publicised": "leading"}), a, o, "acute"),
 ], ids=["by_type", "by_sector", "by_wave", "peer_gaps", "action_plan"])
 def test_a_dataset_without_self_assessments_gives_empty_results(call) -> None:
-    from analysis import schema
+    from analysis.model import schema
 
     out = call(schema.empty("assessments"), schema.conform("organisations", schema.empty("organisations")))
     assert isinstance(out, pd.DataFrame)

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, importing, mapping, schema, store
-from analysis.demo import demo_tables
+from analysis.commands import cli
+from analysis.ingest import importing, mapping
+from analysis.model import schema
+from analysis.storage import store
+from analysis.synthetic.demo import demo_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
@@ -215,7 +218,8 @@ def test_lookup_gives_org_type(tmp_path, capsys):
 
 CRASH = """
 import os, sys
-from analysis import cli, store
+from analysis.commands import cli
+from analysis.storage import store
 real = store._write_table
 calls = []
 def crash(folder, name, frame):

@@ -8,7 +8,7 @@ import pytest
 from conftest import open_tables, table_keys
 from streamlit.testing.v1 import AppTest
 
-from analysis import store
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "domains", "groups", "trust_types"]  # the pages that show the evidence
@@ -102,7 +102,7 @@ def test_pages_folder_does_not_bypass_the_frame(demo_dir: Path, monkeypatch: pyt
 @pytest.fixture(scope="module")
 def national_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small national-scale build: no interviews, assessments, actions or stories, one wave per year."""
-    from analysis import cli
+    from analysis.commands import cli
 
     directory = tmp_path_factory.mktemp("national")
     assert cli.main(["build", "--demo", "--respondents", "3000", "--data-dir", str(directory)]) == 0

@@ -10,7 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import review, store, voices
+from analysis.evidence import voices
+from analysis.ingest import review
+from analysis.storage import store
 
 HELD = "I was seen by Zorbanek in the end"          # a capitalised word the detector could not place
 ALSO_HELD = "we asked for Grace at the desk"          # an ordinary word used like a name

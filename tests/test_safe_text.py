@@ -1,4 +1,4 @@
-"""Nothing from the data acts in the browser: one rule (analysis/safe_text.py) on screen, in charts, in tables
+"""Nothing from the data acts in the browser: one rule (analysis/model/safe_text.py) on screen, in charts, in tables
 and downloads, checked with a table of hostile payloads on every page."""
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ import pytest
 from conftest import open_tables
 from streamlit.testing.v1 import AppTest
 
-from analysis import charts, demo, export, store
-from analysis.safe_text import escape_markdown, for_chart, for_sheet, safe_figure, safe_table
+from analysis.model.safe_text import escape_markdown, for_chart, for_sheet, safe_figure, safe_table
+from analysis.outputs import export
+from analysis.storage import store
+from analysis.synthetic import demo
+from analysis.views import charts
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
@@ -240,7 +243,7 @@ def test_every_table_on_a_page_goes_through_safe_table(script: Path) -> None:
 
 
 def test_the_mapping_tables_shown_safely_give_back_the_same_mapping() -> None:
-    from analysis import mapping_table
+    from analysis.ingest import mapping_table
 
     spec = {"import": {"wave": "=2024", "source": "workshop"},
             "columns": {"=Q1": {"role": "question", "text": "-how much?", "scale": "influence4",

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import cached, store
+from analysis import cached
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_PAGE = str(ROOT / "pages" / "data.py")

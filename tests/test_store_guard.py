@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import demo, importing, mapping, store, store_guard
+from analysis.ingest import importing, mapping
+from analysis.storage import store, store_guard
+from analysis.synthetic import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,7 +92,7 @@ def test_a_second_writer_that_cannot_wait_is_refused_plainly(tmp_path: Path,
         assert holder.stdout.readline().strip() == b"held"
         monkeypatch.setenv(store_guard.WAIT_ENV, "0.3")
         data, spec = _file("busy")
-        from analysis import datasets
+        from analysis.views import datasets
         report = datasets.import_file(data, "busy.csv", spec, tmp_path)
         assert not report.ok and "Another import is being written" in report.message
         assert "unexpected" not in report.message

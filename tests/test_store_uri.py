@@ -10,9 +10,10 @@ import pyarrow.fs as pafs
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import datasets, registry, store
-from analysis.filters import Filters
-from analysis.store import ReadOnlyStore
+from analysis.model.filters import Filters
+from analysis.storage import store
+from analysis.storage.store import ReadOnlyStore
+from analysis.views import datasets, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.server
