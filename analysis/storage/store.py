@@ -40,7 +40,7 @@ from analysis.model.errors import UserError
 from analysis.storage import cube, store_guard
 
 ENV_VAR = "ENGAGEMENT_DATA_DIR"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]  # analysis/storage/store.py
 KEEP_DATASETS = 5
 LOG = logging.getLogger("engagement_explorer")
 POINTER_SECONDS = 5.0  # how long a store read by URI trusts the CURRENT it last read (one request per rerun saved)
