@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import sys
 from collections.abc import Callable
 
@@ -13,8 +12,6 @@ from analysis.commands import summary_cli
 from analysis.model.errors import UserError
 from analysis.storage import store
 from analysis.synthetic import demo, national
-
-log = logging.getLogger("analysis")
 
 # Modules that add their own subcommands: each has add_commands(subparsers, common_parent_parser);
 # a command's func returns an exit code and raises UserError for bad input.

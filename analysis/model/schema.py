@@ -121,7 +121,6 @@ TABLES: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 CORE_TABLES = ("organisations", "respondents", "memberships", "questions", "scale_levels", "answers")
-DERIVED_TABLES = ("agg_answers", "agg_respondents")
 # Tables a dataset may lack; stored and hashed when present, read as empty when absent.
 OPTIONAL_TABLES = ("assessments", "actions", "action_groups", "stories")
 ALL_GROUPS = "_all"

@@ -28,15 +28,6 @@ IMPORTANCE_POSITIVE = {
     "care_environment": 0.62, "information": 0.58, "appointments": 0.55,
     "service_plans": 0.80, "funding": 0.72, "quality_safety": 0.86,
 }
-TOPIC_DOMAINS = {  # what people wanted to influence (briefing) -> the domain it falls under here
-    "services provided by GPs": "service_plans",
-    "care of people with specific conditions": "service_plans",
-    "how people from different communities are treated": "quality_safety",
-    "staffing of health services": "funding",
-    "how money is spent": "funding",
-    "facilities and the environment in hospitals": "care_environment",
-    "making healthcare safer": "quality_safety",
-}
 IMPORTANCE_LEVELS = ["not_important", "slightly_important", "fairly_important", "very_important", "dont_know",
                      "dont_know"]
 

@@ -100,12 +100,6 @@ def collection_label(entry: dict) -> str:
     return entry["title"] + (" (archived)" if entry.get("archived") else "")
 
 
-def dataset_label(manifest: dict) -> str:
-    """How a dataset is named in a choice: description, kind, creation time and id."""
-    return (f"{manifest.get('description', '')} · {kind(manifest)} · {_when(manifest.get('created', ''))} · "
-            f"{manifest.get('dataset_id', '')}")
-
-
 def _when(stamp: str) -> str:
     return str(stamp).replace("T", " ").removesuffix("+00:00")
 

@@ -23,7 +23,6 @@ _IDS = {
     "group": vocab.SELDOM_HEARD_GROUPS,
     "org_type": {k: label for k, (label, _) in vocab.ORG_TYPES.items()},
 }
-VOICES_KEYS = ("domain", "group", "theme", "q")
 
 
 def _id_of(kind: str, value: object) -> str:
