@@ -50,5 +50,5 @@ with st.sidebar:
         elif key in st.query_params:
             del st.query_params[key]
 
-with incident_guard():  # a failing page shows a plain message with an incident id; details go to the log
+with incident_guard(), _ui.inside_frame():  # a failing page: a plain message with an incident id; details to the log
     page.run()

@@ -7,7 +7,7 @@ from analysis.views import datasets
 from analysis.views.summaries import escape_markdown
 from pages import _access, _datasets, _import_steps, _review, _ui
 
-_ui.ensure_frame()
+_ui.within_frame()
 st.title("Data")
 _access.require_sign_in_for_imports()
 now, stored = st.container(), st.container()

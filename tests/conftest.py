@@ -64,6 +64,16 @@ def demo_sources(demo_dir: Path, demo_cube: queries.Cube) -> registry.Sources:
 
 # ---- AppTest helpers ----
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(page: str, timeout: float = 60):
+    """A page as its own link opens it: the frame (dashboard.py) with that page chosen; run it with .run().
+    A page always runs inside the frame (pages/_ui.within_frame), so tests open pages this way too."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout).switch_page(f"pages/{page}.py")
+
 def table_keys(at) -> list[str]:
     """The session-state keys of the page's chart-table expanders (pages/_ui.TABLE_KEY + chart id)."""
     from pages._ui import TABLE_KEY

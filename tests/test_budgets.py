@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 
 from analysis.ingest import mapping
 from analysis.ingest.importers import FileProblem, budgets, read_export
@@ -100,7 +101,6 @@ def test_the_command_line_refuses_a_big_file_before_reading_it(tmp_path: Path, c
 
 def test_the_data_page_parses_an_upload_once_not_on_every_rerun(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit.testing.v1 import AppTest
 
     from analysis.ingest import importers
     from analysis.storage import store
@@ -109,7 +109,7 @@ def test_the_data_page_parses_an_upload_once_not_on_every_rerun(tmp_path: Path,
     reads: list[str] = []
     real = importers._read
     monkeypatch.setattr(importers, "_read", lambda data, name: reads.append(name) or real(data, name))
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = open_page("data").run()
     data = (ROOT / "tests" / "fixtures" / "template.csv").read_bytes()
     at.file_uploader(key="export_file").upload("template.csv", data, "text/csv").run()
     for _ in range(3):

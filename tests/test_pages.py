@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import open_tables, table_keys
+from conftest import open_page, open_tables, table_keys
 from streamlit.testing.v1 import AppTest
 
 from analysis.storage import store
@@ -43,10 +43,10 @@ def test_evidence_pages_say_the_demo_data_is_illustrative(app_env: Path, page: s
     assert any("Illustrative data" in info.value for info in at.info), "the demo banner is missing"
 
 
-def test_a_page_runs_on_its_own(app_env: Path) -> None:
-    at = open_tables(AppTest.from_file(str(ROOT / "pages" / "domains.py"), default_timeout=TIMEOUT).run())
+def test_a_page_opened_first_by_its_link_runs_inside_the_frame(app_env: Path) -> None:
+    at = open_tables(open_page("domains", TIMEOUT).run())
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe
+    assert at.dataframe and at.sidebar.multiselect, "the page and the frame's filters"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
 from analysis.commands import cli
@@ -28,7 +29,7 @@ def _spec(**settings: str) -> dict:
 
 def _page(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv(store.ENV_VAR, str(data_dir))
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = open_page("data").run()
     at.file_uploader(key="export_file").upload("template.csv", EXPORT, "text/csv").run()
     return at
 

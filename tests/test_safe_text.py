@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import open_tables
+from conftest import open_page, open_tables
 from streamlit.testing.v1 import AppTest
 
 from analysis.model.safe_text import escape_markdown, for_chart, for_sheet, safe_figure, safe_table
@@ -196,7 +196,7 @@ def test_an_upload_full_of_payloads_is_shown_as_text_on_the_data_page(
     rows = [[f"r{i}", "TRUST1", "acute_trust", "2024", PAYLOADS[i % len(PAYLOADS)], *PAYLOADS[:10]]
             for i in range(len(PAYLOADS))]
     text = "\n".join(",".join('"' + c.replace('"', '""') + '"' for c in row) for row in [header, *rows])
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = open_page("data").run()
     at.file_uploader(key="export_file").upload("payloads.csv", text.encode(), "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.table, "no Markdown table: st.table renders cell text as Markdown"
