@@ -9,7 +9,7 @@ from pathlib import Path
 
 from analysis.ingest import importing, mapping, side_files
 from analysis.ingest.importers import FileProblem, budgets
-from analysis.model.errors import UserError
+from analysis.model.errors import UserError, problem
 from analysis.storage import store
 
 
@@ -63,7 +63,7 @@ def _import(args: argparse.Namespace) -> int:
         report = _load(args)
     except Exception as exc:  # every failure is reported as a problem, never as a traceback
         report = importing.ImportReport(file=Path(args.file).name, dry_run=args.dry_run)
-        report.problems = getattr(exc, "problems", None) or [importing.problem(str(exc))]
+        report.problems = getattr(exc, "problems", None) or [problem(str(exc))]
         report.message = f"{report.file} was not imported: {exc}"
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, default=str))

@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.ingest import redact
 from analysis.model import schema, vocab
-from analysis.model.errors import UserError
+from analysis.model.errors import Problem, UserError, problem
 from analysis.storage import store
 
 COLUMNS = ["action_id", "org_id", "wave", "domain", "issue", "raised_on", "action_taken", "acted_on", "feedback",
@@ -35,13 +36,12 @@ class ActionsRefused(UserError):
         self.problems = problems
 
 
-def _problem(row: int | None, column: str | None, value: object, message: str) -> dict:
-    return {"row": row, "column": column, "value": "" if value is None else str(value), "message": message}
+def _problem(row: int | None, column: str | None, value: object, message: str) -> Problem:
+    return problem(message, row, column, value)
 
 
-def parse(data: bytes, file_name: str, known_orgs: set[str],
-          known_ids: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The actions and action_groups tables in a CSV; ActionsRefused listing every problem (row = line in the file)."""
+def _read(data: bytes, file_name: str) -> pd.DataFrame:
+    """The CSV's columns of COLUMNS as stripped text; ActionsRefused when it cannot be read or lacks a column."""
     try:
         raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -51,7 +51,59 @@ def parse(data: bytes, file_name: str, known_orgs: set[str],
     if missing:
         raise ActionsRefused(f"{file_name} is missing column(s) {', '.join(missing)}; start from "
                              "docs/actions-template.csv.", [_problem(1, c, "", "column missing") for c in missing])
-    raw = raw[COLUMNS].apply(lambda col: col.str.strip())
+    return raw[COLUMNS].apply(lambda col: col.str.strip())
+
+
+def _row_dates(rec: dict, bad: Callable[[str, str], None]) -> dict[str, pd.Timestamp]:
+    """A row's dates (NaT when empty or not a date, which is reported), checked against each other."""
+    dates = {}
+    for column in DATES:
+        dates[column] = pd.NaT
+        if rec[column]:
+            try:
+                dates[column] = pd.Timestamp(dt.date.fromisoformat(rec[column]))
+            except ValueError:
+                bad(column, "not a date in the form YYYY-MM-DD")
+    for column, needs in (("acted_on", "action_taken"), ("feedback_on", "feedback")):
+        if bool(rec[column]) != bool(rec[needs]):
+            bad(column if rec[needs] else needs, f"{needs} and {column} go together: give both or neither")
+        if pd.notna(dates[column]) and pd.notna(dates["raised_on"]) and dates[column] < dates["raised_on"]:
+            bad(column, f"{column} is before raised_on ({rec['raised_on']})")
+    return dates
+
+
+def _row_groups(rec: dict, bad: Callable[[str, str], None]) -> list[str]:
+    """The seldom-heard group ids a row lists (each once); an id that is not one is reported."""
+    found: list[str] = []
+    for group in filter(None, (g.strip() for g in rec["groups"].split(";"))):
+        if group not in vocab.SELDOM_HEARD_GROUPS:
+            bad("groups", f"{group!r} is not a seldom-heard group id; use ids from "
+                          f"{', '.join(vocab.SELDOM_HEARD_GROUPS)}, separated by semicolons")
+        elif group not in found:
+            found.append(group)
+    return found
+
+
+def _check_ids(rec: dict, bad: Callable[[str, str], None], known_orgs: set[str], known_ids: set[str],
+               seen: set[str]) -> None:
+    """A row's required values and ids: filled in, not used before, naming an organisation and a domain we know."""
+    for column in REQUIRED:
+        if not rec[column]:
+            bad(column, f"{column} is empty; every issue needs one")
+    if rec["action_id"] in seen or rec["action_id"] in known_ids:
+        bad("action_id", "this action_id is already used" + (" in the dataset" if rec["action_id"] in known_ids
+                                                              else " higher up the file"))
+    seen.add(rec["action_id"])
+    if rec["org_id"] and rec["org_id"] not in known_orgs:
+        bad("org_id", "no organisation with this org_id in the current dataset; import the survey data first")
+    if rec["domain"] and rec["domain"] not in vocab.DOMAINS:
+        bad("domain", f"not a domain id; use one of {', '.join(vocab.DOMAINS)}")
+
+
+def parse(data: bytes, file_name: str, known_orgs: set[str],
+          known_ids: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The actions and action_groups tables in a CSV; ActionsRefused listing every problem (row = line in the file)."""
+    raw = _read(data, file_name)
     problems: list[dict] = []
     seen: set[str] = set()
     dates: dict[str, list] = {c: [] for c in DATES}
@@ -62,37 +114,10 @@ def parse(data: bytes, file_name: str, known_orgs: set[str],
         def bad(column: str, message: str, rec: dict = rec, line: int = line) -> None:
             problems.append(_problem(line, column, rec[column], message))
 
-        for column in REQUIRED:
-            if not rec[column]:
-                bad(column, f"{column} is empty; every issue needs one")
-        if rec["action_id"] in seen or rec["action_id"] in known_ids:
-            bad("action_id", "this action_id is already used" + (" in the dataset" if rec["action_id"] in known_ids
-                                                                  else " higher up the file"))
-        seen.add(rec["action_id"])
-        if rec["org_id"] and rec["org_id"] not in known_orgs:
-            bad("org_id", "no organisation with this org_id in the current dataset; import the survey data first")
-        if rec["domain"] and rec["domain"] not in vocab.DOMAINS:
-            bad("domain", f"not a domain id; use one of {', '.join(vocab.DOMAINS)}")
-        for column in DATES:
-            value = pd.NaT
-            if rec[column]:
-                try:
-                    value = pd.Timestamp(dt.date.fromisoformat(rec[column]))
-                except ValueError:
-                    bad(column, "not a date in the form YYYY-MM-DD")
+        _check_ids(rec, bad, known_orgs, known_ids, seen)
+        for column, value in _row_dates(rec, bad).items():
             dates[column].append(value)
-        raised = dates["raised_on"][-1]
-        for column, needs in (("acted_on", "action_taken"), ("feedback_on", "feedback")):
-            if bool(rec[column]) != bool(rec[needs]):
-                bad(column if rec[needs] else needs, f"{needs} and {column} go together: give both or neither")
-            if pd.notna(dates[column][-1]) and pd.notna(raised) and dates[column][-1] < raised:
-                bad(column, f"{column} is before raised_on ({rec['raised_on']})")
-        for group in filter(None, (g.strip() for g in rec["groups"].split(";"))):
-            if group not in vocab.SELDOM_HEARD_GROUPS:
-                bad("groups", f"{group!r} is not a seldom-heard group id; use ids from "
-                              f"{', '.join(vocab.SELDOM_HEARD_GROUPS)}, separated by semicolons")
-            elif (rec["action_id"], group) not in groups:
-                groups.append((rec["action_id"], group))
+        groups += [(rec["action_id"], g) for g in _row_groups(rec, bad) if (rec["action_id"], g) not in groups]
     if not len(raw):
         problems.append(_problem(None, None, "", "the file has no issues (no rows under the header)"))
     if problems:

@@ -18,7 +18,7 @@ from analysis.ingest import redact
 from analysis.ingest.importers import Export, FileProblem, read_export
 from analysis.ingest.importers.base import decode
 from analysis.model import safe_text, schema, vocab
-from analysis.model.errors import incident
+from analysis.model.errors import incident, problem
 from analysis.storage import store, store_guard
 
 MAX_PROBLEMS = 500
@@ -65,11 +65,6 @@ class ImportReport:
     def first_rows(self, table: str = "answers", n: int = 10) -> pd.DataFrame:
         """The first rows of a table as they would be stored."""
         return self.tables.get(table, schema.empty(table)).head(n)
-
-
-def problem(message: str, row: int | None = None, column: str | None = None, value: object = None) -> dict:
-    """One problem, located where possible."""
-    return {"row": row, "column": column, "value": None if value is None else str(value), "message": message}
 
 
 def _rows_text(rows: list[int], limit: int = 10) -> str:

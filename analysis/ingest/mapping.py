@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.ingest.importers import Export, read_export
 from analysis.model import scales, vocab
+from analysis.model.errors import Problem, problem
 
 ROLES = {
     "respondent_id": "identifies the respondent (kept as text)",
@@ -142,12 +143,13 @@ def _ignore(why: str) -> dict:
     return {"role": "ignore", "_comment": why}
 
 
-def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken: set[str], context: dict) -> dict:
-    hint = export.hints.get(name, "")
+def _entry_from_name(name: str, text: str, labels: list[str], export: Export, taken: set[str],
+                     context: dict) -> dict | None:
+    """The entry a column's name (or the layout's hint, or a group's name) decides; None when they decide nothing."""
     key = _norm(name)
-    labels = _labels(values)
     entry: dict = {}
-    role = hint or next((r for r, names in _ROLE_NAMES.items() if key in names and r not in taken), "")
+    role = export.hints.get(name, "") or next((r for r, names in _ROLE_NAMES.items() if key in names
+                                                and r not in taken), "")
     group = group_for(name) or group_for(text) or (group_for(labels[0]) if len(labels) == 1 else "")
     if not role and group and len(labels) <= 3:
         role = "group"
@@ -159,8 +161,15 @@ def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken
         if role == "question":  # the template's own question columns
             entry.update(_question(name, text, labels, export, context))
         return entry
-    if role == "ignore":
-        return {"role": "ignore"}
+    return {"role": "ignore"} if role == "ignore" else None
+
+
+def _guess_column(name: str, text: str, values: pd.Series, export: Export, taken: set[str], context: dict) -> dict:
+    key = _norm(name)
+    labels = _labels(values)
+    named = _entry_from_name(name, text, labels, export, taken, context)
+    if named is not None:
+        return named
     if not labels:
         return _ignore("no answers in the file")
     words = f"{key} {_norm(text)}"
@@ -456,30 +465,43 @@ def is_topic(domain: object) -> bool:
                                         or bool(re.fullmatch(r"[a-z0-9][a-z0-9_]{0,39}", domain)))
 
 
-def _problem(message: str, column: str | None = None, value: str | None = None) -> dict:
-    return {"row": None, "column": column, "value": value, "message": message}
+def _problem(message: str, column: str | None = None, value: object = None) -> Problem:
+    return problem(message, column=column, value=value)
 
 
 def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") -> list[dict]:
     """What is wrong with a mapping for a file with these columns (no rows are looked at)."""
-    problems = []
-    settings = mapping.get("import", {})
     entries = mapping.get("columns", {})
     stray = [c for c in entries if c not in columns]
     if stray and len(stray) == len(entries):
-        problems.append(_problem(f"{mapping_name} names none of the file's columns; it was written for another "
-                                 "file. Make one for this file with: python -m analysis mapping-template FILE"))
-        return problems
-    problems += [_problem(f"{mapping_name} maps column {c!r}, which the file does not have", c) for c in stray]
+        return [_problem(f"{mapping_name} names none of the file's columns; it was written for another "
+                         "file. Make one for this file with: python -m analysis mapping-template FILE")]
+    problems = [_problem(f"{mapping_name} maps column {c!r}, which the file does not have", c) for c in stray]
     roles = [e.get("role", "ignore") for e in entries.values()]
-    for role in {r for r in roles if r not in ROLES}:
-        problems.append(_problem(f"unknown role {role!r}; use one of: {', '.join(ROLES)}", None, role))
+    problems += _role_problems(entries, roles)
+    problems += _setting_problems(mapping.get("import", {}), roles, mapping_name)
+    question_ids: dict[str, str] = {}
+    for column, entry in entries.items():
+        problems += _column_problems(column, entry, mapping, mapping_name, question_ids)
+    return problems + _measure_definition_problems(mapping) + _scale_definition_problems(mapping)
+
+
+def _role_problems(entries: dict, roles: list[str]) -> list[dict]:
+    """Roles that are not roles, and roles only one column may have given to several."""
+    problems = [_problem(f"unknown role {role!r}; use one of: {', '.join(ROLES)}", None, role)
+                for role in {r for r in roles if r not in ROLES}]
     for role in ("respondent_id", "organisation", "org_name", "org_type", "region", "source", "unit", "wave",
                  "weight", "workshop_id", "role", "groups"):
         if roles.count(role) > 1:
             named = [c for c, e in entries.items() if e.get("role") == role]
             problems.append(_problem(f"role {role!r} is given to {len(named)} columns ({', '.join(named)}); "
                                      "give it to one", named[1], role))
+    return problems
+
+
+def _setting_problems(settings: dict, roles: list[str], mapping_name: str) -> list[dict]:
+    """The [import] settings a file needs when no column gives them: source, unit, wave, organisation."""
+    problems = []
     if "source" not in roles and settings.get("source", "") not in vocab.SOURCES:
         problems.append(_problem(f"set source in [import] of {mapping_name} to one of: {', '.join(vocab.SOURCES)}"
                                  f" (it is {settings.get('source', '')!r})", None, settings.get("source", "")))
@@ -490,47 +512,64 @@ def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") 
     if ("organisation" not in roles and not str(settings.get("organisation", "")).strip()):
         problems.append(_problem(f"no organisation: map a column to role \"organisation\" or set organisation in "
                                  f"[import] of {mapping_name}"))
-    question_ids: dict[str, str] = {}
-    for column, entry in entries.items():
-        role = entry.get("role", "ignore")
-        if role == "group" and entry.get("group") not in vocab.SELDOM_HEARD_GROUPS:
-            problems.append(_problem(f"column {column!r} has role group but group {entry.get('group')!r} is not a "
-                                     f"seldom-heard group id ({', '.join(vocab.SELDOM_HEARD_GROUPS)})", column,
-                                     entry.get("group")))
-        if role == "free_text":
-            if entry.get("domain", "") not in {"", *vocab.DOMAINS}:
-                problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is not one of "
-                                         f"{', '.join(vocab.DOMAINS)} (or \"\" for none)", column, entry.get("domain")))
-            if entry.get("theme", "") not in {"", *vocab.THEMES}:
-                problems.append(_problem(f"column {column!r}: theme {entry.get('theme')!r} is not one of "
-                                         f"{', '.join(vocab.THEMES)} (or \"\" for none)", column, entry.get("theme")))
-        if role != "question":
-            continue
-        qid = str(entry.get("question_id") or slug(column))
-        if qid in question_ids:
-            problems.append(_problem(f"columns {question_ids[qid]!r} and {column!r} both map to question_id {qid!r}",
-                                     column, qid))
-        question_ids[qid] = column
-        own = mapping.get("measures", {})
-        if entry.get("measure") not in {*vocab.MEASURES, *own}:
-            problems.append(_problem(f"column {column!r}: measure {entry.get('measure')!r} is not one of "
-                                     f"{', '.join([*vocab.MEASURES, *own])}; name your own under [measures] of "
-                                     f"{mapping_name}", column, entry.get("measure")))
-        if not is_topic(entry.get("domain", "")):
-            problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is neither a study domain "
-                                     f"({', '.join(vocab.DOMAINS)}) nor a topic id of your own (lower case letters, "
-                                     "digits and _, up to 40), nor \"\" for none", column, entry.get("domain")))
-        scale = scale_definition(mapping, str(entry.get("scale", "")))
-        if scale is None:
-            problems.append(_problem(f"column {column!r}: scale {entry.get('scale')!r} is neither in the vocabulary "
-                                     "nor defined under [scales] of the mapping", column, entry.get("scale")))
-            continue
-        allowed = set(scale["levels"]) | set(scale["non_substantive"]) | set(NON_SUBSTANTIVE_LEVELS)
-        for label, level in entry.get("answers", {}).items():
-            if level and level not in allowed:
-                problems.append(_problem(f"column {column!r}: answer {label!r} is placed on level {level!r}, which "
-                                         f"scale {entry.get('scale')!r} does not have ({', '.join(sorted(allowed))})",
-                                         column, label))
+    return problems
+
+
+def _column_problems(column: str, entry: dict, mapping: dict, mapping_name: str,
+                     question_ids: dict[str, str]) -> list[dict]:
+    """What is wrong with one column's entry (question_ids: question id -> column, filled as columns are seen)."""
+    role = entry.get("role", "ignore")
+    problems = []
+    if role == "group" and entry.get("group") not in vocab.SELDOM_HEARD_GROUPS:
+        problems.append(_problem(f"column {column!r} has role group but group {entry.get('group')!r} is not a "
+                                 f"seldom-heard group id ({', '.join(vocab.SELDOM_HEARD_GROUPS)})", column,
+                                 entry.get("group")))
+    if role == "free_text":
+        if entry.get("domain", "") not in {"", *vocab.DOMAINS}:
+            problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is not one of "
+                                     f"{', '.join(vocab.DOMAINS)} (or \"\" for none)", column, entry.get("domain")))
+        if entry.get("theme", "") not in {"", *vocab.THEMES}:
+            problems.append(_problem(f"column {column!r}: theme {entry.get('theme')!r} is not one of "
+                                     f"{', '.join(vocab.THEMES)} (or \"\" for none)", column, entry.get("theme")))
+    if role == "question":
+        problems += _question_problems(column, entry, mapping, mapping_name, question_ids)
+    return problems
+
+
+def _question_problems(column: str, entry: dict, mapping: dict, mapping_name: str,
+                       question_ids: dict[str, str]) -> list[dict]:
+    """What is wrong with a question column: its id, measure, domain, scale and the levels of its answers."""
+    problems = []
+    qid = str(entry.get("question_id") or slug(column))
+    if qid in question_ids:
+        problems.append(_problem(f"columns {question_ids[qid]!r} and {column!r} both map to question_id {qid!r}",
+                                 column, qid))
+    question_ids[qid] = column
+    own = mapping.get("measures", {})
+    if entry.get("measure") not in {*vocab.MEASURES, *own}:
+        problems.append(_problem(f"column {column!r}: measure {entry.get('measure')!r} is not one of "
+                                 f"{', '.join([*vocab.MEASURES, *own])}; name your own under [measures] of "
+                                 f"{mapping_name}", column, entry.get("measure")))
+    if not is_topic(entry.get("domain", "")):
+        problems.append(_problem(f"column {column!r}: domain {entry.get('domain')!r} is neither a study domain "
+                                 f"({', '.join(vocab.DOMAINS)}) nor a topic id of your own (lower case letters, "
+                                 "digits and _, up to 40), nor \"\" for none", column, entry.get("domain")))
+    scale = scale_definition(mapping, str(entry.get("scale", "")))
+    if scale is None:
+        return [*problems, _problem(f"column {column!r}: scale {entry.get('scale')!r} is neither in the vocabulary "
+                                    "nor defined under [scales] of the mapping", column, entry.get("scale"))]
+    allowed = set(scale["levels"]) | set(scale["non_substantive"]) | set(NON_SUBSTANTIVE_LEVELS)
+    for label, level in entry.get("answers", {}).items():
+        if level and level not in allowed:
+            problems.append(_problem(f"column {column!r}: answer {label!r} is placed on level {level!r}, which "
+                                     f"scale {entry.get('scale')!r} does not have ({', '.join(sorted(allowed))})",
+                                     column, label))
+    return problems
+
+
+def _measure_definition_problems(mapping: dict) -> list[dict]:
+    """What is wrong with the measures a mapping defines under [measures]."""
+    problems = []
     for measure_id, measure in mapping.get("measures", {}).items():
         if not isinstance(measure, dict):
             problems.append(_problem(f"measure {measure_id!r} under [measures] must be a table with label = \"...\"",
@@ -538,6 +577,12 @@ def check(mapping: dict, columns: list[str], mapping_name: str = "the mapping") 
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", str(measure_id)):
             problems.append(_problem(f"measure id {measure_id!r} under [measures] must be lower case letters, digits "
                                      "and _ (up to 40)", None, measure_id))
+    return problems
+
+
+def _scale_definition_problems(mapping: dict) -> list[dict]:
+    """What is wrong with the scales a mapping defines under [scales]."""
+    problems = []
     for scale_id, scale in mapping.get("scales", {}).items():
         if not isinstance(scale, dict) or not isinstance(scale.get("levels", []), list):
             problems.append(_problem(f"scale {scale_id!r} must be a table with levels = [...] (lowest first)", None,

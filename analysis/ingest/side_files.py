@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.ingest import importing
 from analysis.ingest.importers.base import decode
-from analysis.model.errors import UserError
+from analysis.model.errors import UserError, problem
 
 KINDS = {"org_lookup": "organisation lookup", "names_file": "names file"}
 MAX_SIDE_BYTES = 5 * 1024 * 1024  # a lookup or a list of names; far smaller than any export
@@ -42,7 +42,7 @@ class SideFiles:
         if not self.problems:
             return None
         name = PurePath(file_name).name
-        return importing.ImportReport(file=name, problems=[importing.problem(p) for p in self.problems],
+        return importing.ImportReport(file=name, problems=[problem(p) for p in self.problems],
                                       message=f"{name} was not imported: {self.problems[0]}")
 
 

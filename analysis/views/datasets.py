@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.ingest import importing
-from analysis.model.errors import UserError, incident
+from analysis.model.errors import UserError, incident, problem
 from analysis.storage import store
 from analysis.views import links
 
@@ -140,9 +140,9 @@ def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Pat
     try:
         return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup, names=names, target=target)
     except UserError as exc:  # e.g. another import holds the store: a plain message, nothing written
-        return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(str(exc))],
+        return importing.ImportReport(file=Path(file_name).name, problems=[problem(str(exc))],
                                       message=f"{Path(file_name).name} was not imported: {exc}")
     except Exception:  # the page shows every failure as a problem, never a traceback or a server path
         said = incident(f"importing {Path(file_name).name}")
-        return importing.ImportReport(file=Path(file_name).name, problems=[importing.problem(said)],
+        return importing.ImportReport(file=Path(file_name).name, problems=[problem(said)],
                                       message=f"{Path(file_name).name} was not imported: {said}.")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.ingest.importers import budgets
-from analysis.model.errors import UserError
+from analysis.model.errors import UserError, problem
 
 MAX_BYTES = budgets.MAX_BYTES  # one upload limit everywhere: see analysis/ingest/importers/budgets.py
 SPSS_MAGIC = (b"$FL2", b"$FL3")
@@ -27,7 +27,7 @@ class FileProblem(UserError):
                  value: str | None = None, problems: list[dict] | None = None) -> None:
         super().__init__(message)
         self.row, self.column, self.value = row, column, value
-        self.problems = problems or [{"row": row, "column": column, "value": value, "message": message}]
+        self.problems = problems or [problem(message, row, column, value)]
 
 
 @dataclass
@@ -242,10 +242,9 @@ def frame_from_rows(file_name: str, layout: str, columns: list[str], records: li
             if len(record) > len(columns) and all(c == BLANK for c in extra):
                 record = record[: len(columns)]
             else:
-                ragged.append({"row": number, "column": None, "value": f"{len(record)} cells",
-                               "message": f"row {number} has {len(record)} cells but the header has "
-                                          f"{len(columns)}; the file is ragged (a stray delimiter or a cut line). "
-                                          "Fix the row or export the file again."})
+                ragged.append(problem(f"row {number} has {len(record)} cells but the header has {len(columns)}; "
+                                      "the file is ragged (a stray delimiter or a cut line). Fix the row or "
+                                      "export the file again.", number, None, f"{len(record)} cells"))
                 continue
         data.append(record)
         numbers.append(number)
