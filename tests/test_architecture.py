@@ -197,3 +197,14 @@ def test_each_layer_says_what_it_owns(layer: str) -> None:
 def test_the_layer_rule_itself(path: str, imported: str, allowed: bool) -> None:
     own, other = ORDER[_layer(ROOT / path)], ORDER[imported.split(".")[1]]
     assert (other <= own) is allowed
+
+
+THRESHOLD_WORDS = re.compile(r"(under|fewer than|below|less than) (10|30)\b")
+
+
+@pytest.mark.parametrize("path", [p for p in APP_CODE if p.name != "disclosure.py"], ids=_rel)
+def test_the_disclosure_thresholds_are_said_from_disclosure(path: Path) -> None:
+    """"Hidden (under 10)" written out would stay 10 when disclosure.MIN_BASE changes: build such words from
+    disclosure.MIN_BASE / LOW_BASE (or FEWER_THAN_MIN, HIDDEN_COLUMN, LOW_BASE_COLUMN)."""
+    found = THRESHOLD_WORDS.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{_rel(path)} writes the thresholds out: {found}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from analysis.evidence import queries
 from analysis.model import filters as flt
 from analysis.model import vocab
+from analysis.stats import disclosure
 from analysis.storage import store
 
 
@@ -56,5 +57,6 @@ def summary_text(summary: dict) -> str:
         "Positive influence (some or a lot) by domain:",
     ]
     for domain, pct in summary["influence_positive_pct_by_domain"].items():
-        lines.append(f"  {vocab.DOMAINS[domain]}: " + ("hidden (fewer than 10 answers)" if pct is None else f"{pct}%"))
+        shown = f"hidden ({disclosure.FEWER_THAN_MIN} answers)" if pct is None else f"{pct}%"
+        lines.append(f"  {vocab.DOMAINS[domain]}: {shown}")
     return "\n".join(lines)

@@ -19,7 +19,8 @@ SHARE_COLS = ["acted_n", "acted_pct", "acted_ci_low_pct", "acted_ci_high_pct", "
 METHOD = ("Shares are of issues raised in the view: acted on = an action was recorded; told = the people who raised "
           "it were told what happened. 95% Wilson score intervals. Time taken is the median number of days from "
           "the issue being raised to the action (issues acted on) and to people being told (issues fed back). "
-          "Results on fewer than 10 issues are hidden. The Source filter does not apply: issues have no source.")
+          f"Results on {disclosure.FEWER_THAN_MIN} issues are hidden. The Source filter does not apply: issues have "
+          "no source.")
 
 
 @dataclass(frozen=True)

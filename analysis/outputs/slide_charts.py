@@ -30,6 +30,7 @@ from pptx.util import Emu, Pt
 
 from analysis.model.safe_text import printable
 from analysis.model.vocab import HEAT_SCALE, PALETTE
+from analysis.stats.disclosure import FEWER_THAN_MIN
 from analysis.views.charts import HIDDEN_MARK, numbers
 
 HIDDEN_SUFFIX = f" {HIDDEN_MARK} hidden"
@@ -113,7 +114,7 @@ def _grid(fig: go.Figure) -> Grid:
     if len(columns) > max(8, len(rows)):  # wide grids read better turned: one row per column label
         rows, columns = columns, rows
         z, texts = [list(r) for r in zip(*z, strict=True)], [list(r) for r in zip(*texts, strict=True)]
-    return Grid(rows=rows, columns=columns, texts=texts, values=z, corner=f"{HIDDEN_MARK} hidden: fewer than 10",
+    return Grid(rows=rows, columns=columns, texts=texts, values=z, corner=f"{HIDDEN_MARK} hidden: {FEWER_THAN_MIN}",
                 top=float(trace.zmax or max((v for row in z for v in row if v is not None), default=1)))
 
 

@@ -7,6 +7,10 @@ import pandas as pd
 
 MIN_BASE = 10
 LOW_BASE = 30
+# The words tables, notes and summaries use for the two thresholds, so a change to them changes every one.
+FEWER_THAN_MIN = f"fewer than {MIN_BASE}"
+HIDDEN_COLUMN = f"Hidden (under {MIN_BASE})"
+LOW_BASE_COLUMN = f"Low base (under {LOW_BASE})"
 NOTE = (f"Results based on fewer than {MIN_BASE} answers are hidden (marked \u2716), and so is the "
         f"next-smallest result beside them where a total would reveal the hidden one. "
         f"Bases under {LOW_BASE} are flagged as low: read them with care.")

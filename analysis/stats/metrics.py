@@ -5,14 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.stats import disclosure
+
 Z95 = 1.959963984540054
 
 METHOD_NOTE = (
     "Percentage positive is the share of substantive answers at the top two levels of the scale "
     "(\"some\" or \"a lot\" of influence). Don't know and Not applicable are left out of the base and "
     "counted separately. Intervals are 95% Wilson score intervals (on the Kish effective base when "
-    "answers are weighted). Results on fewer than 10 answers are hidden, with the next-smallest result "
-    "hidden too where a total would reveal them; bases under 30 are flagged as low."
+    f"answers are weighted). Results on {disclosure.FEWER_THAN_MIN} answers are hidden, with the next-smallest "
+    f"result hidden too where a total would reveal them; bases under {disclosure.LOW_BASE} are flagged as low."
 )
 COMPARISON_TEST = ("two-sided two-proportion z-test at the 5% level, on effective bases, of the subgroup "
                    "against everyone else in the current view")

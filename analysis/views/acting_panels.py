@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.evidence import actions, framework
 from analysis.evidence.actions import ActionData
 from analysis.model.filters import Filters, describe
-from analysis.stats import metrics
+from analysis.stats import disclosure, metrics
 from analysis.views import charts
 from analysis.views.panels import Panel, base_range
 
@@ -124,8 +124,8 @@ def _actions_panel(by: str, chart_id: str, noun: str, label: str) -> Callable[[A
             "acted_ci_low_pct": "Acted: 95% CI low", "acted_ci_high_pct": "Acted: 95% CI high",
             "told_n": "People told", "told_pct": "% told", "told_ci_low_pct": "Told: 95% CI low",
             "told_ci_high_pct": "Told: 95% CI high", "median_days_to_act": "Median days to act",
-            "median_days_to_tell": "Median days to tell", "low_base": "Low base (under 30)",
-            "suppressed": "Hidden (under 10)"}).round(1)
+            "median_days_to_tell": "Median days to tell", "low_base": disclosure.LOW_BASE_COLUMN,
+            "suppressed": disclosure.HIDDEN_COLUMN}).round(1)
         extra = " An issue can affect several groups." if by == "group_id" else ""
         return Panel(chart_id=chart_id, title=title, subtitle=describe(filters),
                      base_text=base_range(frame, unit="issues") + extra, summary=summary,

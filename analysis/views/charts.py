@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from analysis.model.safe_text import for_chart, safe_figure
 from analysis.model.vocab import HEAT_SCALE, PALETTE, diverging_colours
+from analysis.stats.disclosure import FEWER_THAN_MIN
 
 HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
 # One colour and shape per point of a scatter (colour-blind safe; the shape tells them apart without colour).
@@ -18,7 +19,7 @@ POINT_SYMBOLS = ["circle", "diamond", "square", "triangle-up", "cross", "star", 
 FONT = "Arial, Helvetica, sans-serif"
 LABEL_CHARS = 22  # category labels wrap at about this many characters
 AXIS_TITLE_CHARS = 26
-NO_ANSWERS = "No answers in this view: nothing to draw, or every result is hidden (fewer than 10 answers)."
+NO_ANSWERS = f"No answers in this view: nothing to draw, or every result is hidden ({FEWER_THAN_MIN} answers)."
 
 # Given explicitly to every figure: with Streamlit imported, plotly's default template changes.
 TEMPLATE = go.layout.Template(
@@ -134,7 +135,7 @@ def label_axis(labels: list) -> dict:
 
 def _hidden_trace(labels: pd.Series, x: float = 0.0) -> go.Scatter:
     return go.Scatter(
-        x=[x] * len(labels), y=list(labels), mode="markers+text", name=f"{HIDDEN_MARK} hidden (fewer than 10)",
+        x=[x] * len(labels), y=list(labels), mode="markers+text", name=f"{HIDDEN_MARK} hidden ({FEWER_THAN_MIN})",
         marker={"symbol": "x-thin-open", "size": 12, "color": PALETTE["ink"], "line": {"width": 2}},
         text=["hidden"] * len(labels), textposition="middle right", hoverinfo="skip", cliponaxis=False,
     )

@@ -140,7 +140,7 @@ def _share_panel(measure: str) -> Callable[[Cube, Filters], Panel]:
             "topic_label": "Question", "base_n": "Base (answers)", "positive_pct": f"% {words}",
             "ci_low_pct": "95% CI low", "ci_high_pct": "95% CI high",
             "excluded_n": "Left out (don't know, not applicable, prefer not to say)",
-            "low_base": "Low base (under 30)", "suppressed": "Hidden (under 10)"}).round(1)
+            "low_base": disclosure.LOW_BASE_COLUMN, "suppressed": disclosure.HIDDEN_COLUMN}).round(1)
         return Panel(
             chart_id=f"measure_{measure}",
             title=f"{name}: % {words}, by question",
@@ -165,7 +165,7 @@ def _distribution_panel(measure: str, scale_id: str) -> Callable[[Cube, Filters]
         low, high = (substantive[0], substantive[-1]) if substantive else ("lower", "higher")
         table = dist[["domain_label", "level_label", "n", "pct", "base_n", "suppressed"]].rename(columns={
             "domain_label": "Question", "level_label": "Answer", "n": "Answers", "pct": "% of base",
-            "base_n": "Base (answers)", "suppressed": "Hidden (under 10)"}).round(1)
+            "base_n": "Base (answers)", "suppressed": disclosure.HIDDEN_COLUMN}).round(1)
         return Panel(
             chart_id=f"measure_{measure}_{scale_id}_answers",
             title=f"{vocab.measure_label(measure)}: every answer, by question",

@@ -46,7 +46,7 @@ def base_range(frame: pd.DataFrame, col: str = "base_n", unit: str = "answers", 
 def _share_table(frame: pd.DataFrame, label_cols: dict[str, str]) -> pd.DataFrame:
     cols = {**label_cols, "base_n": "Base (answers)", "positive_pct": "% positive", "ci_low_pct": "95% CI low",
             "ci_high_pct": "95% CI high", "excluded_n": "Left out (don't know / not applicable)",
-            "low_base": "Low base (under 30)", "suppressed": "Hidden (under 10)"}
+            "low_base": disclosure.LOW_BASE_COLUMN, "suppressed": disclosure.HIDDEN_COLUMN}
     return frame[list(cols)].rename(columns=cols).round(1)
 
 
@@ -73,7 +73,7 @@ def domains_distribution(cube: Cube, filters: Filters) -> Panel:
     shown = dist[~dist["suppressed"]]
     table = dist[["domain_label", "level_label", "n", "pct", "base_n", "suppressed"]].rename(columns={
         "domain_label": "Domain", "level_label": "Answer", "n": "Answers", "pct": "% of base",
-        "base_n": "Base (answers)", "suppressed": "Hidden (under 10)"}).round(1)
+        "base_n": "Base (answers)", "suppressed": disclosure.HIDDEN_COLUMN}).round(1)
     return Panel(
         chart_id="domains_distribution",
         title="How much influence people had, by domain: every answer",
@@ -106,7 +106,7 @@ def _rest_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
     cols = {"label": label, "base_n": "Base (answers)", "positive_pct": "% positive", "ci_low_pct": "95% CI low",
             "ci_high_pct": "95% CI high", "rest_base_n": "Everyone else: base",
             "rest_positive_pct": "Everyone else: % positive", "verdict": "Compared with everyone else",
-            "p_value": "p-value", "suppressed": "Hidden (under 10)"}
+            "p_value": "p-value", "suppressed": disclosure.HIDDEN_COLUMN}
     return frame[list(cols)].rename(columns=cols).round({"% positive": 1, "95% CI low": 1, "95% CI high": 1,
                                                          "Everyone else: % positive": 1, "p-value": 4})
 
@@ -140,13 +140,13 @@ def groups_reach(cube: Cube, filters: Filters) -> Panel:
                         yaxis=charts.label_axis(frame["label"]))
     table = frame[["label", "users_groups", "workshop_participants", "suppressed"]].rename(columns={
         "label": "Group", "users_groups": "Users' groups", "workshop_participants": "Workshop participants",
-        "suppressed": "Participants hidden (under 10)"})
+        "suppressed": f"Participants hidden (under {disclosure.MIN_BASE})"})
     return Panel(
         chart_id="groups_reach",
         title="Who speaks for each seldom-heard group: users' groups and workshop participants",
         subtitle=describe(filters),
         base_text=f"Base: {int(frame['users_groups'].sum()):,} group memberships declared by users' groups; "
-                  "counts of groups are exact, counts of people under 10 are hidden.",
+                  f"counts of groups are exact, counts of people under {disclosure.MIN_BASE} are hidden.",
         summary=summaries.reach(frame),
         method="Counts of users' groups that said they speak for each group, and of workshop participants "
                "who belong to it. A group or person can count towards several groups. " + disclosure.NOTE,
@@ -250,7 +250,7 @@ def _wave_table(frame: pd.DataFrame, label: str) -> pd.DataFrame:
             "previous_positive_pct": "Previous: % positive", "latest_wave": "Latest wave",
             "latest_base_n": "Latest: base", "latest_positive_pct": "Latest: % positive",
             "latest_ci_low_pct": "Latest: 95% CI low", "latest_ci_high_pct": "Latest: 95% CI high",
-            "verdict": "Latest against previous", "p_value": "p-value", "suppressed": "Hidden (under 10)"}
+            "verdict": "Latest against previous", "p_value": "p-value", "suppressed": disclosure.HIDDEN_COLUMN}
     return frame[list(cols)].rename(columns=cols).round(
         {c: 1 for c in cols.values() if "%" in c or "CI" in c} | {"p-value": 4})
 

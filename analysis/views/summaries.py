@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.model.safe_text import escape_markdown  # noqa: F401 - pages import it from here
-from analysis.stats.disclosure import MIN_BASE
+from analysis.stats.disclosure import FEWER_THAN_MIN, MIN_BASE
 
 NOTHING = "There are too few answers in this view to say anything safely."
 
@@ -42,7 +42,8 @@ def grid(frame: pd.DataFrame, row_label: str, col_label: str) -> str:
     """The lowest and highest cells of a heatmap, and how many are hidden."""
     shown = frame[~frame["suppressed"]].sort_values("positive_pct")
     hidden = int(frame["suppressed"].sum())
-    tail = f" {hidden} of {len(frame)} cells are hidden because they rest on fewer than 10 answers." if hidden else ""
+    tail = f" {hidden} of {len(frame)} cells are hidden because they rest on {FEWER_THAN_MIN} answers." \
+        if hidden else ""
     if shown.empty:
         return NOTHING + tail
     low, high = shown.iloc[0], shown.iloc[-1]
