@@ -38,7 +38,7 @@ def _survey_step(spec: dict, key: str) -> dict:
         wave = now.wave if wave_column else st.text_input("Wave (year of collection)", now.wave, key=f"wave_{key}",
                                                           placeholder="e.g. 2025")
     org_cols = {FIXED: NO_COLUMN, **{c: c for c in import_steps.candidate_columns(spec, "organisation")}}
-    types = {"": "From the lookup file or the ODS code", **{k: v[0] for k, v in vocab.ORG_TYPES.items()}}
+    types = {"": "From the lookup file or the ODS code", **vocab.ORG_TYPE_LABELS}
     left, right = st.columns(2)
     with left:
         org_column = _choice("Organisation from a column (a name, id or NHS ODS code)", org_cols, now.org_column,

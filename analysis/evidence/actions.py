@@ -12,7 +12,7 @@ from analysis.stats import disclosure, metrics
 from analysis.storage import store
 
 ORG_COLS = ["org_id", "org_name", "org_type", "sector", "region"]
-BY_LABELS = {"domain": vocab.DOMAINS, "org_type": {k: v[0] for k, v in vocab.ORG_TYPES.items()},
+BY_LABELS = {"domain": vocab.DOMAINS, "org_type": vocab.ORG_TYPE_LABELS,
              "group_id": vocab.SELDOM_HEARD_GROUPS, "sector": vocab.SECTORS}
 SHARE_COLS = ["acted_n", "acted_pct", "acted_ci_low_pct", "acted_ci_high_pct", "told_n", "told_pct",
               "told_ci_low_pct", "told_ci_high_pct", "median_days_to_act", "median_days_to_tell"]

@@ -147,7 +147,7 @@ def organisations_by(assessments: pd.DataFrame, organisations: pd.DataFrame, by:
     out = scores.groupby([by, "area"], as_index=False).agg(
         organisations=("org_id", "nunique"), established_n=("established", "sum"), mean_score=("score", "mean"))
     low, high = metrics.exact_interval(out["established_n"], out["organisations"])
-    labels = {k: v[0] for k, v in vocab.ORG_TYPES.items()} if by == "org_type" else vocab.SECTORS
+    labels = vocab.ORG_TYPE_LABELS if by == "org_type" else vocab.SECTORS
     order = list(labels)
     out = out.assign(label=out[by].map(labels).fillna(out[by]), area_label=out["area"].map(AREAS),
                      established_pct=100 * out["established_n"] / out["organisations"],

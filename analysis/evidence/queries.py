@@ -304,7 +304,7 @@ def respondent_counts(cube: Cube, filters: flt.Filters) -> dict[str, int]:
     return {src: int(by_source.get(src, 0)) for src in vocab.SOURCES} | {"total": int(by_source.sum())}
 
 
-WAVE_LABELS = {"domain": vocab.DOMAINS, "org_type": {k: v[0] for k, v in vocab.ORG_TYPES.items()},
+WAVE_LABELS = {"domain": vocab.DOMAINS, "org_type": vocab.ORG_TYPE_LABELS,
                "group_id": vocab.SELDOM_HEARD_GROUPS, "sector": vocab.SECTORS}
 
 

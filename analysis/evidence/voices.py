@@ -146,7 +146,7 @@ def quotes(stories: pd.DataFrame, story_groups: pd.DataFrame, sizes: dict[str, i
         theme_label=_labels(chosen["theme"], vocab.THEMES),
         domain_label=_labels(chosen["domain"], vocab.DOMAINS),
         groups_label=_labels(chosen["story_id"], labels.to_dict()),
-        org_type_label=_labels(chosen["org_type"], {k: v[0] for k, v in vocab.ORG_TYPES.items()}),
+        org_type_label=_labels(chosen["org_type"], vocab.ORG_TYPE_LABELS),
         source_label=[vocab.SOURCES.get(v, v) if isinstance(v, str) else "" for v in chosen["source"]],
         wave=_labels(chosen["wave"], {}, keep=True),
     )[list(QUOTE_COLUMNS)].rename(columns=QUOTE_COLUMNS).reset_index(drop=True)

@@ -65,8 +65,6 @@ def apply(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 
 def describe(filters: Filters) -> str:
     """The filters as a phrase for subtitles and exports, e.g. 'Sector: NHS; Region: London'."""
-    names = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
-             "source": "Source", "wave": "Wave"}
-    parts = [f"{names[key]}: {', '.join(vocab.label(key, v) for v in values)}"
+    parts = [f"{vocab.FILTER_LABELS[key]}: {', '.join(vocab.label(key, v) for v in values)}"
              for key, values in filters.items() if values]
     return "; ".join(parts) if parts else "All organisations, sources and waves"

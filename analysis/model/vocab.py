@@ -60,6 +60,7 @@ ORG_TYPES: dict[str, tuple[str, str]] = {
     "icb": ("Integrated care board (commissioner)", "nhs"),
     "social_enterprise": ("Social enterprise", "independent"),
 }
+ORG_TYPE_LABELS: dict[str, str] = {type_id: type_label for type_id, (type_label, _) in ORG_TYPES.items()}
 # Other names people and files use for an organisation type (lower case) -> type id.
 ORG_TYPE_WORDS: dict[str, str] = {
     "gp practice": "gp_practice", "gp surgery": "gp_practice", "general practice": "gp_practice",
@@ -261,6 +262,8 @@ NON_SUBSTANTIVE_WORDS: dict[str, list[str]] = {
 
 # Filter keys are URL query parameter names; each maps to its vocabulary (wave is open-ended).
 FILTER_KEYS: tuple[str, ...] = ("org_type", "sector", "region", "source", "wave")
+FILTER_LABELS: dict[str, str] = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
+                                 "source": "Source", "wave": "Wave"}
 
 # One palette for every chart: Okabe-Ito, which stays distinguishable under the common
 # colour-vision deficiencies. Diverging scales run from vermilion (negative) to blue (positive).
@@ -343,7 +346,7 @@ def org_type_id(text: str) -> str:
 
 def org_type_label(org_type: str) -> str:
     """The label people see for an organisation type id (the id itself when unknown)."""
-    return ORG_TYPES[org_type][0] if org_type in ORG_TYPES else org_type
+    return ORG_TYPE_LABELS.get(org_type, org_type)
 
 
 def sector_of(org_type: str) -> str:
@@ -372,6 +375,4 @@ def label(kind: str, value: str) -> str:
 
 def filter_options(key: str) -> dict[str, str]:
     """The known ids and labels for a filter key (wave has none: it comes from the data)."""
-    if key == "org_type":
-        return {k: v[0] for k, v in ORG_TYPES.items()}
-    return {"sector": SECTORS, "region": REGIONS, "source": SOURCES}.get(key, {})
+    return {"org_type": ORG_TYPE_LABELS, "sector": SECTORS, "region": REGIONS, "source": SOURCES}.get(key, {})

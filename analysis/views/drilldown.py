@@ -21,7 +21,7 @@ CHART_AXES: dict[str, dict[str, str]] = {
 _IDS = {
     "domain": vocab.DOMAINS,
     "group": vocab.SELDOM_HEARD_GROUPS,
-    "org_type": {k: label for k, (label, _) in vocab.ORG_TYPES.items()},
+    "org_type": vocab.ORG_TYPE_LABELS,
 }
 
 
