@@ -47,21 +47,12 @@ def load(directory: store.Location, dataset_id: str | None = None) -> ActionData
     return action_data({name: store.read_table(directory, name, dataset_id) for name in names})
 
 
-def in_view(frame: pd.DataFrame, filters: flt.Filters) -> pd.DataFrame:
-    """Rows in the filtered view, using only the filter keys the frame has (issues have no source)."""
-    mask = pd.Series(True, index=frame.index)
-    for key, values in filters.items():
-        if values and key in frame.columns:
-            mask &= frame[key].isin(values)
-    return frame[mask]
-
-
 def _days(later: pd.Series, earlier: pd.Series) -> pd.Series:
     return (later - earlier).dt.days
 
 
 def _by(data: ActionData, filters: flt.Filters, by: str) -> pd.DataFrame:
-    actions = in_view(data.actions, filters)
+    actions = flt.apply(data.actions, filters)  # issues have no source: that filter does not apply
     if by == "group_id":
         actions = actions.merge(data.groups, on="action_id")
     return actions.assign(acted=actions["acted_on"].notna(), told=actions["feedback_on"].notna(),
@@ -92,11 +83,7 @@ def action_shares(data: ActionData, filters: flt.Filters, by: str) -> pd.DataFra
 
 def compared_waves(data: ActionData, filters: flt.Filters) -> tuple[str | None, str | None]:
     """(previous, latest) waves of the issues: the latest chosen (else in the data) and the one before it."""
-    waves = sorted(set(data.actions["wave"].dropna().astype(str)))
-    chosen = [w for w in filters.wave if w in waves]
-    latest = max(chosen) if chosen else (waves[-1] if waves else None)
-    before = [w for w in waves if latest is not None and w < latest]
-    return (before[-1] if before else None), latest
+    return flt.compared_waves(data.actions["wave"].dropna().astype(str), filters)
 
 
 def actions_by_wave(data: ActionData, filters: flt.Filters, by: str = "domain") -> pd.DataFrame:
@@ -120,7 +107,7 @@ def actions_by_wave(data: ActionData, filters: flt.Filters, by: str = "domain") 
 
 def open_issues(data: ActionData, filters: flt.Filters) -> pd.DataFrame:
     """Issues with no action recorded yet, longest open first, with the days open as at the dataset's last date."""
-    actions = in_view(data.actions, filters)
+    actions = flt.apply(data.actions, filters)  # issues have no source: that filter does not apply
     dates = data.actions[["raised_on", "acted_on", "feedback_on"]].stack()
     as_at = dates.max() if len(dates) else pd.Timestamp("today").normalize()
     still = actions[actions["acted_on"].isna()]

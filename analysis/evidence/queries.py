@@ -310,11 +310,7 @@ WAVE_LABELS = {"domain": vocab.DOMAINS, "org_type": vocab.ORG_TYPE_LABELS,
 
 def compared_waves(cube: Cube, filters: flt.Filters) -> tuple[str | None, str | None]:
     """(previous, latest): the latest wave in view (latest chosen, else latest in the data) and the one before."""
-    waves = cube.waves
-    chosen = [w for w in filters.wave if w in waves]
-    latest = max(chosen) if chosen else (waves[-1] if waves else None)
-    before = [w for w in waves if latest is not None and w < latest]
-    return (before[-1] if before else None), latest
+    return flt.compared_waves(cube.waves, filters)
 
 
 def comparable_questions(manifest: dict, previous: str | None, latest: str | None,

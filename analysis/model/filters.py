@@ -55,12 +55,23 @@ def parse(params: Mapping[str, Iterable[str] | str], waves: Iterable[str] = ()) 
 
 
 def apply(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """The rows of a count table that fall in the filtered view."""
+    """The rows of a table that fall in the filtered view; a filter key the table has no column for does not
+    apply to it (issues have no source)."""
     mask = pd.Series(True, index=frame.index)
     for key, values in filters.items():
-        if values:
+        if values and key in frame.columns:
             mask &= frame[key].isin(values)
     return frame[mask]
+
+
+def compared_waves(waves: Iterable[str], filters: Filters) -> tuple[str | None, str | None]:
+    """(previous, latest): the latest wave in view (the latest chosen that the data has, else the latest in
+    the data) and the wave before it; None where there is none."""
+    known = sorted(set(waves))
+    chosen = [w for w in filters.wave if w in known]
+    latest = max(chosen) if chosen else (known[-1] if known else None)
+    before = [w for w in known if latest is not None and w < latest]
+    return (before[-1] if before else None), latest
 
 
 def describe(filters: Filters) -> str:

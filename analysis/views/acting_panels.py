@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis.evidence import actions, framework
 from analysis.evidence.actions import ActionData
-from analysis.model.filters import Filters, describe
+from analysis.model.filters import Filters, apply, compared_waves, describe
 from analysis.stats import disclosure, metrics
 from analysis.views import charts
 from analysis.views.panels import Panel, base_range
@@ -17,7 +17,7 @@ DEMO_NOTE = " In the demo, the self-assessments and issues are illustrative, gen
 
 
 def _orgs_in_view(data: ActionData, filters: Filters) -> pd.DataFrame:
-    return actions.in_view(data.organisations, Filters(**{k: v for k, v in filters.items() if k != "wave"}))
+    return apply(data.organisations, Filters(**{k: v for k, v in filters.items() if k != "wave"}))
 
 
 def _assessments(data: ActionData, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -27,9 +27,7 @@ def _assessments(data: ActionData, filters: Filters) -> tuple[pd.DataFrame, pd.D
 
 
 def _latest(data: ActionData, filters: Filters) -> str | None:
-    waves = sorted(set(data.assessments["wave"].astype(str)))
-    chosen = [w for w in filters.wave if w in waves]
-    return max(chosen) if chosen else (waves[-1] if waves else None)
+    return compared_waves(data.assessments["wave"].astype(str), filters)[1]
 
 
 def _framework_grid(data: ActionData, filters: Filters, by: str, chart_id: str, who: str) -> Panel:
