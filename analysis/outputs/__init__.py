@@ -1,3 +1,4 @@
-"""Files people take away: chart images and data files (export), briefing packs (briefing) and the native
-slide charts in them (slide_charts). Imports views and the layers below.
+"""Files people take away: chart images and data files (export), briefing packs (briefing), the native
+slide charts in them (slide_charts) and the same charts drawn into the PDF pack (pdf_charts, issue 17).
+Imports views and the layers below.
 """
