@@ -159,10 +159,21 @@ def intro(page: str, view: View | None) -> None:
     findings = page_text.study_findings(page, view.manifest if view is not None else None)
     if findings:
         st.markdown(findings)
+    if view is not None and page_text.charts_nothing(page, _measures(view)):
+        st.info(page_text.NO_INFLUENCE, icon=":material/info:")
+        st.page_link("pages/questions.py", label="Results by question", icon=":material/checklist_rtl:",
+                     query_params=st.query_params.to_dict())
+
+
+def _measures(view: View) -> list[str]:
+    return cached.cube(str(view.directory), view.dataset_id).measures
 
 
 def panels(page: str, view: View) -> list[Panel]:
-    """The page's panels (as the registry lists them) for the view, from the cache."""
+    """The page's panels (as the registry lists them) for the view, from the cache; none on a page of influence
+    charts when the dataset has no questions about influence (its intro says so)."""
+    if page_text.charts_nothing(page, _measures(view)):
+        return []
     return cached.page_panels(page, str(view.directory), view.dataset_id, tuple(view.filters.items()),
                               cached.review_version(page, str(view.directory), view.dataset_id))
 

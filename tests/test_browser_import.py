@@ -39,7 +39,9 @@ def _choose(tab, label: str, option: str) -> None:
     _wait(tab)
 
 
-def _upload_and_import(tab, base: str, name: str, steps) -> None:
+def _upload_and_import(tab, base: str, name: str, steps) -> str:
+    """Imports a fixture through the guided import into a new dataset; returns the query of the link the page
+    offers to open it (an import never changes what a new visitor sees, so the charts are reached by that link)."""
     tab.goto(f"{base}/data")
     _wait(tab)
     tab.locator('.st-key-export_file input[type="file"]').set_input_files(str(FIXTURES / name))
@@ -50,10 +52,14 @@ def _upload_and_import(tab, base: str, name: str, steps) -> None:
     tab.get_by_role("button", name="Import", exact=True).click()
     tab.get_by_text(f"Imported {name.split('.')[0].split('_')[0]}").wait_for()
     assert tab.locator('[data-testid="stException"]').count() == 0
+    link = tab.locator('[data-testid="stLinkButton"] a').filter(has_text=f"Open {Path(name).stem}")
+    href = link.get_attribute("href")
+    assert "?dataset=" in href, href
+    return href[href.index("?"):]
 
 
-def _charts(tab, base: str) -> tuple[list[str], str]:
-    tab.goto(f"{base}/questions")
+def _charts(tab, base: str, query: str) -> tuple[list[str], str]:
+    tab.goto(f"{base}/questions{query}")
     _wait(tab)
     tab.get_by_text("every answer, by question").first.wait_for()
     headings = tab.locator('[data-testid="stMain"] h3').all_inner_texts()
@@ -71,8 +77,8 @@ def test_agree_survey_from_spss_to_charts_that_say_agree(browser, fresh_server) 
         _choose(tab, "Organisation type", "Community trust")
 
     with new_tab(browser) as tab:
-        _upload_and_import(tab, fresh_server, "agree_survey.sav", steps)
-        headings, legend = _charts(tab, fresh_server)
+        query = _upload_and_import(tab, fresh_server, "agree_survey.sav", steps)
+        headings, legend = _charts(tab, fresh_server, query)
         assert any("% agree or strongly agree" in h for h in headings), headings
         for label in ("Strongly disagree", "Neither agree nor disagree", "Strongly agree"):
             assert label in legend, legend
@@ -83,12 +89,12 @@ def test_fft_gp_practice_export_to_charts_that_say_likely_to_recommend(browser, 
     from conftest import new_tab
 
     with new_tab(browser) as tab:
-        _upload_and_import(tab, fresh_server, "fft_gp_practices.csv", lambda tab: None)  # nothing to change
-        headings, legend = _charts(tab, fresh_server)
+        query = _upload_and_import(tab, fresh_server, "fft_gp_practices.csv", lambda tab: None)  # nothing to change
+        headings, legend = _charts(tab, fresh_server, query)
         assert any("% extremely likely or likely to recommend" in h for h in headings), headings
         for label in ("Extremely unlikely", "Neither likely nor unlikely", "Extremely likely"):
             assert label in legend, legend
-        tab.goto(f"{fresh_server}/trust_types")
+        tab.goto(f"{fresh_server}/trust_types{query}")
         _wait(tab)
         tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
             has_text="Organisation type").locator("input").click()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import open_tables
 from streamlit.testing.v1 import AppTest
@@ -57,6 +58,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path) -> dict[str
     assert _import(FIXTURES / "google_forms.csv", found["imported"])  # no framework, actions or stories
     found["imported-stories"] = tmp_path_factory.mktemp("imported-stories")
     assert _import(FIXTURES / "template.csv", found["imported-stories"])  # free text: stories without themes
+    found["imported-fft"] = tmp_path_factory.mktemp("imported-fft")
+    assert _import(FIXTURES / "fft_gp_practices.csv", found["imported-fft"])  # no question about influence
     for name in _real_exports():
         directory = tmp_path_factory.mktemp(f"real-{Path(name).stem}")
         if _import(REAL / name, directory):
@@ -88,7 +91,8 @@ def _problems(at: AppTest, page: str, kind: str) -> list[str]:
 
 
 def _kinds() -> list[str]:
-    return ["demo", "national", "imported", "imported-stories", "empty", *(f"real:{n}" for n in _real_exports())]
+    return ["demo", "national", "imported", "imported-stories", "imported-fft", "empty",
+            *(f"real:{n}" for n in _real_exports())]
 
 
 @pytest.mark.parametrize("kind", _kinds())
@@ -107,3 +111,23 @@ def test_every_page_runs_on_every_dataset(stores: dict[str, Path], kind: str, mo
         if kind.startswith("imported") and page in EMPTY_STATES:
             problems += [] if any(EMPTY_STATES[page] in t for t in _shown(at)) else [f"{page}: no empty state"]
     assert not problems, problems
+
+
+def test_pages_speak_for_a_dataset_without_influence(stores: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Friends and Family Test export: the Overview counts its own units and gives its finding in the measure's
+    words; the pages of influence charts say the dataset has none, and draw no empty charts."""
+    monkeypatch.setenv(store.ENV_VAR, str(stores["imported-fft"]))
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT).run()
+    texts = _shown(at)
+    assert [m.label for m in at.metric] == ["Organisations", "Respondents", "Questions", "Answers"]
+    rows = len(pd.read_csv(FIXTURES / "fft_gp_practices.csv"))  # one respondent a row, one question each
+    assert {m.label: m.value for m in at.metric} == {"Organisations": "3", "Respondents": f"{rows:,}",
+                                                          "Questions": "1", "Answers": f"{rows:,}"}
+    assert any("extremely likely or likely to recommend" in t and "base" in t for t in texts), texts
+    assert not any("influence over" in t for t in texts), texts
+    for page in page_text.INFLUENCE_PAGES:
+        if page != "overview":
+            at.switch_page(f"pages/{page}.py").run()
+        assert any(page_text.NO_INFLUENCE in t for t in _shown(at)), page
+        assert not at.get("plotly_chart"), page

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.ingest import importing, mapping
 from analysis.storage import store, store_guard
-from analysis.synthetic import demo
+from analysis.synthetic import demo, national
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -213,3 +213,39 @@ def test_a_damaged_table_names_itself_and_the_data_page_still_switches(
     if page == "data":
         assert f"{table} could not be read" in shown
         assert at.button(key="make_default") is not None and at.selectbox(key="manage_dataset")
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: store.set_default(d, "second"),
+    lambda d: store.update_collection(d, "second", title="Renamed"),
+    lambda d: store.update_collection(d, "second", archived=True),
+    lambda d: store.create_collection(d, "Another survey"),
+], ids=["make the default", "rename", "archive", "create"])
+def test_registry_changes_wait_for_a_write_in_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        change) -> None:
+    """Making the default, renaming, archiving or creating a dataset while an import writes waits for it, and
+    says so plainly when it cannot: never a half-written pointer beside a half-written version."""
+    _demo(tmp_path)
+    store.write_dataset(national.national_tables(200), tmp_path, demo=True, provenance=[], description="second",
+                        collection="second")
+    before = {p.name: p.read_bytes() for p in (tmp_path / store.REGISTRY).glob("*.json")}
+    before_default = store.default_collection(tmp_path)
+    monkeypatch.setenv(store_guard.WAIT_ENV, "0.3")
+    held, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with store_guard.writing(tmp_path):
+            held.set()
+            release.wait(10)
+    thread = threading.Thread(target=writer)
+    thread.start()
+    held.wait(10)
+    try:
+        with pytest.raises(store_guard.StoreBusy, match="nothing was changed"):
+            change(tmp_path)
+        assert {p.name: p.read_bytes() for p in (tmp_path / store.REGISTRY).glob("*.json")} == before
+        assert store.default_collection(tmp_path) == before_default
+    finally:
+        release.set()
+        thread.join()
+    change(tmp_path)  # once the write is done, the change goes through

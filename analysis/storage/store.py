@@ -584,11 +584,12 @@ def default_collection(directory: Location) -> str | None:
 def set_default(directory: Location, name: str) -> None:
     """Make a named dataset the one new visitors see (a deliberate act: never a side effect of an import)."""
     directory = _writable(directory)
-    entry = collection(directory, name)
-    if entry.get("archived"):
-        raise RegistryError(f"Dataset {entry['title']!r} is archived; restore it before making it the default.")
-    _write_text_atomic(directory / "DEFAULT", name + "\n")
-    _write_text_atomic(directory / "CURRENT", entry["current"] + "\n")
+    with store_guard.writing(directory):  # never between an import's version and its pointers
+        entry = collection(directory, name)
+        if entry.get("archived"):
+            raise RegistryError(f"Dataset {entry['title']!r} is archived; restore it before making it the default.")
+        _write_text_atomic(directory / "DEFAULT", name + "\n")
+        _write_text_atomic(directory / "CURRENT", entry["current"] + "\n")
 
 
 def _save_entry(directory: Path, entry: dict) -> None:
@@ -619,14 +620,15 @@ def create_collection(directory: Location, title: str, description: str = "", na
     base = name or slug(title)
     if not NAME_PATTERN.match(base):
         raise RegistryError(f"{base!r} is not a dataset name: use lower case letters, digits and hyphens.")
-    taken = {e["name"] for e in list_collections(directory, archived=True)} | {
-        p.stem for p in (directory / REGISTRY).glob("*.json")}
-    unique, n = base, 2
-    while unique in taken:
-        unique, n = f"{base[:56]}-{n}", n + 1
-    entry = {"name": unique, "title": title, "description": str(description).strip(),
-             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "archived": False, "versions": []}
-    _save_entry(directory, entry)
+    with store_guard.writing(directory):  # two people creating "Survey 2025" at once get two names
+        taken = {e["name"] for e in list_collections(directory, archived=True)} | {
+            p.stem for p in (directory / REGISTRY).glob("*.json")}
+        unique, n = base, 2
+        while unique in taken:
+            unique, n = f"{base[:56]}-{n}", n + 1
+        entry = {"name": unique, "title": title, "description": str(description).strip(),
+                 "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "archived": False, "versions": []}
+        _save_entry(directory, entry)
     return entry
 
 
@@ -643,6 +645,12 @@ def update_collection(directory: Location, name: str, *, title: str | None = Non
                       archived: bool | None = None) -> dict:
     """Rename, describe, archive or restore a named dataset (its data stay as they are); its new entry."""
     directory = _writable(directory)
+    with store_guard.writing(directory):  # read, change and save as one step: no edit lost to another's
+        return _update_entry(directory, name, title=title, description=description, archived=archived)
+
+
+def _update_entry(directory: Path, name: str, *, title: str | None, description: str | None,
+                  archived: bool | None) -> dict:
     entry = _stored_entry(directory, name)
     if entry is None:
         raise NoDataset(f"There is no dataset named {name!r}.")

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from analysis.evidence import queries
 from analysis.model import filters as flt
+from analysis.model import vocab
 from analysis.stats import metrics
-from analysis.views import summaries
+from analysis.views import measures, summaries
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,8 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
                      flt.Filters(org_type=filters.org_type, sector=filters.sector, region=filters.region))
     nhs = orgs[orgs["sector"] == "nhs"]
     declared = nhs["declared_core_standard_17"].dropna()
-    metric_rows = [
-        ("Organisations", f"{len(orgs):,}", f"{len(nhs)} NHS trusts, {len(orgs) - len(nhs)} independent"),
-        ("Users' groups", f"{counts['users_group_survey']:,}", "Local users' groups that answered the survey"),
-        ("Workshop participants", f"{counts['workshop']:,}", "People at the workshops"),
-        ("Answers on influence", f"{_answers(cube, filters):,}", "All answers about influence in the view"),
-    ]
+    metric_rows = _study_metrics(cube, filters, counts, orgs, nhs) if cube.manifest.get("demo") else \
+        _data_metrics(cube, filters, counts, orgs)
     users = flt.Filters(**{**dict(filters.items()), "source": ("users_group_survey",)})
     by_domain = queries.influence_by_domain(cube, users).set_index("domain")
     if not len(declared):  # nothing declared in this dataset: no contrast to draw
@@ -52,6 +49,28 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
     return Facts(metric_rows, summaries.escape_markdown(contrast), _provenance(cube.manifest))
 
 
+def _study_metrics(cube: queries.Cube, filters: flt.Filters, counts: dict[str, int], orgs, nhs) -> list:
+    """The study's own units: organisations, users' groups, workshop participants, answers on influence."""
+    return [
+        ("Organisations", f"{len(orgs):,}", f"{len(nhs)} NHS trusts, {len(orgs) - len(nhs)} independent"),
+        ("Users' groups", f"{counts['users_group_survey']:,}", "Local users' groups that answered the survey"),
+        ("Workshop participants", f"{counts['workshop']:,}", "People at the workshops"),
+        ("Answers on influence", f"{_answers(cube, filters):,}", "All answers about influence in the view"),
+    ]
+
+
+def _data_metrics(cube: queries.Cube, filters: flt.Filters, counts: dict[str, int], orgs) -> list:
+    """Any other dataset's own units: organisations, respondents, questions and answers in the view."""
+    answers = sum(_answers(cube, filters, measure) for measure in cube.measures)
+    names = ", ".join(vocab.measure_label(m).lower() for m in cube.measures) or "none"
+    return [
+        ("Organisations", f"{len(orgs):,}", "Organisations in the view"),
+        ("Respondents", f"{counts['total']:,}", "People or groups who answered, in the view"),
+        ("Questions", f"{len(cube.questions):,}", f"Questions in the dataset; measures: {names}"),
+        ("Answers", f"{answers:,}", "All answers in the view, every measure"),
+    ]
+
+
 def _provenance(manifest: dict) -> str:
     description = str(manifest.get("description", "")).strip()
     return summaries.escape_markdown(description + ("" if description.endswith(".") or not description else ".")) + (
@@ -60,9 +79,23 @@ def _provenance(manifest: dict) -> str:
 
 
 def data_findings(cube: queries.Cube, filters: flt.Filters) -> list[str]:
-    """Headline findings written from the dataset's own numbers: where influence is highest and lowest."""
-    shown = queries.influence_by_domain(cube, filters)
-    shown = shown[~shown["suppressed"].astype(bool) & shown["positive_pct"].notna()]
+    """Headline findings written from the dataset's own numbers, each measure in its own words: where influence
+    is highest and lowest, and each other measure's most and least positive question."""
+    found = _influence_findings(cube, filters) if measures.STUDY_MEASURE in cube.measures else []
+    for measure in measures.charted(cube):
+        found += _measure_findings(cube, filters, measure)
+    if not found:
+        found = ["There are too few answers in this view to say anything safely."]
+    return [summaries.escape_markdown(f) for f in found]
+
+
+def _shown(frame) -> object:
+    """The rows disclosure control left a number on."""
+    return frame[~frame["suppressed"].astype(bool) & frame["positive_pct"].notna()]
+
+
+def _influence_findings(cube: queries.Cube, filters: flt.Filters) -> list[str]:
+    shown = _shown(queries.influence_by_domain(cube, filters))
     if shown.empty:
         return ["There are too few answers about influence in this view to say where people have most and least."]
     top, bottom = shown.iloc[0], shown.iloc[-1]
@@ -71,10 +104,27 @@ def data_findings(cube: queries.Cube, filters: flt.Filters) -> list[str]:
     if len(shown) > 1:
         found.append(f"They said they had least over {str(bottom['domain_label']).lower()} "
                      f"({bottom['positive_pct']:.0f}%, base {bottom['base_n']:.0f}).")
-    return [summaries.escape_markdown(f) for f in found]
+    return found
 
 
-def _answers(cube: queries.Cube, filters: flt.Filters) -> int:
-    return int(cube.cells("influence", groups=False, filters=filters)["n"].sum())
+def _measure_findings(cube: queries.Cube, filters: flt.Filters, measure: str) -> list[str]:
+    """One measure's finding in its own wording ('% agree or strongly agree'): its only question, or its most
+    and least positive questions."""
+    words, label = measures.wording(cube, measure), vocab.measure_label(measure)
+    shown = _shown(measures.shares(cube, filters, measure))
+    if shown.empty:
+        return [f"{label}: there are too few answers in this view to say anything safely."]
+    top, bottom = shown.iloc[0], shown.iloc[-1]
+    if len(shown) == 1:
+        return [f"{label}: {top['positive_pct']:.0f}% {words} on \"{top['topic_label']}\" (base {top['base_n']:.0f})."]
+    return [f"{label}: most positive on \"{top['topic_label']}\" ({top['positive_pct']:.0f}% {words}, base "
+            f"{top['base_n']:.0f}); least on \"{bottom['topic_label']}\" ({bottom['positive_pct']:.0f}%, base "
+            f"{bottom['base_n']:.0f})."]
+
+
+def _answers(cube: queries.Cube, filters: flt.Filters, measure: str = "influence") -> int:
+    if measure not in cube.measures:
+        return 0
+    return int(cube.cells(measure, groups=False, filters=filters)["n"].sum())
 
 

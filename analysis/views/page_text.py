@@ -55,6 +55,16 @@ HEADLINE_FINDINGS = "\n".join([
 ])
 
 
+INFLUENCE_PAGES = ("overview", "domains", "groups", "trust_types")  # pages whose charts are of influence
+NO_INFLUENCE = ("This dataset has no questions about influence, so this page has no charts. Its questions are "
+                "charted on Results by question, each in its own words.")
+
+
+def charts_nothing(page: str, dataset_measures: list[str]) -> bool:
+    """Whether a page charts only influence and the dataset has no questions about it."""
+    return page in INFLUENCE_PAGES and "influence" not in dataset_measures
+
+
 def is_study_demo(manifest: dict | None) -> bool:
     """Whether a dataset is the study demo (or its national-scale build): generated to mirror the study's findings."""
     return bool(manifest and manifest.get("demo"))
