@@ -208,3 +208,15 @@ def test_the_disclosure_thresholds_are_said_from_disclosure(path: Path) -> None:
     disclosure.MIN_BASE / LOW_BASE (or FEWER_THAN_MIN, HIDDEN_COLUMN, LOW_BASE_COLUMN)."""
     found = THRESHOLD_WORDS.findall(path.read_text(encoding="utf-8"))
     assert not found, f"{_rel(path)} writes the thresholds out: {found}"
+
+
+PRIVATE_STREAMLIT = re.compile(r"\bstreamlit\.(runtime|web|elements|commands|navigation)\b|sys\._getframe|"
+                               r"get_script_run_ctx|PagesManager")
+
+
+@pytest.mark.parametrize("path", [*APP_CODE, ROOT / "serve.py"], ids=_rel)
+def test_the_app_uses_only_streamlits_public_api(path: Path) -> None:
+    """Streamlit's internals change without notice: work with the framework through st.* (a page runs inside
+    the frame by dashboard.py's structure, not by flipping a private flag or walking the call stack)."""
+    found = PRIVATE_STREAMLIT.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{_rel(path)} reaches into Streamlit's internals: {found}"
