@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,6 @@ import pytest
 
 from analysis.ingest import importing, mapping, mapping_table
 from analysis.storage import store
-from analysis.synthetic.demo import demo_tables
 from analysis.views import datasets
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,16 +23,26 @@ def _template_mapping() -> dict:
     return spec
 
 
-@pytest.fixture
-def two_datasets(tmp_path: Path) -> tuple[Path, str, str]:
-    """A data directory holding the demo and, current, an import of the template fixture."""
-    demo_id = store.write_dataset(demo_tables(), tmp_path, demo=True, provenance=[], description="demo")["dataset_id"]
-    report = importing.run((FIXTURES / "template.csv").read_bytes(), "template.csv", _template_mapping(), tmp_path)
+@pytest.fixture(scope="module")
+def two_datasets_built(tmp_path_factory: pytest.TempPathFactory,
+                       demo_tables: dict[str, pd.DataFrame]) -> tuple[Path, str, str]:
+    """A data directory holding the demo and, current, an import of the template fixture (built once)."""
+    directory = tmp_path_factory.mktemp("two-datasets")
+    demo_id = store.write_dataset(demo_tables, directory, demo=True, provenance=[], description="demo")["dataset_id"]
+    report = importing.run((FIXTURES / "template.csv").read_bytes(), "template.csv", _template_mapping(), directory)
     assert report.ok, report.problems
-    assert store.current_id(tmp_path) == demo_id, "an import never changes what new visitors see"
-    store.set_default(tmp_path, report.dataset)
-    os.utime(tmp_path / "datasets" / demo_id, (1, 1))  # creation times can tie within a second
-    return tmp_path, demo_id, report.dataset_id
+    assert store.current_id(directory) == demo_id, "an import never changes what new visitors see"
+    store.set_default(directory, report.dataset)
+    os.utime(directory / "datasets" / demo_id, (1, 1))  # creation times can tie within a second
+    return directory, demo_id, report.dataset_id
+
+
+@pytest.fixture
+def two_datasets(tmp_path: Path, two_datasets_built: tuple[Path, str, str]) -> tuple[Path, str, str]:
+    """A copy of it for one test, which may change it."""
+    built, demo_id, imported_id = two_datasets_built
+    shutil.copytree(built, tmp_path, dirs_exist_ok=True)
+    return tmp_path, demo_id, imported_id
 
 
 def test_no_datasets_in_an_empty_or_missing_directory(tmp_path: Path) -> None:
