@@ -220,3 +220,33 @@ def test_the_app_uses_only_streamlits_public_api(path: Path) -> None:
     the frame by dashboard.py's structure, not by flipping a private flag or walking the call stack)."""
     found = PRIVATE_STREAMLIT.findall(path.read_text(encoding="utf-8"))
     assert not found, f"{_rel(path)} reaches into Streamlit's internals: {found}"
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def _top_level_imports(path: Path, known: set[str]) -> set[str]:
+    """The analysis modules a module imports as it loads (imports inside functions are lazy: not counted)."""
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+            found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in known else node.module
+                      for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found & known
+
+
+def test_no_module_imports_itself_round_a_cycle_as_it_loads() -> None:
+    """A cycle of imports at load time makes the import order matter; the few lazy cycles left (store and
+    store_guard, demo and demo_followup, importers' base and budgets) import inside a function."""
+    modules = {_module_name(p): p for p in ANALYSIS}
+    graph = {name: _top_level_imports(path, set(modules)) - {name} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in graph[start])
+
+    cycles = sorted(name for name in graph if reaches(name, name, {name}))
+    assert not cycles, f"modules on an import cycle at load time: {cycles}"
