@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,16 @@ def build_demo(directory: Path, seed: int = demo.SEED) -> dict:
     )
 
 
+@functools.cache
+def shared_demo_tables() -> dict[str, pd.DataFrame]:
+    """The demo's core tables, made once per test process (do not modify: shared; copy frames to change them)."""
+    return demo.demo_tables()
+
+
 @pytest.fixture(scope="session")
 def demo_tables() -> dict[str, pd.DataFrame]:
     """The demo's core tables (do not modify: shared by the session)."""
-    return demo.demo_tables()
+    return shared_demo_tables()
 
 
 @pytest.fixture(scope="session")

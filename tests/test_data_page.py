@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import open_page
+from conftest import open_page, shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
 from analysis.ingest import mapping
 from analysis.storage import store
-from analysis.synthetic import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,7 +37,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def demo_dir(data_dir: Path) -> Path:
-    store.write_dataset(demo.demo_tables(), data_dir, demo=True, provenance=[], description="demo")
+    store.write_dataset(shared_demo_tables(), data_dir, demo=True, provenance=[], description="demo")
     return data_dir
 
 

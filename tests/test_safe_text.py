@@ -11,13 +11,12 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import open_page, open_tables
+from conftest import open_page, open_tables, shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
 from analysis.model.safe_text import escape_markdown, for_chart, for_sheet, safe_figure, safe_table
 from analysis.outputs import export
 from analysis.storage import store
-from analysis.synthetic import demo
 from analysis.views import charts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +139,7 @@ def test_our_own_line_breaks_survive_and_numbers_are_untouched() -> None:
 def payload_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A dataset like the demo, with payloads in organisation names, regions, a wave, level labels,
     question wording, stories and actions."""
-    tables = {name: frame.copy() for name, frame in demo.demo_tables().items()}
+    tables = {name: frame.copy() for name, frame in shared_demo_tables().items()}
 
     def cycle(n: int) -> list[str]:
         return [PAYLOADS[i % len(PAYLOADS)] + f" {i}" for i in range(n)]

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
 from analysis.ingest import importing, mapping
@@ -27,7 +28,7 @@ def _file(prefix: str) -> tuple[bytes, dict]:
 
 
 def _demo(directory: Path) -> str:
-    return store.write_dataset(demo.demo_tables(), directory, demo=True, provenance=[], description="demo")[
+    return store.write_dataset(shared_demo_tables(), directory, demo=True, provenance=[], description="demo")[
         "dataset_id"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
 from analysis.ingest import importing, mapping
@@ -31,7 +32,7 @@ def _import(directory: Path, name: str, content: bytes, **target) -> importing.I
 @pytest.fixture
 def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo (the default) and an imported survey with two versions."""
-    store.write_dataset(demo.demo_tables(), tmp_path, demo=True, provenance=[], description=demo.DEMO_DESCRIPTION)
+    store.write_dataset(shared_demo_tables(), tmp_path, demo=True, provenance=[], description=demo.DEMO_DESCRIPTION)
     template = (FIXTURES / "template.csv").read_bytes()
     _import(tmp_path, "template.csv", template, title="Trust survey")
     _import(tmp_path, "later.csv", template.replace(b"WS01-P", b"WS09-P").replace(b"INT-", b"INT9-"),
