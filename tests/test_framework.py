@@ -11,6 +11,7 @@ import pytest
 from analysis.evidence import framework
 from analysis.model import vocab
 from analysis.model.errors import UserError
+from analysis.outputs import action_plan
 from analysis.stats import metrics
 from analysis.synthetic import demo_followup
 
@@ -142,7 +143,7 @@ def test_the_action_plan_xlsx_reads_back() -> None:
     import openpyxl
 
     plan, gaps = _plan()
-    book = openpyxl.load_workbook(io.BytesIO(framework.plan_xlsx(plan, gaps, "hospice")))
+    book = openpyxl.load_workbook(io.BytesIO(action_plan.to_xlsx(plan, gaps, "hospice")))
     assert book.sheetnames == ["Action plan", "Areas against peers", "About"]
     rows = list(book["Action plan"].values)
     assert list(rows[0]) == list(framework.PLAN_COLUMNS.values())
@@ -155,7 +156,7 @@ def test_the_action_plan_pdf_reads_back() -> None:
     from pypdf import PdfReader
 
     plan, gaps = _plan()
-    pdf = PdfReader(io.BytesIO(framework.plan_pdf(plan, gaps, "hospice")))
+    pdf = PdfReader(io.BytesIO(action_plan.to_pdf(plan, gaps, "hospice")))
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Engagement action plan: Hospice" in text
     assert f"Items to work on ({len(plan)})" in text
