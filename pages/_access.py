@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from analysis.model.safe_text import escape_markdown
 from analysis.storage.store import DamagedTable
-from analysis.views.summaries import escape_markdown
 
 LOG = logging.getLogger("engagement_explorer")
 

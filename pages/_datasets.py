@@ -8,10 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.ingest import importing
-from analysis.model.safe_text import safe_table
+from analysis.model.safe_text import escape_markdown, safe_table
 from analysis.storage import store
 from analysis.views import datasets, links
-from analysis.views.summaries import escape_markdown
 
 INTO = {"new": "A new dataset", "existing": "An existing dataset (another file of the same survey)"}
 

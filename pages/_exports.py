@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from analysis import cached
+from analysis.model.safe_text import escape_markdown
 from analysis.outputs import briefing, export
 from analysis.views import links
 from analysis.views.panels import Panel
-from analysis.views.summaries import escape_markdown
 
 if TYPE_CHECKING:
     from pages._ui import View

@@ -9,10 +9,9 @@ import streamlit as st
 
 from analysis.ingest import mapping, mapping_table, side_files
 from analysis.model import vocab
-from analysis.model.safe_text import safe_table
+from analysis.model.safe_text import escape_markdown, safe_table
 from analysis.views import datasets, import_steps, links
 from analysis.views.import_steps import FIXED, Survey
-from analysis.views.summaries import escape_markdown
 from pages import _datasets, _uploads
 
 NO_COLUMN = "(the same for every response)"

@@ -6,9 +6,8 @@ import streamlit as st
 
 from analysis import cached
 from analysis.ingest import review
-from analysis.model.safe_text import safe_table
+from analysis.model.safe_text import escape_markdown, safe_table
 from analysis.storage import store
-from analysis.views.summaries import escape_markdown
 from pages import _access
 
 SHOW = {**review.STATUS, "all": "All in review"}

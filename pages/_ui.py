@@ -14,11 +14,10 @@ import streamlit as st
 
 from analysis import cached
 from analysis.model import filters as flt
-from analysis.model.safe_text import safe_table
+from analysis.model.safe_text import escape_markdown, safe_table
 from analysis.storage import store
 from analysis.views import charts, datasets, drilldown, links, page_text
 from analysis.views.panels import Panel
-from analysis.views.summaries import escape_markdown
 from pages import _exports
 
 LOG = logging.getLogger("engagement_explorer")

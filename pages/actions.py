@@ -4,8 +4,7 @@ import streamlit as st
 
 from analysis import cached
 from analysis.evidence import actions
-from analysis.model.safe_text import safe_table
-from analysis.views.summaries import escape_markdown
+from analysis.model.safe_text import escape_markdown, safe_table
 from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()

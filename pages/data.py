@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from analysis.model.safe_text import escape_markdown
 from analysis.storage import store
 from analysis.views import datasets
-from analysis.views.summaries import escape_markdown
 from pages import _access, _datasets, _import_steps, _review, _ui
 
 _ui.within_frame()

@@ -6,9 +6,8 @@ from analysis import cached
 from analysis.evidence import framework
 from analysis.model import vocab
 from analysis.model.errors import UserError
-from analysis.model.safe_text import safe_table
+from analysis.model.safe_text import escape_markdown, safe_table
 from analysis.outputs import action_plan
-from analysis.views.summaries import escape_markdown
 from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()

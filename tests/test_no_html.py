@@ -2,7 +2,7 @@
 
 Streamlit renders st.markdown, st.caption, st.info and friends as Markdown, so a value from a file or
 a dataset could otherwise add links, images (which fetch from anywhere) or formatting. Data has to pass
-through analysis.views.summaries.escape_markdown on its way in; text written in our own code may be used as is.
+through analysis.model.safe_text.escape_markdown on its way in; text written in our own code may be used as is.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from analysis.evidence import queries
 from analysis.model import filters as flt
-from analysis.model import vocab
+from analysis.model import safe_text, vocab
 from analysis.stats import metrics
-from analysis.views import measures, summaries
+from analysis.views import measures
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def headline_facts(cube: queries.Cube, filters: flt.Filters) -> Facts:
                      f"{funding['positive_pct']:.0f}% over funding and priorities (base {funding['base_n']:.0f}).")
     else:
         contrast += "Too few users' groups are in this view to show what they said."
-    return Facts(metric_rows, summaries.escape_markdown(contrast), _provenance(cube.manifest))
+    return Facts(metric_rows, safe_text.escape_markdown(contrast), _provenance(cube.manifest))
 
 
 def _study_metrics(cube: queries.Cube, filters: flt.Filters, counts: dict[str, int], orgs, nhs) -> list:
@@ -73,7 +73,7 @@ def _data_metrics(cube: queries.Cube, filters: flt.Filters, counts: dict[str, in
 
 def _provenance(manifest: dict) -> str:
     description = str(manifest.get("description", "")).strip()
-    return summaries.escape_markdown(description + ("" if description.endswith(".") or not description else ".")) + (
+    return safe_text.escape_markdown(description + ("" if description.endswith(".") or not description else ".")) + (
         f" Version {manifest['dataset_hash'][:12]}, schema version {manifest['schema_version']}, "
         f"built {manifest['created']}.")
 
@@ -86,7 +86,7 @@ def data_findings(cube: queries.Cube, filters: flt.Filters) -> list[str]:
         found += _measure_findings(cube, filters, measure)
     if not found:
         found = ["There are too few answers in this view to say anything safely."]
-    return [summaries.escape_markdown(f) for f in found]
+    return [safe_text.escape_markdown(f) for f in found]
 
 
 def _shown(frame) -> object:

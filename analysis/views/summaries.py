@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.model.safe_text import escape_markdown  # noqa: F401 - pages import it from here
 from analysis.stats.disclosure import FEWER_THAN_MIN, MIN_BASE
 
 NOTHING = "There are too few answers in this view to say anything safely."
