@@ -35,8 +35,8 @@ def test_the_check_finds_code_words(text: str, found: list[str]) -> None:
     assert _code_words(text) == found
 
 
-@pytest.mark.parametrize("view", [Filters(), Filters(org_type=("acute",), wave=("2009",))], ids=["all", "acute_2009"])
-def test_no_panel_text_names_our_code(demo_sources: registry.Sources, view: Filters) -> None:
+def test_no_panel_text_names_our_code(demo_sources: registry.Sources) -> None:
+    view = Filters(org_type=("acute",), wave=("2009",))  # filtered: the subtitles and comparisons say so
     for page in registry.PAGES:
         for panel in registry.page_panels(page, demo_sources, view):
             for part in (panel.method, panel.base_text, panel.summary, panel.subtitle):
