@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis import actions, overview, panels, queries, registry, review, store
-from analysis import voices as voices_mod
-from analysis.filters import Filters
+from analysis.evidence import actions, queries
+from analysis.evidence import voices as voices_mod
+from analysis.ingest import review
+from analysis.model.filters import Filters
+from analysis.storage import store
+from analysis.views import overview, panels, registry
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analysis.store import Location
+    from analysis.storage.store import Location
 
 FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -74,7 +77,7 @@ def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) ->
 def parse_uploads_once() -> None:
     """The Data page's upload is parsed once per visitor and kept (in session state, keyed by its SHA-256),
     not parsed again on every rerun; only the last file is kept."""
-    from analysis import importers
+    from analysis.ingest import importers
 
     importers.remember_in(st.session_state.setdefault("_parsed_upload", {}))
 
@@ -83,7 +86,7 @@ def warm(directory: Location) -> list[str]:
     """Load the current dataset (its count tables, actions and stories) and draw every page's unfiltered view
     into the caches, so that the first visitor to any page waits for neither; the pages warmed. Does nothing
     when there is no dataset yet."""
-    from analysis import filters as flt
+    from analysis.model import filters as flt
 
     if not store.has_dataset(directory):
         return []

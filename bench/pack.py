@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import demo, store
+from analysis.storage import store
+from analysis.synthetic import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "96cc666"  # main before issue 17
@@ -28,8 +29,9 @@ TARGETS = {"cli_page": 3.0, "cli_all": 6.0, "app": 1.5, "pdf_over_pptx": 1.5}
 APP_NOW = """
 import json, sys, time
 from pathlib import Path
-from analysis import briefing, registry
-from analysis.filters import Filters
+from analysis.outputs import briefing
+from analysis.views import registry
+from analysis.model.filters import Filters
 data, page, fmt, runs = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 sources, view = registry.store_sources(data), Filters()
 panels = briefing.pack_panels(page, lambda name: registry.page_panels(name, sources, view))  # as the cache holds
@@ -45,8 +47,9 @@ print(json.dumps({"charts": len(panels), "times": times}))
 APP_BEFORE = """
 import json, sys, time
 from pathlib import Path
-from analysis import briefing, queries
-from analysis.filters import Filters
+from analysis.evidence import queries
+from analysis.outputs import briefing
+from analysis.model.filters import Filters
 data, page, fmt, runs = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 cube, view = queries.load_cube(data), Filters()
 briefing.build(cube, view, fmt)  # warm-up; the same pack whatever the page

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis import briefing, cached, export, links
-from analysis.panels import Panel
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.model.safe_text import escape_markdown
+from analysis.outputs import briefing, export
+from analysis.views import links
+from analysis.views.panels import Panel
 
 if TYPE_CHECKING:
     from pages._ui import View

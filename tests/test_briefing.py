@@ -15,10 +15,11 @@ from pptx.enum.text import PP_ALIGN
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from analysis import briefing, charts, export, links, registry, slide_charts
-from analysis.cli import main
-from analysis.filters import Filters
-from analysis.queries import Cube
+from analysis.commands.cli import main
+from analysis.evidence.queries import Cube
+from analysis.model.filters import Filters
+from analysis.outputs import briefing, export, slide_charts
+from analysis.views import charts, links, registry
 
 VIEW = Filters(sector=("nhs",))
 INTERVIEWS = Filters(source=("interview",))  # organisations only: no group answers

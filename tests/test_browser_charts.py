@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import new_tab
 
-from analysis import charts, registry
-from analysis import filters as flt
-from analysis.filters import Filters
+from analysis.model import filters as flt
+from analysis.model.filters import Filters
+from analysis.views import charts, registry
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analysis import charts, registry
-from analysis.filters import Filters
-from analysis.slide_charts import label_colour
+from analysis.model.filters import Filters
+from analysis.outputs.slide_charts import label_colour
+from analysis.views import charts, registry
 
 EVERYTHING = Filters()
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import briefing, importing, mapping, mapping_table, registry
-from analysis.filters import Filters
-from analysis.safe_text import printable
+from analysis.ingest import importing, mapping, mapping_table
+from analysis.model.filters import Filters
+from analysis.model.safe_text import printable
+from analysis.outputs import briefing
+from analysis.views import registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE = (FIXTURES / "template.csv").read_bytes()

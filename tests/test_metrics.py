@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from analysis import metrics
+from analysis.stats import metrics
 
 COUNTS = [(0, 1), (1, 1), (0, 10), (10, 10), (1, 10), (3, 7), (50, 100), (1, 1000), (999, 1000), (123, 456)]
 

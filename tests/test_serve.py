@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cached, registry, store
-from analysis import filters as flt
-from analysis import overview as overview_mod
+from analysis import cached
+from analysis.model import filters as flt
+from analysis.storage import store
+from analysis.views import overview as overview_mod
+from analysis.views import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.server
