@@ -56,7 +56,7 @@ def test_the_metrics_need_no_scipy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, numpy as np; from analysis import metrics; metrics.exact_interval([3], [7]); "
+    code = ("import sys, numpy as np; from analysis.stats import metrics; metrics.exact_interval([3], [7]); "
             "metrics.compare_shares(np.array([.5]), np.array([9.]), np.array([.4]), np.array([9.])); "
             "print('scipy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
