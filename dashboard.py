@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from analysis import cached, store, vocab
+from analysis import cached
+from analysis.model import filters as flt
+from analysis.model import vocab
+from analysis.storage import store
 from pages import _ui
 from pages._access import incident_guard
 
@@ -21,8 +24,6 @@ PAGES = [
     st.Page("pages/actions.py", title="You said, we did", icon=":material/task_alt:", url_path="actions"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
-FILTER_LABELS = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
-                 "source": "Source", "wave": "Wave"}
 
 page = st.navigation(PAGES)
 
@@ -36,17 +37,22 @@ with st.sidebar:
     st.header("Filters")
     st.caption("Empty means everything. Your choices are kept in the page address, so a copied link "
                "reopens this view.")
-    for key, label in FILTER_LABELS.items():
+    # The link's filters read as every page reads them (comma lists too); values not in this dataset stay in
+    # the address until the visitor changes that filter, so the page can say they were left out.
+    linked = flt.parse({key: st.query_params.get_all(key) for key in st.query_params}, waves=waves)
+    for key, label in vocab.FILTER_LABELS.items():
         options = vocab.filter_options(key) or {w: w for w in waves}
         state_key = f"filter_{key}"
         if state_key not in st.session_state:
-            st.session_state[state_key] = [v for v in st.query_params.get_all(key) if v in options]
+            st.session_state[state_key] = [v for v in getattr(linked, key) if v in options]
         chosen = st.multiselect(label, list(options), format_func=options.get, key=state_key,
                                 placeholder="All")
+        if sorted(chosen) == sorted(getattr(linked, key)):
+            continue
         if chosen:
             st.query_params[key] = chosen
         elif key in st.query_params:
             del st.query_params[key]
 
-with incident_guard():  # a failing page shows a plain message with an incident id; details go to the log
+with incident_guard(), _ui.inside_frame():  # a failing page: a plain message with an incident id; details to the log
     page.run()

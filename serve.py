@@ -21,7 +21,8 @@ LOG = logging.getLogger("engagement_explorer")
 
 def _warm() -> None:
     import pages._ui  # noqa: F401 - the modules every page script imports
-    from analysis import cached, store, store_guard
+    from analysis import cached
+    from analysis.storage import store, store_guard
 
     started = time.perf_counter()
     try:

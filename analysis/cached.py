@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis import actions, overview, panels, queries, registry, review, store
-from analysis import voices as voices_mod
-from analysis.filters import Filters
+from analysis.evidence import actions, queries
+from analysis.evidence import voices as voices_mod
+from analysis.ingest import review
+from analysis.model.filters import Filters
+from analysis.storage import store
+from analysis.views import overview, panels, registry
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analysis.store import Location
+    from analysis.storage.store import Location
 
 FilterItems = tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -74,15 +77,16 @@ def headline_facts(data_dir: str, dataset_id: str, filter_items: FilterItems) ->
 def parse_uploads_once() -> None:
     """The Data page's upload is parsed once per visitor and kept (in session state, keyed by its SHA-256),
     not parsed again on every rerun; only the last file is kept."""
-    from analysis import importers
+    from analysis.ingest import importers
 
     importers.remember_in(st.session_state.setdefault("_parsed_upload", {}))
 
 
 def warm(directory: Location) -> list[str]:
-    """Load the current dataset and draw every evidence page's unfiltered view into the caches, so that the
-    first visitor waits for neither; the pages warmed. Does nothing when there is no dataset yet."""
-    from analysis import filters as flt
+    """Load the current dataset (its count tables, actions and stories) and draw every page's unfiltered view
+    into the caches, so that the first visitor to any page waits for neither; the pages warmed. Does nothing
+    when there is no dataset yet."""
+    from analysis.model import filters as flt
 
     if not store.has_dataset(directory):
         return []
@@ -90,10 +94,9 @@ def warm(directory: Location) -> list[str]:
     data = cube(str(directory), dataset_id)
     items = tuple(flt.parse({}, waves=data.waves).items())
     headline_facts(str(directory), dataset_id, items)
-    pages = registry.pages_reading(registry.CUBE)
-    for page in pages:
-        page_panels(page, str(directory), dataset_id, items)
-    return pages
+    for page in registry.PAGES:
+        page_panels(page, str(directory), dataset_id, items, review_version(page, str(directory), dataset_id))
+    return list(registry.PAGES)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -19,8 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import queries, registry
-from analysis.filters import Filters
+from analysis.evidence import queries
+from analysis.model.filters import Filters
+from analysis.views import registry
 from bench import plain
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def build(size: str, directory: Path) -> dict:
     if size != "study":
         args += ["--respondents", size]
     code = ("import json, resource, sys, time\n"
-            "from analysis.cli import main\n"
+            "from analysis.commands.cli import main\n"
             "t = time.perf_counter(); rc = main(sys.argv[1:]); t = time.perf_counter() - t\n"
             "print(json.dumps({'rc': rc, 'seconds': t, "
             "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n")

@@ -24,7 +24,7 @@ def times(directory: Path, repeats: int) -> dict[str, float]:
 
     os.environ["ENGAGEMENT_DATA_DIR"] = str(directory)
     result = {}
-    from analysis import registry
+    from analysis.views import registry
 
     pages = {page: f"pages/{page}.py" for page in (*registry.PAGES, "data")}  # every page, the Data page too
     # Every rerun asks for a view not asked for before, so the panel cache never answers: each time is a

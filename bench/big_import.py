@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import mapping, vocab
+from analysis.ingest import mapping
+from analysis.model import vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = 100_000
@@ -77,7 +78,7 @@ def write_mapping(path: Path, export: Path, out: Path) -> None:
 
 
 IMPORT = ("import json, resource, sys, time\n"
-          "from analysis.cli import main\n"
+          "from analysis.commands.cli import main\n"
           "t = time.perf_counter(); rc = main(sys.argv[1:]); t = time.perf_counter() - t\n"
           "use = resource.getrusage(resource.RUSAGE_SELF)\n"
           "print(json.dumps({'rc': rc, 'seconds': t, 'cpu_seconds': use.ru_utime + use.ru_stime, "
@@ -86,7 +87,7 @@ WHOLE = ("import json, resource, sys, time\n"
          "cap = int(float(sys.argv[4]) * 2**30)\n"
          "resource.setrlimit(resource.RLIMIT_AS, (cap, cap))\n"
          "from pathlib import Path\n"
-         "from analysis import importing, mapping\n"
+         "from analysis.ingest import importing, mapping\n"
          "t = time.perf_counter()\n"
          "try:\n"
          "    spec = mapping.from_toml(Path(sys.argv[2]).read_text(encoding='utf-8'))\n"

@@ -28,7 +28,7 @@ LIMIT_S = 10.0
 MEMORY_LIMIT_MB = 1024
 SECTION = "## Hostile uploads"
 _CHILD = ("import contextlib, io, sys, time\n"
-          "from analysis import cli\n"
+          "from analysis.commands import cli\n"
           "start = time.perf_counter()\n"
           "err = io.StringIO()\n"
           "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):\n"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis import importing, mapping, vocab
+from analysis.ingest import importing, mapping
+from analysis.model import vocab
 
 LABELS = ["No influence", "A little", "Some", "A lot", "Don't know"]
 

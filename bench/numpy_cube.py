@@ -1,4 +1,4 @@
-"""The hand-written numpy aggregation the count tables were made with before DuckDB (analysis/cube.py):
+"""The hand-written numpy aggregation the count tables were made with before DuckDB (analysis/storage/cube.py):
 kept as the baseline the benchmarks and tests/test_cube.py compare the query engine with.
 
 Everything is encoded as integer codes and counted with numpy, all in memory.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import schema
+from analysis.model import schema
 
 DIMS = ["org_type", "sector", "region", "source", "wave"]
 

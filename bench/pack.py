@@ -18,7 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import demo, store
+from analysis.storage import store
+from analysis.synthetic import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "96cc666"  # main before issue 17
@@ -28,13 +29,14 @@ TARGETS = {"cli_page": 3.0, "cli_all": 6.0, "app": 1.5, "pdf_over_pptx": 1.5}
 APP_NOW = """
 import json, sys, time
 from pathlib import Path
-from analysis import briefing, registry
-from analysis.filters import Filters
+from analysis.outputs import briefing
+from analysis.views import registry
+from analysis.model.filters import Filters
 data, page, fmt, runs = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 sources, view = registry.store_sources(data), Filters()
 panels = briefing.pack_panels(page, lambda name: registry.page_panels(name, sources, view))  # as the cache holds
 manifest = sources[registry.CUBE]().manifest
-briefing.build(panels, manifest, view, fmt, page)  # warm-up (starts Chromium for the PDF)
+briefing.build(panels, manifest, view, fmt, page)  # warm-up (first-use imports; older trees start Chromium)
 times = []
 for _ in range(runs):
     start = time.perf_counter()
@@ -45,8 +47,9 @@ print(json.dumps({"charts": len(panels), "times": times}))
 APP_BEFORE = """
 import json, sys, time
 from pathlib import Path
-from analysis import briefing, queries
-from analysis.filters import Filters
+from analysis.evidence import queries
+from analysis.outputs import briefing
+from analysis.model.filters import Filters
 data, page, fmt, runs = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 cube, view = queries.load_cube(data), Filters()
 briefing.build(cube, view, fmt)  # warm-up; the same pack whatever the page
@@ -92,56 +95,77 @@ def _median(times: list[float]) -> float:
     return round(statistics.median(times), 2)
 
 
-def pack_timings(runs: int = 5, baseline: str = BASELINE, page: str = PAGE) -> list[dict]:
-    """One row per measurement: what, format, charts and median seconds before and now."""
+def _app_snippet(tree: Path) -> str:
+    # Trees with the page registry build a page's own pack; older ones the one pack of every page.
+    return APP_NOW if (tree / "analysis" / "registry.py").is_file() else APP_BEFORE
+
+
+def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: str = PAGE) -> list[dict]:
+    """One row per measurement: where, pack, format, charts and median seconds for each baseline and now.
+
+    Interleaved: each round times every tree on every case once (command line, then a fresh app process's warm
+    build), so a burst of load on the shared machine falls on every column and row alike.
+    """
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         store.write_dataset(demo.demo_tables(), data, demo=True, provenance=[],
                             description="benchmark: illustrative demo data")
-        (Path(tmp) / "before").mkdir()
-        before = export_tree(baseline, Path(tmp) / "before")
-        for fmt in ("pptx", "pdf"):
-            out = Path(tmp) / f"pack.{fmt}"
-            old_cli = cli_times(before, data, out, [], runs)
-            old_app = app_times(before, APP_BEFORE, data, page, fmt, runs)
-            for scope in (page, "all"):
-                new_cli = cli_times(ROOT, data, out, ["--page", scope], runs)
-                new_app = app_times(ROOT, APP_NOW, data, scope, fmt, runs)
-                what = "whole report" if scope == "all" else f"one page ({scope})"
-                rows.append({"where": "command line, end to end", "pack": what, "format": fmt,
-                             "charts_before": old_app["charts"], "charts_now": new_app["charts"],
-                             "before_s": _median(old_cli), "now_s": _median(new_cli),
-                             "target_s": TARGETS["cli_all" if scope == "all" else "cli_page"]})
-                rows.append({"where": "in the app, warm", "pack": what, "format": fmt,
-                             "charts_before": old_app["charts"], "charts_now": new_app["charts"],
-                             "before_s": _median(old_app["times"]), "now_s": _median(new_app["times"]),
-                             "target_s": TARGETS["app"]})
+        trees = {}
+        for ref in baselines:
+            (Path(tmp) / ref).mkdir()
+            trees[ref] = export_tree(ref, Path(tmp) / ref)
+        trees["now"] = ROOT
+        cases = [(fmt, scope) for fmt in ("pptx", "pdf") for scope in (page, "all")]
+        cli_s = {case: {ref: [] for ref in trees} for case in cases}
+        app_s = {case: {ref: [] for ref in trees} for case in cases}
+        charts: dict[tuple, dict[str, int]] = {case: {} for case in cases}
+        for _ in range(runs):
+            for case in cases:
+                fmt, scope = case
+                for ref, tree in trees.items():
+                    snippet = _app_snippet(tree)
+                    args = ["--page", scope] if snippet == APP_NOW else []  # before: one pack for every page
+                    cli_s[case][ref] += cli_times(tree, data, Path(tmp) / f"pack.{fmt}", args, 1)
+                    timed = app_times(tree, snippet, data, scope, fmt, 1)
+                    app_s[case][ref] += timed["times"]
+                    charts[case][ref] = timed["charts"]
+        for case in cases:
+            fmt, scope = case
+            what = "whole report" if scope == "all" else f"one page ({scope})"
+            for where, found, target in (("command line, end to end", cli_s[case],
+                                          TARGETS["cli_all" if scope == "all" else "cli_page"]),
+                                         ("in the app, warm", app_s[case], TARGETS["app"])):
+                rows.append({"where": where, "pack": what, "format": fmt, "target_s": target,
+                             "before": {ref: (_median(found[ref]), charts[case][ref]) for ref in baselines},
+                             "now_s": _median(found["now"]), "charts": charts[case]["now"]})
     return rows
 
 
-def markdown_section(rows: list[dict], baseline: str = BASELINE, runs: int = 5) -> str:
-    """The pack section of BENCHMARKS.md."""
+def markdown_section(rows: list[dict], baselines: tuple[str, ...] = (BASELINE,), runs: int = 5) -> str:
+    """The pack section of BENCHMARKS.md: each baseline beside now, with ratios and the targets."""
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    head = " | ".join(f"{ref} (s) | {ref} / now" for ref in baselines)
     lines = ["## Briefing packs", "",
-             f"Medians of {runs}, side by side in one run (`python -m bench.pack --runs {runs}`), load average at "
-             f"the end {load} on 2 cores: *before* is commit {baseline} (every "
-             "page gave the same pack of the four evidence pages' 12 charts as pictures drawn by Chromium), *now* "
-             "is a page's own charts (or the whole report) as native PowerPoint charts; the PDF keeps pictures. "
-             "Command line: `python -m analysis briefing` in a fresh process, imports to file written. In the app: "
-             "the pack built from the panels the page cache holds, Chromium already started.", "",
-             "| where | pack | format | charts before / now | before (s) | now (s) | before / now | target (s) |",
-             "|---|---|---|---|---|---|---|---|"]
+             f"Medians of {runs}, interleaved in one run (`python -m bench.pack --runs {runs} "
+             + " ".join(f"--baseline {ref}" for ref in baselines) + f"`), load average at the end {load} on 2 "
+             "cores. Each baseline is the code at that git ref run on the same data in the same run. Command "
+             "line: `python -m analysis briefing` in a fresh process, imports to file written. In the app: the "
+             "pack built from the panels the page cache holds. Charts: in the baseline's pack / in ours.", "",
+             f"| where | pack | format | charts | {head} | now (s) | target (s) |",
+             "|---|---|---|---|" + "---|---|" * len(baselines) + "---|---|"]
     for r in rows:
-        ratio = f"{r['before_s'] / r['now_s']:.1f}x" if r["now_s"] else "-"
+        charts = " / ".join(str(r["before"][ref][1]) for ref in baselines) + f" / {r['charts']}"
+        cells = " | ".join(f"{r['before'][ref][0]} | {r['before'][ref][0] / r['now_s']:.1f}x" for ref in baselines)
         met = "" if r["now_s"] < r["target_s"] else " (not met)"
-        lines.append(f"| {r['where']} | {r['pack']} | {r['format']} | {r['charts_before']} / {r['charts_now']} | "
-                     f"{r['before_s']} | **{r['now_s']}** | {ratio} | {r['target_s']}{met} |")
-    lines += ["", "PDF against PPTX, now (target within 1.5x):", "", "| where | pack | PDF / PPTX |", "|---|---|---|"]
+        lines.append(f"| {r['where']} | {r['pack']} | {r['format']} | {charts} | {cells} | **{r['now_s']}** | "
+                     f"{r['target_s']}{met} |")
+    lines += ["", f"PDF against PPTX, now (target within {TARGETS['pdf_over_pptx']}x):", "",
+              "| where | pack | PDF / PPTX |", "|---|---|---|"]
     for r in rows:
         if r["format"] == "pdf":
             pptx = next(x for x in rows if x["format"] == "pptx" and (x["where"], x["pack"]) == (r["where"], r["pack"]))
-            lines.append(f"| {r['where']} | {r['pack']} | {r['now_s'] / pptx['now_s']:.1f}x |")
+            lines.append(f"| {r['where']} | {r['pack']} | {r['now_s'] / pptx['now_s']:.2f}x |")
     return "\n".join(lines)
 
 
@@ -149,11 +173,13 @@ def main(argv: list[str] | None = None) -> None:
     """Print the pack timings as JSON and the BENCHMARKS.md section."""
     parser = argparse.ArgumentParser(prog="python -m bench.pack", description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--baseline", default=BASELINE, help="git ref to compare with (default: before issue 17)")
+    parser.add_argument("--baseline", action="append",
+                        help=f"git ref to compare with; repeatable (default: {BASELINE}, before issue 17)")
     args = parser.parse_args(argv)
-    rows = pack_timings(args.runs, args.baseline)
+    baselines = tuple(args.baseline or [BASELINE])
+    rows = pack_timings(args.runs, baselines)
     print(json.dumps(rows))
-    print(markdown_section(rows, args.baseline, args.runs))
+    print(markdown_section(rows, baselines, args.runs))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import store
-from analysis.filters import Filters
+from analysis.model.filters import Filters
+from analysis.storage import store
 
 
 def _long(directory: Path, filters: Filters, with_groups: bool = False) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import redact
+from analysis.ingest import redact
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "redaction"
 PARTS = ("held_in", "held_out", "held_out_2")

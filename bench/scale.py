@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ("import json, resource, sys, time\n"
-         "from analysis.cli import main\n"
+         "from analysis.commands.cli import main\n"
          "t = time.perf_counter(); rc = main(sys.argv[1:]); t = time.perf_counter() - t\n"
          "use = resource.getrusage(resource.RUSAGE_SELF)\n"
          "print(json.dumps({'rc': rc, 'seconds': t, 'cpu_seconds': use.ru_utime + use.ru_stime, "
@@ -57,7 +57,7 @@ PLAIN = ("import json, resource, sys, time\n"
          "cap = int(float(sys.argv[2]) * 2**30)\n"
          "resource.setrlimit(resource.RLIMIT_AS, (cap, cap))\n"
          "from pathlib import Path\n"
-         "from analysis.filters import Filters\n"
+         "from analysis.model.filters import Filters\n"
          "from bench import plain\n"
          "t = time.perf_counter()\n"
          "try:\n"

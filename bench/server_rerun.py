@@ -19,7 +19,8 @@ import statistics
 import time
 from pathlib import Path
 
-from analysis import registry, vocab
+from analysis.model import vocab
+from analysis.views import registry
 from bench.sessions import serve
 from bench.ws_load import FILTER_LABEL, change_widgets, open_page
 

@@ -73,7 +73,7 @@ GUESS = """
 import json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from analysis import mapping
+from analysis.ingest import mapping
 out = {}
 for path in sys.argv[2:]:
     p = Path(path)
@@ -121,8 +121,8 @@ def edits(name: str, guessed: dict, labels: dict[str, list[str]]) -> tuple[int, 
 
 def _labels(path: Path) -> dict[str, list[str]]:
     sys.path.insert(0, str(ROOT))
-    from analysis import import_steps
-    from analysis.importers import read_export
+    from analysis.ingest.importers import read_export
+    from analysis.views import import_steps
 
     try:
         return import_steps.column_labels(read_export(path.read_bytes(), path.name, keep_test_responses=True))

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from analysis.store import DamagedTable
-from analysis.summaries import escape_markdown
+from analysis.model.safe_text import escape_markdown
+from analysis.storage.store import DamagedTable
 
 LOG = logging.getLogger("engagement_explorer")
 

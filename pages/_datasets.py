@@ -7,9 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import datasets, importing, links, store
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis.ingest import importing
+from analysis.model.safe_text import escape_markdown, safe_table
+from analysis.storage import store
+from analysis.views import datasets, links
 
 INTO = {"new": "A new dataset", "existing": "An existing dataset (another file of the same survey)"}
 

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from analysis import briefing, cached, export, links
-from analysis.panels import Panel
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.model.safe_text import escape_markdown
+from analysis.outputs import briefing, export
+from analysis.views import links
+from analysis.views.panels import Panel
 
 if TYPE_CHECKING:
     from pages._ui import View
@@ -43,7 +45,7 @@ def view_tools(view: View, page: str | None) -> None:
             menu.download_button(
                 f"{label} ({kind})", data=lambda scope=scope, fmt=fmt: _pack(view, scope, fmt),
                 file_name=briefing.file_name(scope, view.filters, fmt), mime=briefing.MIME[fmt], on_click="ignore",
-                icon=icon, disabled=problem is not None, key=f"pack_{scope}_{fmt}", width="stretch")
+                icon=icon, key=f"pack_{scope}_{fmt}", width="stretch")  # no browser needed
     link_box = right.expander("Copy link to this view", key="copy_link", on_change="rerun")
     if link_box.open:  # drawn only when opened: the code box's highlighter is slow to load on a first visit
         link_box.code(links.view_link(_page_url(), view.filters, view.manifest), language=None, wrap_lines=True)

@@ -1,5 +1,5 @@
 """The guided import on the Data page: upload; what the survey is; its questions in groups; a preview of the
-charts and every problem; import. The step logic is in analysis/import_steps.py; this draws it."""
+charts and every problem; import. The step logic is in analysis/views/import_steps.py; this draws it."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import hashlib
 
 import streamlit as st
 
-from analysis import datasets, import_steps, links, mapping, mapping_table, side_files, vocab
-from analysis.import_steps import FIXED, Survey
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis.ingest import mapping, mapping_table, side_files
+from analysis.model import vocab
+from analysis.model.safe_text import escape_markdown, safe_table
+from analysis.views import datasets, import_steps, links
+from analysis.views.import_steps import FIXED, Survey
 from pages import _datasets, _uploads
 
 NO_COLUMN = "(the same for every response)"
@@ -36,7 +37,7 @@ def _survey_step(spec: dict, key: str) -> dict:
         wave = now.wave if wave_column else st.text_input("Wave (year of collection)", now.wave, key=f"wave_{key}",
                                                           placeholder="e.g. 2025")
     org_cols = {FIXED: NO_COLUMN, **{c: c for c in import_steps.candidate_columns(spec, "organisation")}}
-    types = {"": "From the lookup file or the ODS code", **{k: v[0] for k, v in vocab.ORG_TYPES.items()}}
+    types = {"": "From the lookup file or the ODS code", **vocab.ORG_TYPE_LABELS}
     left, right = st.columns(2)
     with left:
         org_column = _choice("Organisation from a column (a name, id or NHS ODS code)", org_cols, now.org_column,

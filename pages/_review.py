@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import cached, review, store
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.ingest import review
+from analysis.model.safe_text import escape_markdown, safe_table
+from analysis.storage import store
 from pages import _access
 
 SHOW = {**review.STATUS, "all": "All in review"}

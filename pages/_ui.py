@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
-import sys
+import runpy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from analysis import cached, charts, datasets, drilldown, links, page_text, store
-from analysis import filters as flt
-from analysis.panels import Panel
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.model import filters as flt
+from analysis.model.safe_text import escape_markdown, safe_table
+from analysis.storage import store
+from analysis.views import charts, datasets, drilldown, links, page_text
+from analysis.views.panels import Panel
 from pages import _exports
 
 LOG = logging.getLogger("engagement_explorer")
@@ -31,34 +35,32 @@ class View:
     filters: flt.Filters
 
 
-def ensure_frame() -> None:
-    """Rerun inside dashboard.py when Streamlit ran this page script on its own.
+_INSIDE_FRAME: ContextVar[bool] = ContextVar("inside_frame", default=False)
+FRAME = Path(__file__).resolve().parent.parent / "dashboard.py"
 
-    Because our page scripts live in pages/, a freshly started Streamlit server treats the app as an
-    old-style multipage app until dashboard.py has called st.navigation once: a link straight to
-    /domains would then run pages/domains.py alone, without the shared filters. Clearing that flag and
-    rerunning sends the request through dashboard.py, which opens the same page (same url_path).
-    Sessions that started at the same moment as the first one had already chosen the old-style run
-    before the flag was cleared, so a page run from dashboard.py but not inside it reruns too.
+
+@contextmanager
+def inside_frame() -> Iterator[None]:
+    """dashboard.py runs the chosen page inside this: the page then knows the frame (sidebar, navigation) is drawn."""
+    token = _INSIDE_FRAME.set(True)
+    try:
+        yield
+    finally:
+        _INSIDE_FRAME.reset(token)
+
+
+def within_frame() -> None:
+    """Draw this page inside the frame when Streamlit ran its script on its own, then end that run.
+
+    A freshly started server treats pages/ as Streamlit's old multipage folder until st.navigation has been
+    called once, so a link straight to /domains runs pages/domains.py alone, without the shared filters. The
+    frame is then run here: dashboard.py draws the sidebar and calls st.navigation, which picks the page the
+    address names and runs it inside the frame (and from then on the server uses st.navigation only).
     """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    alone = ctx is not None and Path(ctx.main_script_path).name == "dashboard.py" and not _inside_dashboard()
-    if PagesManager.uses_pages_directory or alone:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-def _inside_dashboard() -> bool:
-    """Whether dashboard.py is on the call stack (it runs every page through st.navigation)."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if Path(frame.f_code.co_filename).name == "dashboard.py":
-            return True
-        frame = frame.f_back
-    return False
+    if _INSIDE_FRAME.get():
+        return
+    runpy.run_path(str(FRAME), run_name="__main__")
+    st.stop()
 
 
 def chosen_dataset(directory: store.Location) -> dict | None:
@@ -111,7 +113,7 @@ def _version_token(linked: str | None) -> str | None:
 def current_view() -> View | None:
     """The chosen dataset (its version from the link, else its newest) and the filters in the URL; shows a
     message and returns None without data."""
-    ensure_frame()
+    within_frame()
     directory = store.data_dir()
     entry = chosen_dataset(directory)
     if entry is None:
@@ -200,18 +202,33 @@ def url_select(label: str, options: dict[str, str], key: str) -> str:
     return choice
 
 
+GRID, RANKED = "Grid", "Ranked list"
+
+
+def _heatmap_shape(panel: Panel) -> str:
+    """How a heat map is shown: as its grid, or (the default on a phone, whose width cannot fit the grid's
+    columns) its cells as a ranked list of bars; each reader can switch."""
+    default = RANKED if charts.phone_like(st.context.headers) else GRID
+    chosen = st.segmented_control("Show as", [GRID, RANKED], default=default, key=f"shape_{panel.chart_id}",
+                                  help="The grid, or its cells from the highest value down (easier on a phone)")
+    return chosen or default
+
+
 def show_panel(panel: Panel, view: View | None = None) -> None:
     """A chart with its title, base, plain-English summary (its text alternative), downloads and table."""
     st.subheader(escape_markdown(panel.title), anchor=panel.chart_id)
     st.caption(escape_markdown(f"{panel.subtitle}. {panel.base_text}"))
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": panel.chart_id}}
     if not charts.has_data(panel.figure):  # an empty plot (axes, a stray tick) says less than a sentence
         st.info(charts.NO_ANSWERS, icon=":material/visibility_off:")
+    elif charts.is_heatmap(panel.figure) and _heatmap_shape(panel) == RANKED:
+        st.plotly_chart(charts.ranked_cells(panel.figure), width="stretch", key=f"ranked_{panel.chart_id}",
+                        theme=None, config=config)
+        if view is not None and panel.chart_id in drilldown.CHART_AXES:
+            st.caption("Show it as a grid and pick a cell to see the quotes behind it.")
     else:
         event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
-                                on_select="rerun", selection_mode="points",
-                                config={"displaylogo": False,
-                                        "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                                 "filename": panel.chart_id}})
+                                on_select="rerun", selection_mode="points", config=config)
         if view is not None:
             quotes_link(panel, view, event)
     if view is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import cached, datasets
-from analysis.importers import budgets
+from analysis import cached
+from analysis.ingest.importers import budgets
+from analysis.views import datasets
 
 
 def uploads(read_only: bool) -> tuple[object, object, dict[str, tuple[str, bytes] | None]]:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from analysis import actions, cached
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.evidence import actions
+from analysis.model.safe_text import escape_markdown, safe_table
 from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from analysis import datasets, store
-from analysis.summaries import escape_markdown
+from analysis.model.safe_text import escape_markdown
+from analysis.storage import store
+from analysis.views import datasets
 from pages import _access, _datasets, _import_steps, _review, _ui
 
-_ui.ensure_frame()
+_ui.within_frame()
 st.title("Data")
 _access.require_sign_in_for_imports()
 now, stored = st.container(), st.container()

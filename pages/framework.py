@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from analysis import cached, framework, vocab
-from analysis.errors import UserError
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.evidence import framework
+from analysis.model import vocab
+from analysis.model.errors import UserError
+from analysis.model.safe_text import escape_markdown, safe_table
+from analysis.outputs import action_plan
 from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()
@@ -49,10 +51,10 @@ if view is not None:
     mine = framework.ratings_frame(ratings)
     gaps = framework.peer_gaps(mine, data.assessments, data.organisations, org_type)
     plan = framework.action_plan(mine, data.assessments, data.organisations, org_type)
-    mid.download_button("Action plan (XLSX)", lambda: framework.plan_xlsx(plan, gaps, org_type),
+    mid.download_button("Action plan (XLSX)", lambda: action_plan.to_xlsx(plan, gaps, org_type),
                         "action-plan.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key="fw_xlsx", icon=":material/table:", on_click="ignore")
-    right.download_button("Action plan (PDF)", lambda: framework.plan_pdf(plan, gaps, org_type), "action-plan.pdf",
+    right.download_button("Action plan (PDF)", lambda: action_plan.to_pdf(plan, gaps, org_type), "action-plan.pdf",
                           "application/pdf", key="fw_pdf", icon=":material/picture_as_pdf:", on_click="ignore")
     st.subheader(escape_markdown(f"Your areas against peers: {vocab.org_type_label(org_type)}"), anchor="gaps")
     st.dataframe(safe_table(framework.gaps_table(gaps)), hide_index=True, width="stretch")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from analysis import cached, page_text
+from analysis import cached
+from analysis.views import page_text
 from pages._ui import current_view, intro, page_header, panels, show_panel
 
 view = current_view()

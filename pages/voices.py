@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from analysis import cached, disclosure, review, vocab, voices
-from analysis.safe_text import safe_table
-from analysis.summaries import escape_markdown
+from analysis import cached
+from analysis.evidence import voices
+from analysis.ingest import review
+from analysis.model import vocab
+from analysis.model.safe_text import escape_markdown, safe_table
+from analysis.stats import disclosure
 from pages._ui import current_view, intro, page_header, panels, show_panel, url_select
 
 view = current_view()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import demo, queries, registry, store
+from analysis.evidence import queries
+from analysis.storage import store
+from analysis.synthetic import demo
+from analysis.views import registry
 from bench import sessions
 
 
@@ -18,14 +22,20 @@ def build_demo(directory: Path, seed: int = demo.SEED) -> dict:
     """Write the demo dataset (of a seed) into a data directory; return its manifest."""
     return store.write_dataset(
         demo.demo_tables(seed), directory, demo=True, description=demo.DEMO_DESCRIPTION,
-        provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": seed}],
+        provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": seed}],
     )
+
+
+@functools.cache
+def shared_demo_tables() -> dict[str, pd.DataFrame]:
+    """The demo's core tables, made once per test process (do not modify: shared; copy frames to change them)."""
+    return demo.demo_tables()
 
 
 @pytest.fixture(scope="session")
 def demo_tables() -> dict[str, pd.DataFrame]:
     """The demo's core tables (do not modify: shared by the session)."""
-    return demo.demo_tables()
+    return shared_demo_tables()
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +44,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_tables: dict[str, pd
     directory = tmp_path_factory.mktemp("demo-data")
     store.write_dataset(
         demo_tables, directory, demo=True, description=demo.DEMO_DESCRIPTION,
-        provenance=[{"kind": "demo", "generator": "analysis.demo", "seed": demo.SEED}],
+        provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": demo.SEED}],
     )
     return directory
 
@@ -60,6 +70,16 @@ def demo_sources(demo_dir: Path, demo_cube: queries.Cube) -> registry.Sources:
 
 
 # ---- AppTest helpers ----
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_page(page: str, timeout: float = 60):
+    """A page as its own link opens it: the frame (dashboard.py) with that page chosen; run it with .run().
+    A page always runs inside the frame (pages/_ui.within_frame), so tests open pages this way too."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout).switch_page(f"pages/{page}.py")
 
 def table_keys(at) -> list[str]:
     """The session-state keys of the page's chart-table expanders (pages/_ui.TABLE_KEY + chart id)."""
@@ -118,9 +138,10 @@ def browser() -> Iterator[object]:
 
 
 @contextlib.contextmanager
-def new_tab(browser, height: int = 3000) -> Iterator[object]:
-    """A tab in a browser context of its own (nothing cached: a first-time visitor), closed afterwards."""
-    context = browser.new_context(viewport={"width": 1400, "height": height})
+def new_tab(browser, height: int = 3000, **options: object) -> Iterator[object]:
+    """A tab in a browser context of its own (nothing cached: a first-time visitor), closed afterwards;
+    options go to the context (e.g. a phone's user_agent)."""
+    context = browser.new_context(viewport={"width": 1400, "height": height}, **options)
     try:
         tab = context.new_page()
         tab.set_default_timeout(30_000)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import registry
-from analysis.filters import Filters
+from analysis.model.filters import Filters
+from analysis.views import registry
 
 VIEWS = {
     "everything": Filters(),

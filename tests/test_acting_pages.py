@@ -11,7 +11,7 @@ from conftest import open_tables
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
-from analysis import framework
+from analysis.evidence import framework
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60

@@ -8,8 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import actions, actions_import, cli, metrics, schema, store, vocab
-from analysis import filters as flt
+from analysis.commands import cli
+from analysis.evidence import actions
+from analysis.ingest import actions_import
+from analysis.model import filters as flt
+from analysis.model import schema, vocab
+from analysis.stats import metrics
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 ORGS = pd.DataFrame({"org_id": ["O1", "O2"], "org_name": ["One", "Two"], "org_type": ["acute", "hospice"],

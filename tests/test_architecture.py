@@ -131,7 +131,122 @@ def _assigned_names(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", [*APP_CODE, *sorted((ROOT / "bench").glob("*.py"))], ids=_rel)
 def test_one_registry_of_pages_and_panels(path: Path) -> None:
-    # Two registries for one concept let a consumer (the packs) miss half of it: only analysis/registry.py
+    # Two registries for one concept let a consumer (the packs) miss half of it: only analysis/views/registry.py
     # lists the pages' panels (dashboard.py's PAGES is st.navigation's list of scripts).
-    if _rel(path) not in {"analysis/registry.py", "dashboard.py"}:
-        assert "PAGES" not in _assigned_names(path), f"{_rel(path)} keeps its own PAGES: use analysis/registry.py"
+    if _rel(path) not in {"analysis/views/registry.py", "dashboard.py"}:
+        assert "PAGES" not in _assigned_names(path), f"{_rel(path)} keeps its own PAGES: use analysis/views/registry.py"
+
+
+# ---- layers: analysis/ is a stack of subpackages; a module imports only from its own layer or one below ----
+
+LAYERS = ["model", "stats", "storage", "ingest", "evidence", "views", "outputs", "synthetic", "commands"]
+TOP_LEVEL = {"__init__.py": "model", "__main__.py": "commands", "cached.py": "cached"}  # cached: above all
+ORDER = {name: rank for rank, name in enumerate([*LAYERS, "cached"])}
+
+
+def _layer(path: Path) -> str:
+    parts = path.relative_to(ROOT / "analysis").parts
+    return TOP_LEVEL.get(parts[0], "?") if len(parts) == 1 else parts[0]
+
+
+def _analysis_imports(path: Path) -> set[str]:
+    """The analysis modules and packages a file imports, as dotted names (lazy imports inside functions too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("analysis.")}
+        elif isinstance(node, ast.ImportFrom) and node.module == "analysis":
+            found |= {f"analysis.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis."):
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", ANALYSIS, ids=_rel)
+def test_every_module_lives_in_a_layer(path: Path) -> None:
+    assert _layer(path) in ORDER, (
+        f"{_rel(path)} is in no layer: move it (git mv) into one of analysis/{{{','.join(LAYERS)}}}/")
+
+
+@pytest.mark.parametrize("path", ANALYSIS, ids=_rel)
+def test_imports_go_down_the_layers(path: Path) -> None:
+    own = ORDER[_layer(path)]
+    upward = sorted(name for name in _analysis_imports(path)
+                    if ORDER.get(name.split(".")[1], own) > own)
+    assert not upward, (f"{_rel(path)} ({_layer(path)}) imports {upward} from a higher layer; layers, lowest "
+                        f"first: {' < '.join([*LAYERS, 'cached'])}")
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_says_what_it_owns(layer: str) -> None:
+    package = ROOT / "analysis" / layer
+    docstring = ast.get_docstring(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))) or ""
+    modules = {p.stem for p in package.glob("*.py") if p.name != "__init__.py"}
+    modules |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+    missing = sorted(m for m in modules if not re.search(rf"\b{m}\b", docstring))
+    assert docstring and not missing, f"analysis/{layer}/__init__.py does not say what {missing} hold"
+
+
+@pytest.mark.parametrize(("path", "imported", "allowed"), [
+    ("analysis/model/vocab.py", "analysis.storage.store", False),
+    ("analysis/views/panels.py", "analysis.evidence.queries", True),
+    ("analysis/ingest/importing.py", "analysis.views.registry", False),
+    ("analysis/cached.py", "analysis.commands.cli", True),
+    ("analysis/commands/cli.py", "analysis.cached", False),
+])
+def test_the_layer_rule_itself(path: str, imported: str, allowed: bool) -> None:
+    own, other = ORDER[_layer(ROOT / path)], ORDER[imported.split(".")[1]]
+    assert (other <= own) is allowed
+
+
+THRESHOLD_WORDS = re.compile(r"(under|fewer than|below|less than) (10|30)\b")
+
+
+@pytest.mark.parametrize("path", [p for p in APP_CODE if p.name != "disclosure.py"], ids=_rel)
+def test_the_disclosure_thresholds_are_said_from_disclosure(path: Path) -> None:
+    """"Hidden (under 10)" written out would stay 10 when disclosure.MIN_BASE changes: build such words from
+    disclosure.MIN_BASE / LOW_BASE (or FEWER_THAN_MIN, HIDDEN_COLUMN, LOW_BASE_COLUMN)."""
+    found = THRESHOLD_WORDS.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{_rel(path)} writes the thresholds out: {found}"
+
+
+PRIVATE_STREAMLIT = re.compile(r"\bstreamlit\.(runtime|web|elements|commands|navigation)\b|sys\._getframe|"
+                               r"get_script_run_ctx|PagesManager")
+
+
+@pytest.mark.parametrize("path", [*APP_CODE, ROOT / "serve.py"], ids=_rel)
+def test_the_app_uses_only_streamlits_public_api(path: Path) -> None:
+    """Streamlit's internals change without notice: work with the framework through st.* (a page runs inside
+    the frame by dashboard.py's structure, not by flipping a private flag or walking the call stack)."""
+    found = PRIVATE_STREAMLIT.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{_rel(path)} reaches into Streamlit's internals: {found}"
+
+
+def _module_name(path: Path) -> str:
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return name.removesuffix(".__init__")
+
+
+def _top_level_imports(path: Path, known: set[str]) -> set[str]:
+    """The analysis modules a module imports as it loads (imports inside functions are lazy: not counted)."""
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+            found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in known else node.module
+                      for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+    return found & known
+
+
+def test_no_module_imports_itself_round_a_cycle_as_it_loads() -> None:
+    """A cycle of imports at load time makes the import order matter; the few lazy cycles left (store and
+    store_guard, demo and demo_followup, importers' base and budgets) import inside a function."""
+    modules = {_module_name(p): p for p in ANALYSIS}
+    graph = {name: _top_level_imports(path, set(modules)) - {name} for name, path in modules.items()}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in graph[start])
+
+    cycles = sorted(name for name in graph if reaches(name, name, {name}))
+    assert not cycles, f"modules on an import cycle at load time: {cycles}"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import new_tab
 
-from analysis import charts, registry
-from analysis import filters as flt
+from analysis.model import filters as flt
+from analysis.model.filters import Filters
+from analysis.views import charts, registry
 
 pytestmark = pytest.mark.browser
 
@@ -71,13 +72,36 @@ def _drawn(demo_sources: registry.Sources, page: str, params: dict[str, list[str
     return sum(charts.has_data(p.figure) for p in registry.page_panels(page, demo_sources, view))
 
 
+PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
+         "Safari/537.36")
+HEATMAP_PAGES = ["groups", "trust_types", "framework", "voices"]  # test_charts checks these hold heat maps
+
+
 @pytest.mark.parametrize("view", list(VIEWS))
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", list(registry.PAGES))
 def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: registry.Sources, page: str,
                                          width: int, view: str) -> None:
+    _check_charts(browser, server, demo_sources, page, width, view)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", HEATMAP_PAGES)
+def test_on_a_phone_heat_maps_are_ranked_lists_and_no_texts_overlap(browser, server: str,
+                                                                      demo_sources: registry.Sources, page: str,
+                                                                      width: int) -> None:
+    ranked = _check_charts(browser, server, demo_sources, page, width, "everything", user_agent=PHONE)
+    assert ranked >= 1 and ranked == sum(charts.is_heatmap(p.figure) and charts.has_data(p.figure)
+                      for p in registry.page_panels(page, demo_sources, Filters())), "every heat map as a list"
+
+
+def _check_charts(browser, server: str, demo_sources: registry.Sources, page: str, width: int, view: str,
+                  **options: object) -> int:
+    """Open a page at a width, check every chart is drawn and no two of its texts overlap; the number of
+    heat maps shown as ranked lists."""
     expected = _drawn(demo_sources, page, VIEWS[view])
-    with new_tab(browser, height=6000) as tab:
+    phone = "-phone" if options else ""
+    with new_tab(browser, height=6000, **options) as tab:
         tab.set_viewport_size({"width": width, "height": 6000})
         tab.goto(_address(server, page, VIEWS[view]))
         tab.get_by_role("heading").first.wait_for()
@@ -88,7 +112,8 @@ def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: reg
                                   timeout=90_000)
             _settle(tab)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}.png"), full_page=True)
+        tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}{phone}.png"),
+                       full_page=True)
         assert plots.count() == expected, "every chart with something to show is drawn, and only those"
         problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(plots.count())}
         assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px"
@@ -97,3 +122,4 @@ def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: reg
             said = tab.locator('[data-testid="stAlertContentInfo"]', has_text="No answers in this view").count()
             assert said == len(fixed) - expected, "an empty view says so, once per chart"
         assert tab.locator('[data-testid="stException"]').count() == 0
+        return tab.locator('[class*="st-key-ranked_"] .js-plotly-plot').count()

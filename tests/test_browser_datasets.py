@@ -12,7 +12,8 @@ from conftest import serve_app as _serve
 from playwright.sync_api import expect
 from test_browser_journeys import wait_for_app
 
-from analysis import importing, mapping, store
+from analysis.ingest import importing, mapping
+from analysis.storage import store
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parent / "fixtures"

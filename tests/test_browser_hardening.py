@@ -9,7 +9,8 @@ import pytest
 from conftest import new_tab, serve_app
 from test_safe_text import PAYLOADS
 
-from analysis import demo, store
+from analysis.storage import store
+from analysis.synthetic import demo
 from bench.sessions import IDLE_JS
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from conftest import new_tab, serve_app
 
-from analysis import demo, store
+from analysis.storage import store
+from analysis.synthetic import demo
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from conftest import new_tab, serve_app
 
-from analysis import demo, review, store
+from analysis.ingest import review
+from analysis.storage import store
+from analysis.synthetic import demo
 
 pytestmark = pytest.mark.browser
 

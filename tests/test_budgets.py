@@ -6,9 +6,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 
-from analysis import mapping
-from analysis.importers import FileProblem, budgets, read_export
+from analysis.ingest import mapping
+from analysis.ingest.importers import FileProblem, budgets, read_export
 from bench import hostile_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def test_one_upload_limit_everywhere() -> None:
 
 
 def test_the_command_line_refuses_a_big_file_before_reading_it(tmp_path: Path, capsys) -> None:
-    from analysis import cli
+    from analysis.commands import cli
 
     big = tmp_path / "big.csv"
     with big.open("wb") as handle:
@@ -100,15 +101,15 @@ def test_the_command_line_refuses_a_big_file_before_reading_it(tmp_path: Path, c
 
 def test_the_data_page_parses_an_upload_once_not_on_every_rerun(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from streamlit.testing.v1 import AppTest
 
-    from analysis import importers, store
+    from analysis.ingest import importers
+    from analysis.storage import store
 
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
     reads: list[str] = []
     real = importers._read
     monkeypatch.setattr(importers, "_read", lambda data, name: reads.append(name) or real(data, name))
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = open_page("data").run()
     data = (ROOT / "tests" / "fixtures" / "template.csv").read_bytes()
     at.file_uploader(key="export_file").upload("template.csv", data, "text/csv").run()
     for _ in range(3):
@@ -121,7 +122,7 @@ def test_the_data_page_parses_an_upload_once_not_on_every_rerun(tmp_path: Path,
 
 
 def test_a_refused_upload_is_remembered_by_its_words_not_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import importers
+    from analysis.ingest import importers
 
     memo: dict = {}
     token = importers.remember_in(memo)

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analysis import charts, registry
-from analysis.filters import Filters
-from analysis.slide_charts import label_colour
+from analysis.model.filters import Filters
+from analysis.outputs.slide_charts import label_colour
+from analysis.views import charts, registry
 
 EVERYTHING = Filters()
 
@@ -78,3 +78,38 @@ def test_a_count_heat_map_scales_to_its_largest_count() -> None:
                                             ("#1F1F1F", "#FFFFFF")])
 def test_values_on_native_bars_take_the_more_readable_colour(fill: str, text: str) -> None:
     assert label_colour(fill) == text
+
+
+@pytest.mark.parametrize(("headers", "phone"), [
+    ({"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148 Safari/604.1"}, True),
+    ({"User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0 Mobile Safari/537.36"}, True),
+    ({"Sec-CH-UA-Mobile": "?1", "User-Agent": "Mozilla/5.0 (Linux; Android 10; K)"}, True),
+    ({"Sec-CH-UA-Mobile": "?0", "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"}, False),
+    ({"User-Agent": "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) Safari/604.1"}, False),  # a tablet fits the grid
+    ({}, False),
+    (None, False),
+])
+def test_a_phone_is_told_by_its_own_headers(headers: dict | None, phone: bool) -> None:
+    assert charts.phone_like(headers) is phone
+
+
+@pytest.mark.parametrize(("page", "view"), [("groups", Filters()), ("trust_types", Filters()), ("voices", Filters()),
+                                            ("framework", Filters()), ("groups", Filters(source=("interview",)))])
+def test_a_heat_map_as_a_ranked_list_keeps_every_cell(demo_sources: registry.Sources, page: str,
+                                                      view: Filters) -> None:
+    found = [p for p in registry.page_panels(page, demo_sources, view) if charts.is_heatmap(p.figure)]
+    assert found, "the pages the browser tests open on a phone hold heat maps"
+    for panel in found:
+        grid = panel.figure.data[0]
+        values = charts.numbers(grid.z)
+        ranked = charts.ranked_cells(panel.figure)
+        bars = ranked.data[0]
+        shown = math.isfinite
+        expected = sorted(((f"{r}: {c}", values[i][j]) for i, r in enumerate(grid.y) for j, c in enumerate(grid.x)
+                           if shown(values[i][j])), key=lambda cell: -cell[1])
+        assert [(y, x) for y, x in zip(bars.y, charts.numbers(bars.x), strict=True)] == expected
+        hidden = sum(text == charts.HIDDEN_MARK or not shown(v) for row_t, row_v in zip(grid.text, values, strict=True)
+                     for text, v in zip(row_t, row_v, strict=True))
+        markers = [t for t in ranked.data[1:] if t.name.startswith(charts.HIDDEN_MARK)]
+        assert (len(markers[0].y) if markers else 0) == hidden, "hidden cells are listed as hidden"
+        assert ranked.layout.meta["title"] == panel.figure.layout.meta["title"]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli, store, vocab
+from analysis.commands import cli
+from analysis.model import vocab
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import colour, vocab
-from analysis.charts import TEMPLATE
+from analysis.model import vocab
+from analysis.views import colour
+from analysis.views.charts import TEMPLATE
 
 ROOT = Path(__file__).resolve().parent.parent
 # CIEDE2000 of 10 or more: told apart at a glance (about 1 is the just-noticeable difference).

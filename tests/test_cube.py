@@ -1,4 +1,4 @@
-"""The count tables made by the query engines (analysis/cube.py): DuckDB by default, Spark for a cluster.
+"""The count tables made by the query engines (analysis/storage/cube.py): DuckDB by default, Spark for a cluster.
 
 Both run the same SQL text. They are checked against the hand-written numpy aggregation the tables were made
 with before (bench/numpy_cube.py), against each other, and on bad references.
@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import cube, demo, national, schema, store
+from analysis.model import schema
+from analysis.storage import cube, store
+from analysis.synthetic import demo, national
 from bench import numpy_cube
 
 KEYS = {"agg_answers": ["org_type", "sector", "region", "source", "wave", "group_id", "measure", "domain",

@@ -5,18 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import open_page, shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
-from analysis import demo, mapping, store
+from analysis.ingest import mapping
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-PAGE = str(ROOT / "pages" / "data.py")
+PAGE = "data"
 BANNER = "**Illustrative data.**"
 
 
-def _run(script: str = PAGE) -> AppTest:
-    at = AppTest.from_file(script, default_timeout=60).run()
+def _run(page: str = PAGE) -> AppTest:
+    at = open_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -35,7 +37,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def demo_dir(data_dir: Path) -> Path:
-    store.write_dataset(demo.demo_tables(), data_dir, demo=True, provenance=[], description="demo")
+    store.write_dataset(shared_demo_tables(), data_dir, demo=True, provenance=[], description="demo")
     return data_dir
 
 
@@ -70,7 +72,7 @@ def test_an_import_goes_into_a_new_dataset_and_leaves_the_default_alone(demo_dir
     assert any("Imported template" in e.value and "Trust survey 2025" in e.value for e in at.success)
     assert store.current_id(demo_dir) == demo_id, "new visitors still see the demo"
     assert store.collection(demo_dir, "trust-survey-2025")["manifest"]["demo"] is False
-    assert any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+    assert any(BANNER in e.value for e in _run("overview").info)
 
 
 def test_a_second_file_of_the_same_survey_is_added_to_the_chosen_dataset(demo_dir: Path) -> None:
@@ -91,7 +93,7 @@ def test_make_this_the_default_archive_and_restore(demo_dir: Path) -> None:
     at.button(key="make_default").click().run()
     assert not at.exception
     assert store.default_collection(demo_dir) == "trust-survey"
-    assert not any(BANNER in e.value for e in _run(str(ROOT / "pages" / "overview.py")).info)
+    assert not any(BANNER in e.value for e in _run("overview").info)
     at.selectbox(key="manage_dataset").set_value("demo").run()
     at.button(key="archive_dataset").click().run()
     assert store.collection(demo_dir, "demo")["archived"] is True

@@ -7,8 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import demo, queries, schema, store, vocab
-from analysis import filters as flt
+from analysis.evidence import queries
+from analysis.model import filters as flt
+from analysis.model import schema, vocab
+from analysis.storage import store
+from analysis.synthetic import demo
 
 EVERYTHING = flt.Filters()
 

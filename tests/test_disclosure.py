@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import disclosure
+from analysis.stats import disclosure
 
 # (bases, expected hidden, expected low_base), one frame without a partition.
 ROW_CASES = {

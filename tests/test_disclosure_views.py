@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import metrics, queries
-from analysis.filters import Filters
+from analysis.evidence import queries
+from analysis.model.filters import Filters
+from analysis.stats import metrics
 
 # Views narrow enough that some results are hidden (the test fails if none of them hides anything).
 VIEWS = [

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import calibration, demo, schema, summary, vocab
+from analysis.commands import summary_cli
+from analysis.model import schema, vocab
+from analysis.synthetic import calibration, demo
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|\s*([^|]+?)\s*\|\s*(.+?)\s*\|$")
@@ -57,13 +59,13 @@ def test_calibration_doc_gives_what_the_demo_gives(demo_tables: dict[str, pd.Dat
     for doc_row, want in zip(documented, expected, strict=True):
         assert doc_row[2] == want[2], f"{want[0]}: the doc says {doc_row[2]!r}, the demo gives {want[2]!r}"
     assert (DOCS / "calibration.md").read_text(encoding="utf-8") == calibration.calibration_markdown(expected), (
-        "regenerate with: python -m analysis.calibration > docs/calibration.md")
+        "regenerate with: python -m analysis.synthetic.calibration > docs/calibration.md")
 
 
 def test_calibration_figures_agree_with_the_summary(demo_dir: Path) -> None:
     """A second path to the same numbers: the stored dataset's summary (as `summary --json` prints it)."""
     by_target = {row[0]: row[2] for row in _calibration_doc()}
-    facts = summary.dataset_summary(demo_dir)
+    facts = summary_cli.dataset_summary(demo_dir)
     assert by_target["Users' groups surveyed"] == str(facts["users_groups"])
     assert f"{facts['workshop_participants']} participants" in by_target["Workshops and participants"]
     assert by_target["Organisations interviewed"].startswith(

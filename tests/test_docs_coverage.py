@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cli
+from analysis.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])

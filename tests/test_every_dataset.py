@@ -14,7 +14,11 @@ import pytest
 from conftest import open_tables
 from streamlit.testing.v1 import AppTest
 
-from analysis import cli, mapping, national, page_text, store
+from analysis.commands import cli
+from analysis.ingest import mapping
+from analysis.storage import store
+from analysis.synthetic import national
+from analysis.views import page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

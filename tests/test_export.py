@@ -17,9 +17,11 @@ import streamlit  # noqa: F401  (imported on purpose: it changes plotly's defaul
 from PIL import Image
 from pypdf import PdfReader
 
-from analysis import disclosure, export, links, panels
-from analysis.filters import Filters, parse
-from analysis.queries import Cube
+from analysis.evidence.queries import Cube
+from analysis.model.filters import Filters, parse
+from analysis.outputs import export
+from analysis.stats import disclosure
+from analysis.views import links, panels
 
 BLUE = (0x00, 0x72, 0xB2)
 

@@ -8,8 +8,12 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import demo_followup, framework, metrics, vocab
-from analysis.errors import UserError
+from analysis.evidence import framework
+from analysis.model import vocab
+from analysis.model.errors import UserError
+from analysis.outputs import action_plan
+from analysis.stats import metrics
+from analysis.synthetic import demo_followup
 
 BRIEFING_AREAS = ["Promoting people's rights to a voice", "Keeping people engaged",
                   "Using people's views to plan and improve services",
@@ -139,7 +143,7 @@ def test_the_action_plan_xlsx_reads_back() -> None:
     import openpyxl
 
     plan, gaps = _plan()
-    book = openpyxl.load_workbook(io.BytesIO(framework.plan_xlsx(plan, gaps, "hospice")))
+    book = openpyxl.load_workbook(io.BytesIO(action_plan.to_xlsx(plan, gaps, "hospice")))
     assert book.sheetnames == ["Action plan", "Areas against peers", "About"]
     rows = list(book["Action plan"].values)
     assert list(rows[0]) == list(framework.PLAN_COLUMNS.values())
@@ -152,7 +156,7 @@ def test_the_action_plan_pdf_reads_back() -> None:
     from pypdf import PdfReader
 
     plan, gaps = _plan()
-    pdf = PdfReader(io.BytesIO(framework.plan_pdf(plan, gaps, "hospice")))
+    pdf = PdfReader(io.BytesIO(action_plan.to_pdf(plan, gaps, "hospice")))
     text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Engagement action plan: Hospice" in text
     assert f"Items to work on ({len(plan)})" in text
@@ -173,7 +177,7 @@ def test_demo_self_assessments_echo_the_findings(demo_tables: dict[str, pd.DataF
 
 def test_no_assessments_give_no_organisations_by_type() -> None:
     """A dataset with no framework assessments (a national survey) scores nothing, rather than failing."""
-    from analysis import schema
+    from analysis.model import schema
 
     orgs = pd.DataFrame({"org_id": ["A"], "org_type": ["acute"], "sector": ["nhs"]})
     assert framework.org_area_scores(schema.empty("assessments")).empty
@@ -188,7 +192,7 @@ def test_no_assessments_give_no_organisations_by_type() -> None:
     lambda a, o: framework.action_plan(framework.ratings_frame({"rights_publicised": "leading"}), a, o, "acute"),
 ], ids=["by_type", "by_sector", "by_wave", "peer_gaps", "action_plan"])
 def test_a_dataset_without_self_assessments_gives_empty_results(call) -> None:
-    from analysis import schema
+    from analysis.model import schema
 
     out = call(schema.empty("assessments"), schema.conform("organisations", schema.empty("organisations")))
     assert isinstance(out, pd.DataFrame)

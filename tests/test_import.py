@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import shared_demo_tables
 
-from analysis import cli, importing, mapping, schema, store
-from analysis.demo import demo_tables
+from analysis.commands import cli
+from analysis.ingest import importing, mapping
+from analysis.model import schema
+from analysis.storage import store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
@@ -159,7 +162,7 @@ def test_a_new_dataset_takes_the_title_given(tmp_path, capsys):
 
 
 def test_demo_is_never_mixed_in_and_stays_the_default(tmp_path, capsys):
-    demo_id = store.write_dataset(demo_tables(), tmp_path / "data", demo=True, provenance=[],
+    demo_id = store.write_dataset(shared_demo_tables(), tmp_path / "data", demo=True, provenance=[],
                                   description="demo")["dataset_id"]
     _cli(tmp_path, "google_forms.csv", _mapping("google_forms.csv"), capsys=capsys)
     assert store.current_id(tmp_path / "data") == demo_id
@@ -215,7 +218,8 @@ def test_lookup_gives_org_type(tmp_path, capsys):
 
 CRASH = """
 import os, sys
-from analysis import cli, store
+from analysis.commands import cli
+from analysis.storage import store
 real = store._write_table
 calls = []
 def crash(folder, name, frame):

@@ -7,8 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cli, import_steps, importing, mapping
-from analysis.importers import read_export
+from analysis.commands import cli
+from analysis.ingest import importing, mapping
+from analysis.ingest.importers import read_export
+from analysis.views import import_steps
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

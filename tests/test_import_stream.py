@@ -10,8 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import importing, mapping, schema, store
-from analysis.importers import budgets
+from analysis.ingest import importing, mapping
+from analysis.ingest.importers import budgets
+from analysis.model import schema
+from analysis.storage import store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SETTINGS = {"source": "users_group_survey", "wave": "2024", "organisation": "RX1", "org_type": "acute",

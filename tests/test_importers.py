@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.importers import FileProblem, read_export
-from analysis.importers.qualtrics import import_id
+from analysis.ingest.importers import FileProblem, read_export
+from analysis.ingest.importers.qualtrics import import_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -88,7 +88,7 @@ def test_bad_files_are_refused(name, words):
 
 
 def test_size_limit(monkeypatch):
-    monkeypatch.setattr("analysis.importers.budgets.MAX_BYTES", 10)
+    monkeypatch.setattr("analysis.ingest.importers.budgets.MAX_BYTES", 10)
     with pytest.raises(FileProblem, match="the limit is"):
         read_export(b"respondent_id,q1\nP1,Some\n", "big.csv")
 

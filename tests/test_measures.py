@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import importing, mapping, measures, queries, vocab
-from analysis.filters import Filters
+from analysis.evidence import queries
+from analysis.ingest import importing, mapping
+from analysis.model import vocab
+from analysis.model.filters import Filters
+from analysis.views import measures
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JOURNEYS = {
@@ -89,7 +92,8 @@ def test_the_demo_shows_no_extra_measure_charts(demo_cube):
 
 
 def test_the_briefing_pack_carries_the_measures_charts(journey):
-    from analysis import briefing, registry
+    from analysis.outputs import briefing
+    from analysis.views import registry
 
     _, cube, measure, words, _ = journey
     built = briefing.pack_panels(briefing.ALL, lambda page: registry.page_panels(

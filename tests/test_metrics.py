@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from analysis import metrics
+from analysis.stats import metrics
 
 COUNTS = [(0, 1), (1, 1), (0, 10), (10, 10), (1, 10), (3, 7), (50, 100), (1, 1000), (999, 1000), (123, 456)]
 
@@ -42,6 +42,25 @@ def test_exact_interval_matches_statsmodels_beta(k: int, n: int) -> None:
     want_low, want_high = proportion_confint(k, n, alpha=0.05, method="beta")
     assert low[0] == pytest.approx(want_low, abs=1e-10)
     assert high[0] == pytest.approx(want_high, abs=1e-10)
+
+
+def test_exact_interval_works_on_arrays_and_counts_given_as_floats() -> None:
+    k, n = zip(*COUNTS, strict=True)
+    low, high = metrics.exact_interval(np.array(k) * (1 + 1e-12), np.array(n, dtype=float))  # 3 * 1.0000000001
+    for i, (ki, ni) in enumerate(COUNTS):
+        want_low, want_high = proportion_confint(ki, ni, alpha=0.05, method="beta")
+        assert (low[i], high[i]) == (pytest.approx(want_low, abs=1e-10), pytest.approx(want_high, abs=1e-10))
+
+
+def test_the_metrics_need_no_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from analysis.stats import metrics; metrics.exact_interval([3], [7]); "
+            "metrics.compare_shares(np.array([.5]), np.array([9.]), np.array([.4]), np.array([9.])); "
+            "print('scipy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", "scipy's import costs more than a page's charts"
 
 
 def test_exact_interval_is_nan_without_organisations() -> None:
@@ -132,6 +151,7 @@ def test_compare_shares_verdicts(p1: float, n1: float, p2: float, n2: float, ver
     elif 0 < p1 < 1 or 0 < p2 < 1:
         _, want = proportions_ztest([p1 * n1, p2 * n2], [n1, n2])
         assert p_value[0] == pytest.approx(want)
+        assert p_value.dtype == float
 
 
 def test_compare_shares_works_on_arrays() -> None:

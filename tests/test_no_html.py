@@ -2,7 +2,7 @@
 
 Streamlit renders st.markdown, st.caption, st.info and friends as Markdown, so a value from a file or
 a dataset could otherwise add links, images (which fetch from anywhere) or formatting. Data has to pass
-through analysis.summaries.escape_markdown on its way in; text written in our own code may be used as is.
+through analysis.model.safe_text.escape_markdown on its way in; text written in our own code may be used as is.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ ESCAPERS = {"escape_markdown"}
 NUMBERS = {"len", "int", "round", "float"}
 # Text that analysis/ escapes before it returns it (the page cannot show that to this scan).
 ESCAPED_UPSTREAM = {
-    "facts.contrast": "analysis/overview.py headline_facts() passes it through escape_markdown",
-    "facts.provenance": "analysis/overview.py headline_facts() passes it through escape_markdown",
-    "finding": "analysis/overview.py data_findings() passes each through escape_markdown",
-    "page_text.intro(page)": "analysis/page_text.py: our own words, no data",
+    "facts.contrast": "analysis/views/overview.py headline_facts() passes it through escape_markdown",
+    "facts.provenance": "analysis/views/overview.py headline_facts() passes it through escape_markdown",
+    "finding": "analysis/views/overview.py data_findings() passes each through escape_markdown",
+    "page_text.intro(page)": "analysis/views/page_text.py: our own words, no data",
     "findings": "pages/_ui.py intro(): analysis/page_text.study_findings(), our own words, no data",
 }
 

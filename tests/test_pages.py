@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import open_tables, table_keys
+from conftest import open_page, open_tables, table_keys
 from streamlit.testing.v1 import AppTest
 
-from analysis import store
+from analysis.model import vocab
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "domains", "groups", "trust_types"]  # the pages that show the evidence
@@ -43,10 +44,10 @@ def test_evidence_pages_say_the_demo_data_is_illustrative(app_env: Path, page: s
     assert any("Illustrative data" in info.value for info in at.info), "the demo banner is missing"
 
 
-def test_a_page_runs_on_its_own(app_env: Path) -> None:
-    at = open_tables(AppTest.from_file(str(ROOT / "pages" / "domains.py"), default_timeout=TIMEOUT).run())
+def test_a_page_opened_first_by_its_link_runs_inside_the_frame(app_env: Path) -> None:
+    at = open_tables(open_page("domains", TIMEOUT).run())
     assert not at.exception, [e.value for e in at.exception]
-    assert at.dataframe
+    assert at.dataframe and at.sidebar.multiselect, "the page and the frame's filters"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -102,7 +103,7 @@ def test_pages_folder_does_not_bypass_the_frame(demo_dir: Path, monkeypatch: pyt
 @pytest.fixture(scope="module")
 def national_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small national-scale build: no interviews, assessments, actions or stories, one wave per year."""
-    from analysis import cli
+    from analysis.commands import cli
 
     directory = tmp_path_factory.mktemp("national")
     assert cli.main(["build", "--demo", "--respondents", "3000", "--data-dir", str(directory)]) == 0
@@ -116,3 +117,23 @@ def test_every_page_runs_on_a_national_build(national_dir: Path, monkeypatch: py
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.title, "the page has a title"
+
+
+@pytest.mark.parametrize(("link", "chosen", "left_out"), [
+    ({"org_type": "acute,nonsense"}, {"org_type": ["acute"]}, "org_type=nonsense"),  # comma list, one unknown
+    ({"org_type": ["acute", "hospice"]}, {"org_type": ["acute", "hospice"]}, None),
+    ({"region": "atlantis", "wave": "1066"}, {"region": [], "wave": []}, "region=atlantis, wave=1066"),
+])
+def test_a_links_filters_are_read_once_the_same_way_by_the_sidebar_and_the_page(
+        app_env: Path, link: dict, chosen: dict, left_out: str | None) -> None:
+    """The sidebar reads a link with the parse every page uses, so the page can still say what it left out
+    (the command line rejects the same values)."""
+    at = open_page("domains", TIMEOUT)
+    for key, value in link.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    selects = {m.label: m.value for m in at.sidebar.multiselect}
+    assert {key: selects[vocab.FILTER_LABELS[key]] for key in chosen} == chosen
+    warned = [w.value for w in at.warning if "left out" in w.value]
+    assert (left_out is None and not warned) or (left_out and left_out in warned[0].replace("\\", "")), warned

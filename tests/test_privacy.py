@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
-from analysis import cli, mapping, store
+from analysis.commands import cli
+from analysis.ingest import mapping
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,7 +29,7 @@ def _spec(**settings: str) -> dict:
 
 def _page(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv(store.ENV_VAR, str(data_dir))
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = open_page("data").run()
     at.file_uploader(key="export_file").upload("template.csv", EXPORT, "text/csv").run()
     return at
 
@@ -135,7 +138,7 @@ def test_no_dataset_is_said_without_the_data_directory(tmp_path: Path, monkeypat
 
 def test_an_unexpected_failure_on_the_data_page_shows_no_server_path(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis import importing
+    from analysis.ingest import importing
 
     def boom(*args, **kwargs):
         raise OSError(f"[Errno 28] No space left: '{tmp_path}/datasets/.staging-abc/answers.parquet'")

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analysis import queries
-from analysis.filters import Filters
+from analysis.evidence import queries
+from analysis.model.filters import Filters
 
 VIEWS = [
     Filters(),
@@ -123,7 +123,7 @@ def test_each_organisation_type_against_all_others_matches_the_long_answers(
                                   Filters(org_type=("acute",), region=("london",))], ids=str)
 def test_a_selected_type_keeps_its_comparator_and_the_summary_says_no_too_few(demo_cube: queries.Cube,
                                                                                view: Filters) -> None:
-    from analysis import panels, summaries
+    from analysis.views import panels, summaries
 
     panel = panels.org_types_against_rest(demo_cube, view)
     assert summaries.NOTHING not in panel.summary
@@ -146,7 +146,7 @@ ROWS = {"shown": {"suppressed": False, "rest_suppressed": False, "verdict": "wor
 ])
 def test_the_comparison_summary_says_too_few_only_when_the_rule_hid_the_subgroups(rows: list[str],
                                                                                    words: str) -> None:
-    from analysis import summaries
+    from analysis.views import summaries
 
     assert words in summaries.against_rest(pd.DataFrame([ROWS[r] for r in rows]), "organisation types")
 
@@ -154,7 +154,7 @@ def test_the_comparison_summary_says_too_few_only_when_the_rule_hid_the_subgroup
 @pytest.fixture(scope="module")
 def reworded_cube(tmp_path_factory: pytest.TempPathFactory, demo_tables: dict[str, pd.DataFrame]) -> queries.Cube:
     """The demo with the 2009 funding question replaced by another question (same domain, other wording)."""
-    from analysis import store
+    from analysis.storage import store
 
     t = {name: frame.copy() for name, frame in demo_tables.items()}
     later = t["respondents"].loc[t["respondents"]["wave"] == "2009", "respondent_id"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import importing, mapping
-from analysis.importers import read_export
+from analysis.ingest import importing, mapping
+from analysis.ingest.importers import read_export
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-exports"
 pytestmark = pytest.mark.real_exports
@@ -84,7 +84,7 @@ def test_imports_as_it_is_with_its_true_count(tmp_path, name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_the_guided_steps_keep_every_file_importable_and_draw_its_charts(tmp_path, name):
-    from analysis import import_steps
+    from analysis.views import import_steps
 
     data = (REAL / name).read_bytes()
     spec = mapping.guess(data, name)

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from analysis import cli, redact
+from analysis.commands import cli
+from analysis.ingest import redact
 
 NAMES = ["Jo Bloggs", "Priya", "Dr Okafor", "Smith"]
 

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import actions_import, cli, datasets, mapping, redact, store
+from analysis.commands import cli
+from analysis.ingest import actions_import, mapping, redact
+from analysis.storage import store
+from analysis.views import datasets
 
 TEXTS = [
     "Dr Patel on Ward 7 was rude to my mum Mrs Joan Hughes.",

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import open_page
 
-from analysis import review, store, voices
+from analysis.evidence import voices
+from analysis.ingest import review
+from analysis.storage import store
 
 HELD = "I was seen by Zorbanek in the end"          # a capitalised word the detector could not place
 ALSO_HELD = "we asked for Grace at the desk"          # an ordinary word used like a name
@@ -165,10 +168,7 @@ def page_env(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _data_page():
-    from streamlit.testing.v1 import AppTest
-
-    page = Path(__file__).resolve().parent.parent / "pages" / "data.py"
-    at = AppTest.from_file(str(page), default_timeout=60).run()
+    at = open_page("data").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

@@ -1,4 +1,4 @@
-"""Nothing from the data acts in the browser: one rule (analysis/safe_text.py) on screen, in charts, in tables
+"""Nothing from the data acts in the browser: one rule (analysis/model/safe_text.py) on screen, in charts, in tables
 and downloads, checked with a table of hostile payloads on every page."""
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from conftest import open_tables
+from conftest import open_page, open_tables, shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
-from analysis import charts, demo, export, store
-from analysis.safe_text import escape_markdown, for_chart, for_sheet, safe_figure, safe_table
+from analysis.model.safe_text import escape_markdown, for_chart, for_sheet, safe_figure, safe_table
+from analysis.outputs import export
+from analysis.storage import store
+from analysis.views import charts
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))
@@ -137,7 +139,7 @@ def test_our_own_line_breaks_survive_and_numbers_are_untouched() -> None:
 def payload_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A dataset like the demo, with payloads in organisation names, regions, a wave, level labels,
     question wording, stories and actions."""
-    tables = {name: frame.copy() for name, frame in demo.demo_tables().items()}
+    tables = {name: frame.copy() for name, frame in shared_demo_tables().items()}
 
     def cycle(n: int) -> list[str]:
         return [PAYLOADS[i % len(PAYLOADS)] + f" {i}" for i in range(n)]
@@ -193,7 +195,7 @@ def test_an_upload_full_of_payloads_is_shown_as_text_on_the_data_page(
     rows = [[f"r{i}", "TRUST1", "acute_trust", "2024", PAYLOADS[i % len(PAYLOADS)], *PAYLOADS[:10]]
             for i in range(len(PAYLOADS))]
     text = "\n".join(",".join('"' + c.replace('"', '""') + '"' for c in row) for row in [header, *rows])
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    at = open_page("data").run()
     at.file_uploader(key="export_file").upload("payloads.csv", text.encode(), "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.table, "no Markdown table: st.table renders cell text as Markdown"
@@ -240,7 +242,7 @@ def test_every_table_on_a_page_goes_through_safe_table(script: Path) -> None:
 
 
 def test_the_mapping_tables_shown_safely_give_back_the_same_mapping() -> None:
-    from analysis import mapping_table
+    from analysis.ingest import mapping_table
 
     spec = {"import": {"wave": "=2024", "source": "workshop"},
             "columns": {"=Q1": {"role": "question", "text": "-how much?", "scale": "influence4",

@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
-from analysis import cached, store
+from analysis import cached
+from analysis.storage import store
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_PAGE = str(ROOT / "pages" / "data.py")
 AUTH = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-only-not-a-secret",
         "client_id": "id", "client_secret": "secret",
         "server_metadata_url": "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"}
@@ -48,25 +49,25 @@ def test_a_failing_page_shows_an_incident_id_and_logs_the_details(
 
 
 def test_without_sign_in_configured_the_data_page_is_open(app_env: Path) -> None:
-    at = AppTest.from_file(DATA_PAGE, default_timeout=30).run()
+    at = open_page("data", timeout=30).run()
     assert not at.exception
     assert at.get("file_uploader"), "the import controls are shown"
     assert not [b for b in at.button if b.key == "sign_in"]
 
 
 def test_with_sign_in_configured_imports_wait_for_sign_in(app_env: Path) -> None:
-    at = AppTest.from_file(DATA_PAGE, default_timeout=30)
+    at = open_page("data", timeout=30)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception
     assert at.button(key="sign_in").label == "Sign in"
     assert not at.get("file_uploader"), "no import controls before sign-in"
-    assert not at.selectbox, "no dataset switching before sign-in"
+    assert not at.main.selectbox, "no dataset switching on the page before sign-in (the sidebar's is the view's)"
 
 
 def test_signed_in_people_can_import(app_env: Path) -> None:
-    at = AppTest.from_file(DATA_PAGE, default_timeout=30)
+    at = open_page("data", timeout=30)
     at.secrets["auth"] = {"microsoft": AUTH, "redirect_uri": AUTH["redirect_uri"],
                           "cookie_secret": AUTH["cookie_secret"]}
     at.user = {"is_logged_in": True, "name": "A [Tester](http://x)", "email": "a@example.nhs.uk"}

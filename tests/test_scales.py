@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import scales, vocab
+from analysis.model import scales, vocab
 
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 FFT = ["Extremely likely", "Likely", "Neither likely nor unlikely", "Unlikely", "Extremely unlikely", "Don't know"]

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cached, registry, store
-from analysis import filters as flt
-from analysis import overview as overview_mod
+from analysis import cached
+from analysis.model import filters as flt
+from analysis.storage import store
+from analysis.views import overview as overview_mod
+from analysis.views import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.server
@@ -33,16 +35,17 @@ def _count_calls(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> 
 def test_warm_fills_the_caches_the_pages_read(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cached.page_panels.clear()
     cached.headline_facts.clear()
-    assert cached.warm(demo_dir) == registry.pages_reading(registry.CUBE) == [
-        "overview", "domains", "groups", "trust_types", "questions"]
+    assert cached.warm(demo_dir) == list(registry.PAGES)
+    assert {"framework", "actions", "voices"} <= set(registry.PAGES), "pages reading actions and stories too"
 
     built = _count_calls(monkeypatch, registry, "page_panels")
     facts = _count_calls(monkeypatch, overview_mod, "headline_facts")
     dataset_id = store.current_id(demo_dir)
     waves = cached.cube(str(demo_dir), dataset_id).waves
     unfiltered = tuple(flt.parse({}, waves=waves).items())  # the key a page builds from an address with no filters
-    for page in registry.pages_reading(registry.CUBE):
-        cached.page_panels(page, str(demo_dir), dataset_id, unfiltered)
+    for page in registry.PAGES:  # with the key each page asks for (stories: the review's state)
+        cached.page_panels(page, str(demo_dir), dataset_id, unfiltered,
+                           cached.review_version(page, str(demo_dir), dataset_id))
     cached.headline_facts(str(demo_dir), dataset_id, unfiltered)
     assert (built, facts) == ([], []), "a page's first visit after warm-up should draw nothing anew"
 
@@ -64,7 +67,7 @@ def _run_warm(data_dir: Path) -> subprocess.CompletedProcess:
 def test_serve_says_when_it_is_ready(demo_dir: Path) -> None:
     done = _run_warm(demo_dir)
     assert done.returncode == 0, done.stderr
-    assert "Ready: the data and the unfiltered view of 5 pages loaded" in done.stdout
+    assert f"Ready: the data and the unfiltered view of {len(registry.PAGES)} pages loaded" in done.stdout
 
 
 def test_a_dataset_that_will_not_load_does_not_stop_the_server(demo_dir: Path, tmp_path: Path) -> None:

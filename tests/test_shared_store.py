@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import build_demo, new_tab
 from conftest import serve_app as _serve
 
-from analysis import store
+from analysis.storage import store
 
 
 def _in_use(browser, base: str) -> str:

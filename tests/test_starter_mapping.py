@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import import_steps, mapping
-from analysis.importers import read_export
+from analysis.ingest import mapping
+from analysis.ingest.importers import read_export
+from analysis.views import import_steps
 from bench.starter_mappings import TRUTH, edits
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,14 +11,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import schema, store
+from analysis.model import schema
+from analysis.storage import store
 from tests.conftest import build_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
 CRASH_AFTER_SECOND_TABLE = """
 import os, sys
-from analysis import cli, store
+from analysis.commands import cli
+from analysis.storage import store
 written = []
 real_write = store._write_table
 def write_then_die(folder, name, frame):
@@ -143,7 +145,7 @@ def test_no_dataset_is_reported_plainly(tmp_path: Path) -> None:
 # ---- named datasets ----
 
 def _write(directory: Path, seed: int, **kw) -> dict:
-    from analysis import demo as demo_mod
+    from analysis.synthetic import demo as demo_mod
 
     return store.write_dataset(demo_mod.demo_tables(seed), directory, demo=False, provenance=[],
                                description=f"seed {seed}", **kw)

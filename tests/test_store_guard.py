@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
-from analysis import demo, importing, mapping, national, store, store_guard
+from analysis.ingest import importing, mapping
+from analysis.storage import store, store_guard
+from analysis.synthetic import demo, national
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,7 +28,7 @@ def _file(prefix: str) -> tuple[bytes, dict]:
 
 
 def _demo(directory: Path) -> str:
-    return store.write_dataset(demo.demo_tables(), directory, demo=True, provenance=[], description="demo")[
+    return store.write_dataset(shared_demo_tables(), directory, demo=True, provenance=[], description="demo")[
         "dataset_id"]
 
 
@@ -90,7 +93,7 @@ def test_a_second_writer_that_cannot_wait_is_refused_plainly(tmp_path: Path,
         assert holder.stdout.readline().strip() == b"held"
         monkeypatch.setenv(store_guard.WAIT_ENV, "0.3")
         data, spec = _file("busy")
-        from analysis import datasets
+        from analysis.views import datasets
         report = datasets.import_file(data, "busy.csv", spec, tmp_path)
         assert not report.ok and "Another import is being written" in report.message
         assert "unexpected" not in report.message

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pyarrow.fs as pafs
 import pytest
+from conftest import open_page
 from streamlit.testing.v1 import AppTest
 
-from analysis import datasets, registry, store
-from analysis.filters import Filters
-from analysis.store import ReadOnlyStore
+from analysis.model.filters import Filters
+from analysis.storage import store
+from analysis.storage.store import ReadOnlyStore
+from analysis.views import datasets, registry
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.server
@@ -99,7 +101,7 @@ def test_the_app_serves_a_store_it_reads_by_uri(s3_store: str, monkeypatch: pyte
     at.switch_page("pages/groups.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert len(at.get("plotly_chart")) == len(registry.PAGES["groups"].entries)
-    data = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60).run()
+    data = open_page("data").run()
     assert not data.exception, [e.message for e in data.exception]
     assert any(e.value == datasets.READ_ONLY_NOTE for e in data.info)
     assert not data.get("file_uploader")

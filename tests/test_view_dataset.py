@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import shared_demo_tables
 from streamlit.testing.v1 import AppTest
 
-from analysis import demo, export, importing, links, mapping, store
+from analysis.ingest import importing, mapping
+from analysis.outputs import export
+from analysis.storage import store
+from analysis.synthetic import demo
+from analysis.views import links
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -27,7 +32,7 @@ def _import(directory: Path, name: str, content: bytes, **target) -> importing.I
 @pytest.fixture
 def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo (the default) and an imported survey with two versions."""
-    store.write_dataset(demo.demo_tables(), tmp_path, demo=True, provenance=[], description=demo.DEMO_DESCRIPTION)
+    store.write_dataset(shared_demo_tables(), tmp_path, demo=True, provenance=[], description=demo.DEMO_DESCRIPTION)
     template = (FIXTURES / "template.csv").read_bytes()
     _import(tmp_path, "template.csv", template, title="Trust survey")
     _import(tmp_path, "later.csv", template.replace(b"WS01-P", b"WS09-P").replace(b"INT-", b"INT9-"),
@@ -108,10 +113,10 @@ def test_an_archived_dataset_leaves_the_sidebar_but_its_links_still_open(two: Pa
 
 
 def test_exports_and_links_name_the_dataset(two: Path) -> None:
-    from analysis import datasets
+    from analysis.views import datasets
 
     entry = store.collection(two, "trust-survey")
     manifest = datasets.view_manifest(store.manifest(two, entry["current"]), entry)
     assert "'Trust survey' (trust-survey, version" in export.source_line(manifest)
-    query = links.view_query(__import__("analysis.filters", fromlist=["Filters"]).Filters(), manifest)
+    query = links.view_query(__import__("analysis.model.filters", fromlist=["Filters"]).Filters(), manifest)
     assert query == f"dataset=trust-survey&version={links.dataset_token(manifest)}"

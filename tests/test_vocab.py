@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from analysis import vocab
+from analysis.model import vocab
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")

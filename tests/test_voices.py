@@ -9,8 +9,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import cli, demo_stories, drilldown, mapping, schema, store, vocab, voices
-from analysis.filters import Filters
+from analysis.commands import cli
+from analysis.evidence import voices
+from analysis.ingest import mapping
+from analysis.model import schema, vocab
+from analysis.model.filters import Filters
+from analysis.storage import store
+from analysis.synthetic import demo_stories
+from analysis.views import drilldown
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -52,7 +58,7 @@ def test_the_voices_link_keeps_the_sidebar_filters(drill: dict, filters: Filters
 
 
 def test_every_chart_with_a_drill_down_is_a_panel() -> None:
-    from analysis import registry
+    from analysis.views import registry
 
     charts = {e.name for e in registry.entries()}
     assert set(drilldown.CHART_AXES) <= charts

@@ -1,0 +1,4 @@
+"""Generated data: the illustrative demo dataset in the study's design (demo, demo_followup, demo_stories),
+the national-scale synthetic dataset (national), and the check of the demo against the published findings
+(calibration). Imports the layers below; only the command line and tests import it.
+"""
