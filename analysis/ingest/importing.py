@@ -717,7 +717,7 @@ def run_file(path: Path, mapping: dict, directory: Path, *, chunk_rows: int = CH
              lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping", names: list[str] | None = None,
              target: Target | None = None) -> ImportReport:
     """`run` for the export stored at `path`: a CSV file is read, checked and written `chunk_rows` responses at a
-    time (analysis/importers/stream.py), so memory does not grow with the file; a workbook or SPSS file is read
+    time (analysis/ingest/importers/stream.py), so memory does not grow with the file; a workbook or SPSS file is read
     whole. The tables stored, the redaction and the problems found are those of `run` on the same file."""
     path = Path(path)
     if not stream.streamable(path):

@@ -19,7 +19,7 @@ from analysis.model.errors import UserError, problem
 MAX_BYTES = budgets.MAX_BYTES  # one upload limit everywhere: see analysis/ingest/importers/budgets.py
 SPSS_MAGIC = (b"$FL2", b"$FL3")
 BLANK = ""
-# Records before the ones a reader is given: a file read in chunks (analysis/importers/stream.py) hands each
+# Records before the ones a reader is given: a file read in chunks (analysis/ingest/importers/stream.py) hands each
 # chunk to its layout's reader after the header rows, and the rows keep the numbers they have in the file.
 RECORD_OFFSET: ContextVar[int] = ContextVar("record_offset", default=0)
 

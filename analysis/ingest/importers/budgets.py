@@ -32,7 +32,7 @@ MAX_XLSX_UNPACKED = _limit("ENGAGEMENT_MAX_XLSX_UNPACKED_MB", 200) * MIB
 MAX_SHARED_STRINGS = _limit("ENGAGEMENT_MAX_SHARED_STRINGS_MB", 64) * MIB
 MAX_SHEETS = _limit("ENGAGEMENT_MAX_SHEETS", 100)
 MAX_XML_DEPTH = 100  # a worksheet nests about 7 deep
-# A CSV file named on the command line is read in chunks (analysis/importers/stream.py), so it may be bigger
+# A CSV file named on the command line is read in chunks (analysis/ingest/importers/stream.py), so it may be bigger
 # than an upload when a deployment allows it; its rows, cells and text are still counted against the limits above.
 MAX_FILE_BYTES = _limit("ENGAGEMENT_MAX_FILE_MB", MAX_BYTES // MIB) * MIB
 
