@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from bench import hostile_files, sessions
+from bench.trees import for_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_S = 10.0
@@ -57,7 +58,8 @@ def corpus(folder: Path) -> list[Path]:
 def command_line(path: Path, code_root: Path = ROOT, timeout: float = 60) -> dict:
     """`mapping-template FILE` in a fresh process: exit code, seconds, peak memory (VmHWM) and the message."""
     try:
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(path)], cwd=code_root, capture_output=True,
+        out = subprocess.run([sys.executable, "-c", for_tree(_CHILD, code_root), str(path)], cwd=code_root,
+                             capture_output=True,
                              text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(code_root)})
     except subprocess.TimeoutExpired:
         return {"code": None, "seconds": timeout, "peak_mb": None, "message": f"still running after {timeout:.0f} s"}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from analysis.storage import store
 from analysis.synthetic import demo
+from bench.trees import for_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "96cc666"  # main before issue 17
@@ -86,7 +87,7 @@ def cli_times(tree: Path, data: Path, out: Path, args: list[str], runs: int) -> 
 
 def app_times(tree: Path, snippet: str, data: Path, page: str, fmt: str, runs: int) -> dict:
     """Charts and seconds for warm pack builds in one process (the app's situation)."""
-    done = subprocess.run([sys.executable, "-c", snippet, str(data), page, fmt, str(runs)], cwd=tree,
+    done = subprocess.run([sys.executable, "-c", for_tree(snippet, tree), str(data), page, fmt, str(runs)], cwd=tree,
                           env=_env(tree), check=True, capture_output=True, text=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -97,7 +98,7 @@ def _median(times: list[float]) -> float:
 
 def _app_snippet(tree: Path) -> str:
     # Trees with the page registry build a page's own pack; older ones the one pack of every page.
-    return APP_NOW if (tree / "analysis" / "registry.py").is_file() else APP_BEFORE
+    return APP_NOW if any((tree / "analysis" / d / "registry.py").is_file() for d in ("", "views")) else APP_BEFORE
 
 
 def pack_timings(runs: int = 5, baselines: tuple[str, ...] = (BASELINE,), page: str = PAGE) -> list[dict]:

@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.trees import for_tree
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ("import json, resource, sys, time\n"
          "from analysis.commands.cli import main\n"
@@ -41,7 +43,8 @@ def build(code: Path, respondents: int, scratch: Path, timeout: float) -> dict:
     target = Path(tempfile.mkdtemp(prefix="build-", dir=scratch))
     load_before = os.getloadavg()[0]
     try:
-        out = subprocess.run([sys.executable, "-c", BUILD, "build", "--demo", "--respondents", str(respondents),
+        out = subprocess.run([sys.executable, "-c", for_tree(BUILD, code), "build", "--demo",
+                              "--respondents", str(respondents),
                               "--data-dir", str(target)], cwd=code, capture_output=True, text=True, timeout=timeout)
         if out.returncode:
             return {"failed": (out.stderr or out.stdout).strip().splitlines()[-1:], "load_before": load_before}

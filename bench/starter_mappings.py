@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.trees import for_tree
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 DATES = ("wave", "ignore")
@@ -142,7 +144,8 @@ def run(base: str, real: Path) -> list[dict]:
                                  check=True).stdout
         subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
         for label, code in (("before", old), ("after", str(ROOT))):
-            out = subprocess.run([sys.executable, "-c", GUESS, code, *map(str, files)], capture_output=True,
+            script = for_tree(GUESS, Path(code))
+            out = subprocess.run([sys.executable, "-c", script, code, *map(str, files)], capture_output=True,
                                  text=True, check=True).stdout
             results[label] = json.loads(out)
     rows = []
