@@ -106,6 +106,16 @@ def limits(rows: int, size: int) -> dict[str, str]:
             "ENGAGEMENT_MAX_TEXT_CHARS": str(size + 1), "ENGAGEMENT_MAX_FILE_MB": str(size // 2**20 + 1)}
 
 
+def _report(lines: list[str]) -> dict | str:
+    """What the import's JSON report said (its counts and message); the text itself when it is not one report."""
+    text = "\n".join(lines)
+    try:
+        said, _ = json.JSONDecoder().raw_decode(text[text.index("{"):])
+        return {k: said.get(k) for k in ("ok", "respondents", "answers", "free_text_answers", "message")}
+    except ValueError:
+        return text[:300]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.big_import", description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
@@ -133,8 +143,7 @@ def main() -> None:
         lines = out.stdout.strip().splitlines()
         result = json.loads(lines[-1]) if lines else {"failed": (out.stderr.strip().splitlines() or ["?"])[-1]}
         if not args.whole and len(lines) > 1:
-            said = json.loads("\n".join(lines[:-1]))
-            result["said"] = {k: said[k] for k in ("ok", "respondents", "answers", "free_text_answers", "message")}
+            result["said"] = _report(lines[:-1])
         row = {"path": "whole" if args.whole else "chunked", "rows": args.rows, "mb": round(size / 2**20, 1),
                **result, "load_before": load_before, "load_after": os.getloadavg()[0]}
         print(json.dumps(row), flush=True)

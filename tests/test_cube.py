@@ -188,3 +188,19 @@ def test_a_data_folder_with_quotes_in_its_name(tmp_path: Path, demo_tables) -> N
     store.write_dataset(demo_tables, folder, demo=True, provenance=[], description="demo")
     assert_same_tables({n: store.read_table(folder, n) for n in KEYS}, numpy_cube.build_aggregates(demo_tables),
                        exact=True)
+
+
+def test_the_engine_draws_no_progress_bar_on_standard_output(tmp_path: Path) -> None:
+    """A national build's count tables take minutes; DuckDB's progress bar on stdout would break `--json`.
+    Checked in a fresh process whose stdout is a pipe, as a script reading `import --json` has it (under
+    pytest's own capture DuckDB leaves the bar off by itself)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from analysis.storage import cube\n"
+            "con = cube.connect(sys.argv[1])\n"
+            "print(dict(con.execute(\"SELECT name, value FROM duckdb_settings()\").fetchall())"
+            "['enable_progress_bar'])\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "false"

@@ -177,6 +177,20 @@ def _parquet(folder: Path | str, name: str) -> str:
     return f"{str(folder).rstrip('/')}/{name}.parquet"
 
 
+def connect(spill: str):
+    """A DuckDB connection held to MEMORY_LIMIT and THREADS, spilling to `spill`, and silent: its progress bar
+    (drawn on standard output for a query of more than a few seconds) would break `--json` output."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET threads = {THREADS}")
+    con.execute("SET temp_directory = '{}'".format(spill.replace("'", "''")))
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def aggregate_parquet(folder: Path, scratch: Path | None = None,
                       question_waves: bool = False) -> dict[str, pd.DataFrame]:
     """The count tables of the core tables stored as `<table>.parquet` in `folder`, counted by DuckDB (with
@@ -185,13 +199,7 @@ def aggregate_parquet(folder: Path, scratch: Path | None = None,
     DuckDB keeps to MEMORY_LIMIT and spills the joins and the grouping to `scratch` (a temporary folder by
     default) beyond it.
     """
-    import duckdb
-
-    with tempfile.TemporaryDirectory(prefix="duckdb-", dir=scratch) as spill, duckdb.connect() as con:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute(f"SET threads = {THREADS}")
-        con.execute("SET temp_directory = '{}'".format(spill.replace("'", "''")))
-        con.execute("SET preserve_insertion_order = false")
+    with tempfile.TemporaryDirectory(prefix="duckdb-", dir=scratch) as spill, connect(spill) as con:
         for name in schema.CORE_TABLES:
             path = _parquet(folder, name).replace("'", "''")  # quoted for a SQL string
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
