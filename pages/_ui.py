@@ -95,19 +95,13 @@ def dataset_selector(directory: store.Location) -> dict | None:
     name = st.selectbox("Dataset", list(names), format_func=names.get, key=DATASET_KEY,
                         help="Which data every page shows. The address keeps it, so a copied link opens it again.")
     if linked != name:
-        legacy = _version_token(linked) if linked not in names else None
+        legacy = links.legacy_version(linked) if linked not in names else None
         if legacy:  # a link from before datasets were named: keep its version, under the dataset's name
             st.query_params[links.VERSION_PARAM] = legacy
         elif links.VERSION_PARAM in st.query_params:  # another dataset chosen: the link's version was the old one's
             del st.query_params[links.VERSION_PARAM]
         st.query_params[links.DATASET_PARAM] = name
     return store.collection(directory, name)
-
-
-def _version_token(linked: str | None) -> str | None:
-    """A version token carried in ?dataset= by a link from before datasets were named, else None."""
-    text = str(linked or "")
-    return text if len(text) >= links.TOKEN_LENGTH and all(c in "0123456789abcdef" for c in text) else None
 
 
 def current_view() -> View | None:
@@ -121,7 +115,8 @@ def current_view() -> View | None:
                    "`python -m analysis build --demo`.")
         return None
     linked = st.query_params.get(links.DATASET_PARAM)
-    token = st.query_params.get(links.VERSION_PARAM) or (_version_token(linked) if linked != entry["name"] else None)
+    legacy = links.legacy_version(linked) if linked != entry["name"] else None
+    token = st.query_params.get(links.VERSION_PARAM) or legacy
     dataset_id, note = datasets.view_version(directory, entry, token)
     try:
         cube = cached.cube(str(directory), dataset_id)

@@ -120,3 +120,11 @@ def test_exports_and_links_name_the_dataset(two: Path) -> None:
     assert "'Trust survey' (trust-survey, version" in export.source_line(manifest)
     query = links.view_query(__import__("analysis.model.filters", fromlist=["Filters"]).Filters(), manifest)
     assert query == f"dataset=trust-survey&version={links.dataset_token(manifest)}"
+
+
+@pytest.mark.parametrize(("linked", "expected"), [
+    ("9f63cd810cc6", "9f63cd810cc6"), ("9f63cd810cc6aa", "9f63cd810cc6aa"), ("9f63cd810cc", None),
+    ("study-demo", None), ("9F63CD810CC6", None), ("", None), (None, None), ("9f63cd810cc6'; --", None),
+])
+def test_a_link_from_before_named_datasets_keeps_its_version(linked, expected) -> None:
+    assert links.legacy_version(linked) == expected

@@ -30,6 +30,13 @@ def view_link(page_url: str, filters: Filters, manifest: dict) -> str:
     return f"{page_url.split('?')[0]}?{view_query(filters, manifest)}"
 
 
+def legacy_version(linked: str | None) -> str | None:
+    """The version token a link from before datasets were named carried in ?dataset= (hex, at least
+    TOKEN_LENGTH long), else None: a dataset's name is never one."""
+    text = str(linked or "")
+    return text if len(text) >= TOKEN_LENGTH and all(c in "0123456789abcdef" for c in text) else None
+
+
 def dataset_url(name: str) -> str:
     """A relative link to the Overview of a named dataset (from any page served at the app's top level)."""
     return "./?" + urlencode({DATASET_PARAM: name})
