@@ -287,16 +287,9 @@ def against_rest(frame: pd.DataFrame, title: str, subtitle: str, rest_name: str 
     traces = []
     for who, prefix, symbol, colour in (("This group", "", "circle", PALETTE["blue"]),
                                         (rest_name, "rest_", "diamond", PALETTE["orange"])):
-        traces.append(go.Scatter(
-            x=shown[f"{prefix}positive_pct"], y=shown["label"], mode="markers", name=who,
-            marker={"symbol": symbol, "size": 12, "color": colour, "line": {"width": 1, "color": PALETTE["ink"]}},
-            error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
-                     "array": shown[f"{prefix}ci_high_pct"] - shown[f"{prefix}positive_pct"],
-                     "arrayminus": shown[f"{prefix}positive_pct"] - shown[f"{prefix}ci_low_pct"]},
-            customdata=shown[[f"{prefix}base_n", "verdict"]].to_numpy(),
-            hovertemplate=f"%{{y}} - {who}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; %{{customdata[1]}})"
-                          "<extra></extra>",
-        ))
+        traces.append(_dot_trace(shown, prefix, who, symbol, colour,
+                                 f"%{{y}} - {who}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; %{{customdata[1]}})"
+                                 "<extra></extra>"))
     hidden = frame[frame["suppressed"]]
     if len(hidden):
         traces.append(_hidden_trace(hidden["label"]))
@@ -305,22 +298,26 @@ def against_rest(frame: pd.DataFrame, title: str, subtitle: str, rest_name: str 
                   yaxis=label_axis(frame["label"]))
 
 
+def _dot_trace(shown: pd.DataFrame, prefix: str, name: str, symbol: str, colour: str, hover: str) -> go.Scatter:
+    """One series of a dot plot: the `<prefix>positive_pct` of each row with its 95% interval, base and verdict."""
+    return go.Scatter(
+        x=shown[f"{prefix}positive_pct"], y=shown["label"], mode="markers", name=name,
+        marker={"symbol": symbol, "size": 12, "color": colour, "line": {"width": 1, "color": PALETTE["ink"]}},
+        error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
+                 "array": shown[f"{prefix}ci_high_pct"] - shown[f"{prefix}positive_pct"],
+                 "arrayminus": shown[f"{prefix}positive_pct"] - shown[f"{prefix}ci_low_pct"]},
+        customdata=shown[[f"{prefix}base_n", "verdict"]].to_numpy(), hovertemplate=hover)
+
+
 def wave_change(frame: pd.DataFrame, title: str, subtitle: str, value_label: str = "% positive") -> go.Figure:
     """Dot plot: each row a label, the previous wave (diamond) beside the latest (circle), both with 95% intervals."""
     traces = []
     for key, symbol, colour in (("previous", "diamond", PALETTE["orange"]), ("latest", "circle", PALETTE["blue"])):
         shown = frame[~frame[f"{key}_suppressed"] & frame[f"{key}_positive_pct"].notna()]
         wave = next((w for w in frame[f"{key}_wave"] if w), key)
-        traces.append(go.Scatter(
-            x=shown[f"{key}_positive_pct"], y=shown["label"], mode="markers", name=f"Wave {wave}",
-            marker={"symbol": symbol, "size": 12, "color": colour, "line": {"width": 1, "color": PALETTE["ink"]}},
-            error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 1.5,
-                     "array": shown[f"{key}_ci_high_pct"] - shown[f"{key}_positive_pct"],
-                     "arrayminus": shown[f"{key}_positive_pct"] - shown[f"{key}_ci_low_pct"]},
-            customdata=shown[[f"{key}_base_n", "verdict"]].to_numpy(),
-            hovertemplate=f"%{{y}} - wave {for_chart(wave)}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; latest "
-                          "against previous: %{customdata[1]})<extra></extra>",
-        ))
+        traces.append(_dot_trace(shown, f"{key}_", f"Wave {wave}", symbol, colour,
+                                 f"%{{y}} - wave {for_chart(wave)}: %{{x:.1f}}% (base %{{customdata[0]:,.0f}}; "
+                                 "latest against previous: %{customdata[1]})<extra></extra>"))
     hidden = frame[frame["latest_suppressed"] & frame["previous_suppressed"]]
     if len(hidden):
         traces.append(_hidden_trace(hidden["label"]))
