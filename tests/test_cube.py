@@ -65,6 +65,18 @@ def test_duckdb_keeps_to_a_small_memory_limit(monkeypatch) -> None:
     assert_same_tables(cube.build_aggregates(tables), expected, exact=False)
 
 
+@pytest.mark.parametrize(("per_range", "ranges"), [(500, 12), (2_500, 3), (6_000, 1)])
+def test_counting_respondents_range_by_range_gives_the_same_tables(monkeypatch, small_national, per_range,
+                                                                   ranges) -> None:
+    """A dataset larger than PART_RESPONDENTS is counted range by range of respondent_id and the sums added."""
+    expected = numpy_cube.build_aggregates(small_national)
+    monkeypatch.setattr(cube, "PART_RESPONDENTS", per_range)
+    cuts, bounds = [], cube.range_bounds
+    monkeypatch.setattr(cube, "range_bounds", lambda con, n: cuts.append(bounds(con, n)) or cuts[-1])
+    assert_same_tables(cube.build_aggregates(small_national), expected, exact=False)
+    assert len(cuts[0]) + 1 == ranges
+
+
 def _with(tables: dict[str, pd.DataFrame], name: str, **changes) -> dict[str, pd.DataFrame]:
     frame = tables[name].copy()
     for column, value in changes.items():
@@ -83,8 +95,10 @@ BAD_REFERENCES = [
 ]
 
 
+@pytest.mark.parametrize("per_range", [cube.PART_RESPONDENTS, 40])
 @pytest.mark.parametrize(("table", "changes", "message"), BAD_REFERENCES)
-def test_a_reference_to_nothing_is_named(demo_tables, table, changes, message) -> None:
+def test_a_reference_to_nothing_is_named(monkeypatch, demo_tables, table, changes, message, per_range) -> None:
+    monkeypatch.setattr(cube, "PART_RESPONDENTS", per_range)  # all respondents at once, or range by range
     with pytest.raises(schema.SchemaError) as caught:
         cube.build_aggregates(_with(demo_tables, table, **changes))
     assert str(caught.value).startswith(message)

@@ -28,6 +28,9 @@ from analysis.model import schema
 DIMS = ["org_type", "sector", "region", "source", "wave"]
 MEMORY_LIMIT = os.environ.get("ENGAGEMENT_DUCKDB_MEMORY", "600MB")  # DuckDB spills to disk beyond this
 THREADS = int(os.environ.get("ENGAGEMENT_DUCKDB_THREADS", "2"))
+# Respondents counted at a time (DuckDB): a larger dataset is counted in ranges of respondent_id of about this
+# many respondents, each joined and summed on its own, so no join holds more than one range in memory.
+PART_RESPONDENTS = int(os.environ.get("ENGAGEMENT_PART_RESPONDENTS", "2000000"))
 
 # Each core table is a view of the same name; text keys that are missing count as '' (as on the pages).
 # The aggregation is a few named stages, each one SQL statement over the views and the stages before it; an
@@ -35,9 +38,9 @@ THREADS = int(os.environ.get("ENGAGEMENT_DUCKDB_THREADS", "2"))
 # once on respondent_id to a table of one row per respondent, and grouped at once into a table of one row per
 # respondent profile, question and level: a profile is the respondent's combination of organisation type,
 # sector, region, source and wave (`dk`, a small integer) and of seldom-heard groups (`mask`, one bit a group).
-# Everything after that works on small tables: each profile is counted once for everyone and once for each of
-# its groups, and the text comes back on the few hundred thousand counted cells at the end. Nothing ever holds
-# the answers expanded by group, and no wide text is joined or grouped on the long tables.
+# Everything after that works on small tables and integer keys: each profile is counted once for everyone and
+# once for each of its groups, and the text comes back on the few hundred thousand counted cells at the end.
+# Nothing ever holds the answers expanded by group, and no wide text is joined or grouped on the long tables.
 MAX_GROUPS = 62  # one bit of a 64-bit integer a seldom-heard group
 # Each stage is one large step (a grouping or a join) over what is kept before it, so an engine under a memory
 # limit spills one at a time: streaming the respondents' profiles into the join over answers instead ran DuckDB
@@ -52,57 +55,84 @@ FROM (SELECT DISTINCT COALESCE(o.org_type, '') AS org_type, COALESCE(o.sector, '
     ("gk", """
 SELECT group_id, CAST(POWER(2, DENSE_RANK() OVER (ORDER BY group_id) - 1) AS BIGINT) AS bit
 FROM (SELECT DISTINCT COALESCE(group_id, '') AS group_id FROM memberships) x"""),
-    # The respondents' groups as a bit mask each (a membership repeated is one membership).
-    ("rm", """
+]
+
+
+# The stages over respondents, run once for all of them or once for each range of respondent_id: `within`
+# gives the condition on a respondent_id column that keeps the range (TRUE for all). A range's sums add up.
+def range_stages(within: Callable[[str], str]) -> list[tuple[str, str]]:
+    return [
+        # The respondents' groups as a bit mask each (a membership repeated is one membership).
+        ("rm", f"""
 SELECT m.respondent_id, BIT_OR(gk.bit) AS mask
 FROM memberships m JOIN gk ON COALESCE(m.group_id, '') = gk.group_id
+WHERE {within('m.respondent_id')}
 GROUP BY m.respondent_id"""),
-    # Each respondent's weight and profile.
-    ("rp", """
+        # Each respondent's weight and profile.
+        ("rp", f"""
 SELECT r.respondent_id, CAST(r.weight AS DOUBLE) AS weight, dims.dk, COALESCE(rm.mask, 0) AS mask
 FROM respondents r JOIN organisations o ON r.org_id = o.org_id
 JOIN dims ON COALESCE(o.org_type, '') = dims.org_type AND COALESCE(o.sector, '') = dims.sector
      AND COALESCE(o.region, '') = dims.region AND COALESCE(r.source, '') = dims.source
      AND COALESCE(r.wave, '') = dims.wave
-LEFT JOIN rm ON r.respondent_id = rm.respondent_id"""),
-    # The one pass over the long answers table.
-    ("pa", """
+LEFT JOIN rm ON r.respondent_id = rm.respondent_id
+WHERE {within('r.respondent_id')}"""),
+        # The one pass over the long answers table.
+        ("pa", f"""
 SELECT rp.dk, rp.mask, a.question_id, a.level_id,
        COUNT(*) AS n, SUM(rp.weight) AS sum_w, SUM(rp.weight * rp.weight) AS sum_w2
 FROM answers a JOIN rp ON a.respondent_id = rp.respondent_id
+WHERE {within('a.respondent_id')}
 GROUP BY rp.dk, rp.mask, a.question_id, a.level_id"""),
-    ("pr", """
-SELECT dk, mask, COUNT(*) AS respondents FROM rp GROUP BY dk, mask"""),
-    # Each profile counted for everyone and for each of its groups.
-    ("pg", f"""
-SELECT p.dk, p.mask, '{schema.ALL_GROUPS}' AS group_id FROM pr p
+        ("pr", "SELECT dk, mask, COUNT(*) AS respondents FROM rp GROUP BY dk, mask"),
+        ("pm", "SELECT COALESCE(SUM(BIT_COUNT(mask)), 0) AS memberships FROM rm"),
+    ]
+
+
+# The ranges' stages summed (when there is more than one range): name -> (keys, sums).
+RANGE_SUMS = {"pa": (["dk", "mask", "question_id", "level_id"], ["n", "sum_w", "sum_w2"]),
+              "pr": (["dk", "mask"], ["respondents"]), "pm": ([], ["memberships"])}
+
+FINAL_STAGES = [
+    # Each (question, level) answered as a small integer.
+    ("ql", """
+SELECT question_id, level_id, ROW_NUMBER() OVER (ORDER BY question_id, level_id) AS qk
+FROM (SELECT DISTINCT question_id, level_id FROM pa) x"""),
+    ("pq", """
+SELECT pa.dk, pa.mask, ql.qk, pa.n, pa.sum_w, pa.sum_w2
+FROM pa JOIN ql ON pa.question_id = ql.question_id AND pa.level_id = ql.level_id"""),
+    # Each profile's mask counted for everyone (bit 0) and for each of its groups (its bits).
+    ("mg", """
+SELECT m.mask, CAST(0 AS BIGINT) AS bit FROM (SELECT DISTINCT mask FROM pr) m
 UNION ALL
-SELECT p.dk, p.mask, gk.group_id FROM pr p JOIN gk ON (p.mask & gk.bit) <> 0"""),
+SELECT m.mask, gk.bit FROM (SELECT DISTINCT mask FROM pr) m JOIN gk ON (m.mask & gk.bit) <> 0"""),
+    # Summed on integer keys: profile's dk, group's bit, question and level.
+    ("cq", """
+SELECT pq.dk, mg.bit, pq.qk, SUM(pq.n) AS n, SUM(pq.sum_w) AS sum_w, SUM(pq.sum_w2) AS sum_w2
+FROM pq JOIN mg ON pq.mask = mg.mask
+GROUP BY pq.dk, mg.bit, pq.qk"""),
 ]
 _DIMS = "dims.org_type, dims.sector, dims.region, dims.source, dims.wave"
+_GROUP = f"CASE WHEN c.bit = 0 THEN '{schema.ALL_GROUPS}' ELSE gk.group_id END"
 
-# Summed first on the small keys (profile's dk, group, question, level), then named.
+# The counted cells named.
 AGG_ANSWERS_SQL = f"""
-WITH c AS (
-    SELECT pa.dk, pg.group_id, pa.question_id, pa.level_id,
-           SUM(pa.n) AS n, SUM(pa.sum_w) AS sum_w, SUM(pa.sum_w2) AS sum_w2
-    FROM pa JOIN pg ON pa.dk = pg.dk AND pa.mask = pg.mask
-    GROUP BY pa.dk, pg.group_id, pa.question_id, pa.level_id)
-SELECT {_DIMS}, c.group_id, COALESCE(q.measure, '') AS measure, COALESCE(q.domain, '') AS domain,
+SELECT {_DIMS}, {_GROUP} AS group_id, COALESCE(q.measure, '') AS measure, COALESCE(q.domain, '') AS domain,
        l.level_id, l.level_order, l.positive, l.substantive,
        SUM(c.n) AS n, SUM(c.sum_w) AS sum_w, SUM(c.sum_w2) AS sum_w2
-FROM c JOIN dims ON c.dk = dims.dk JOIN questions q ON c.question_id = q.question_id
-JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = c.level_id
-GROUP BY {_DIMS}, c.group_id, COALESCE(q.measure, ''), COALESCE(q.domain, ''), l.level_id, l.level_order,
+FROM cq c JOIN dims ON c.dk = dims.dk LEFT JOIN gk ON c.bit = gk.bit
+JOIN ql ON c.qk = ql.qk JOIN questions q ON ql.question_id = q.question_id
+JOIN scale_levels l ON l.scale_id = q.scale_id AND l.level_id = ql.level_id
+GROUP BY {_DIMS}, {_GROUP}, COALESCE(q.measure, ''), COALESCE(q.domain, ''), l.level_id, l.level_order,
          l.positive, l.substantive
-ORDER BY {_DIMS}, c.group_id, measure, domain, l.level_order, l.level_id
+ORDER BY {_DIMS}, group_id, measure, domain, l.level_order, l.level_id
 """
 
 AGG_RESPONDENTS_SQL = f"""
-SELECT {_DIMS}, pg.group_id, SUM(pr.respondents) AS respondents
-FROM pr JOIN pg ON pr.dk = pg.dk AND pr.mask = pg.mask JOIN dims ON pr.dk = dims.dk
-GROUP BY {_DIMS}, pg.group_id
-ORDER BY {_DIMS}, pg.group_id
+SELECT {_DIMS}, {_GROUP} AS group_id, SUM(pr.respondents) AS respondents
+FROM pr JOIN mg c ON pr.mask = c.mask JOIN dims ON pr.dk = dims.dk LEFT JOIN gk ON c.bit = gk.bit
+GROUP BY {_DIMS}, {_GROUP}
+ORDER BY {_DIMS}, group_id
 """
 # The waves each question was asked in (the manifest's `questions`), from the profiles' counts.
 QUESTION_WAVES_SQL = """
@@ -111,7 +141,7 @@ FROM pa JOIN dims ON pa.dk = dims.dk"""
 # A membership repeated is one membership.
 COUNTS_SQL = """
 SELECT (SELECT COUNT(*) FROM answers) AS answers, (SELECT COUNT(*) FROM respondents) AS respondents,
-       (SELECT COALESCE(SUM(BIT_COUNT(mask)), 0) FROM rm) AS memberships"""
+       (SELECT SUM(memberships) FROM pm) AS memberships"""
 
 
 def _unknown(child: str, column: str, parent: str, key: str) -> str:
@@ -138,10 +168,49 @@ CHECKS = [
 QUERIES = {"agg_answers": AGG_ANSWERS_SQL, "agg_respondents": AGG_RESPONDENTS_SQL}
 
 
+def _within_ranges(bounds: list[str]) -> list[Callable[[str], str]]:
+    """For sorted `bounds`, the conditions keeping each range of respondent_id they make (the first keeps the
+    missing ones too), so every row is in exactly one range."""
+    quoted = ["'" + b.replace("'", "''") + "'" for b in bounds]
+
+    def within(k: int) -> Callable[[str], str]:
+        def condition(column: str) -> str:
+            if k == 0:
+                return f"({column} < {quoted[0]} OR {column} IS NULL)"
+            if k == len(quoted):
+                return f"{column} >= {quoted[-1]}"
+            return f"{column} >= {quoted[k - 1]} AND {column} < {quoted[k]}"
+        return condition
+    return [within(k) for k in range(len(quoted) + 1)]
+
+
+def _range_stages(stage: Callable[[str, str], None], bounds: list[str],
+                  drop: Callable[[str], None] | None) -> None:
+    """The range stages for all respondents at once (no bounds) or range by range, summed."""
+    if not bounds:
+        for name, sql in range_stages(lambda column: "TRUE"):
+            stage(name, sql)
+        return
+    ranges = _within_ranges(bounds)
+    for k, within in enumerate(ranges):
+        for name, sql in range_stages(within):
+            stage(f"{name}_{k}" if name in RANGE_SUMS else name, sql)
+    for name, (keys, sums) in RANGE_SUMS.items():
+        parts = " UNION ALL ".join(f"SELECT * FROM {name}_{k}" for k in range(len(ranges)))
+        columns = ", ".join([*keys, *(f"SUM({s}) AS {s}" for s in sums)])
+        stage(name, f"SELECT {columns} FROM ({parts}) u" + (f" GROUP BY {', '.join(keys)}" if keys else ""))
+        for k in range(len(ranges)):
+            if drop is not None:
+                drop(f"{name}_{k}")
+
+
 def run(query: Callable[[str], pd.DataFrame], stage: Callable[[str, str], None],
-        question_waves: bool = False) -> dict[str, pd.DataFrame]:
-    """The count tables, through `stage` (name, SQL text: keep its result under that name) and `query` (SQL
-    text -> a pandas frame) on any engine; with `question_waves`, also the question-wave pairs asked.
+        question_waves: bool = False, bounds: list[str] | None = None,
+        drop: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
+    """The count tables, through `stage` (name, SQL text: keep its result under that name, replacing any kept
+    before) and `query` (SQL text -> a pandas frame) on any engine; with `question_waves`, also the
+    question-wave pairs asked. With `bounds` (sorted respondent_ids), the respondents are counted range by
+    range between them and the ranges' sums added up; `drop` (a name) lets an engine free a range's tables.
 
     When the tables do not account for every answer, respondent and membership, a reference points at
     nothing: the CHECKS then name the first one found (a SchemaError).
@@ -151,6 +220,9 @@ def run(query: Callable[[str], pd.DataFrame], stage: Callable[[str, str], None],
         if name == "gk" and int(query("SELECT COUNT(*) AS n FROM gk").iloc[0]["n"]) > MAX_GROUPS:
             raise schema.SchemaError(f"memberships.group_id has more than {MAX_GROUPS} different groups; "
                                      "use the seldom-heard group ids")
+    _range_stages(stage, bounds or [], drop)
+    for name, sql in FINAL_STAGES:
+        stage(name, sql)
     tables = {name: query(sql) for name, sql in QUERIES.items()}
     counts = query(COUNTS_SQL).iloc[0]
     everyone = tables["agg_respondents"]["group_id"] == schema.ALL_GROUPS
@@ -188,7 +260,23 @@ def connect(spill: str):
     con.execute("SET temp_directory = '{}'".format(spill.replace("'", "''")))
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
+    # Summing states pushed below the join ran the count tables' last grouping 3 times slower (DuckDB 2.0).
+    con.execute("SET disabled_optimizers = 'partial_aggregate_pushdown'")
     return con
+
+
+def range_bounds(con, per_range: int) -> list[str]:
+    """respondent_ids that cut the respondents into ranges of about `per_range` each (none when there are at
+    most that many), from a sample: the ranges need not be equal, only every row in one of them."""
+    respondents = int(con.execute("SELECT COUNT(*) FROM respondents").fetchone()[0])
+    ranges = -(-respondents // max(1, per_range))
+    if ranges <= 1:
+        return []
+    cuts = ", ".join(str(k / ranges) for k in range(1, ranges))
+    found = con.execute("SELECT quantile_disc(respondent_id, [" + cuts + "]) FROM (SELECT respondent_id FROM "
+                        "respondents WHERE respondent_id IS NOT NULL USING SAMPLE reservoir(100000 ROWS) "
+                        "REPEATABLE (19)) s").fetchone()[0]
+    return sorted({str(b) for b in found or []})
 
 
 def aggregate_parquet(folder: Path, scratch: Path | None = None,
@@ -197,14 +285,15 @@ def aggregate_parquet(folder: Path, scratch: Path | None = None,
     `question_waves`, also the pairs of `run`).
 
     DuckDB keeps to MEMORY_LIMIT and spills the joins and the grouping to `scratch` (a temporary folder by
-    default) beyond it.
+    default) beyond it; more than PART_RESPONDENTS respondents are counted range by range (`run`).
     """
     with tempfile.TemporaryDirectory(prefix="duckdb-", dir=scratch) as spill, connect(spill) as con:
         for name in schema.CORE_TABLES:
             path = _parquet(folder, name).replace("'", "''")  # quoted for a SQL string
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
         return run(lambda sql: con.execute(sql).df(),
-                   lambda name, sql: con.execute(f"CREATE TEMP TABLE {name} AS {sql}"), question_waves)
+                   lambda name, sql: con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}"), question_waves,
+                   bounds=range_bounds(con, PART_RESPONDENTS), drop=lambda name: con.execute(f"DROP TABLE {name}"))
 
 
 def aggregate_spark(spark, folder: Path | str) -> dict[str, pd.DataFrame]:
