@@ -22,9 +22,11 @@ import itertools
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from functools import lru_cache
@@ -211,10 +213,49 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
+class _Writers:
+    """Parquet writers of the tables being staged, fed by the caller and written on a thread of their own, so
+    a large dataset's next chunk is made while the last is encoded and compressed (pyarrow lets go of the
+    interpreter while it writes). At most two chunks wait, so memory does not grow with the dataset."""
+
+    def __init__(self, staging: Path) -> None:
+        self.staging, self.writers = staging, {}
+        self.waiting: queue.Queue = queue.Queue(maxsize=2)
+        self.failed: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="parquet-writer", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while (item := self.waiting.get()) is not None:
+            if self.failed is None:
+                name, table = item
+                try:
+                    if name not in self.writers:
+                        self.writers[name] = pq.ParquetWriter(self.staging / f"{name}.parquet", table.schema,
+                                                              compression="zstd")
+                    self.writers[name].write_table(table.cast(self.writers[name].schema))
+                except BaseException as error:  # raised again on the caller's thread
+                    self.failed = error
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if self.failed is not None:
+            raise self.failed
+        self.waiting.put((name, table))
+
+    def close(self) -> None:
+        """Wait for every table to be written and close the files; raise what went wrong on the way."""
+        self.waiting.put(None)
+        self.thread.join()
+        for writer in self.writers.values():
+            writer.close()
+        if self.failed is not None:
+            raise self.failed
+
+
 def _write_parts(tables: dict[str, pd.DataFrame], chunks: Iterable[dict[str, pd.DataFrame]],
                  staging: Path) -> dict[str, _TableHash]:
     """Conform, hash and write each table to `staging`, appending each chunk's rows as they come."""
-    writers: dict[str, pq.ParquetWriter] = {}
+    writers = _Writers(staging)
     sums: dict[str, _TableHash] = {}
     try:
         for part in itertools.chain([tables], chunks):
@@ -223,17 +264,13 @@ def _write_parts(tables: dict[str, pd.DataFrame], chunks: Iterable[dict[str, pd.
                     continue  # an absent or empty optional table is not stored
                 frame = schema.conform(name, frame)
                 sums.setdefault(name, _TableHash(list(frame.columns))).add(frame)
-                table = _arrow(frame)
-                if name not in writers:
-                    writers[name] = pq.ParquetWriter(staging / f"{name}.parquet", table.schema, compression="zstd")
-                writers[name].write_table(table.cast(writers[name].schema))
+                writers.write(name, _arrow(frame))
     finally:
-        for writer in writers.values():
-            writer.close()
+        writers.close()
     missing = [name for name in schema.CORE_TABLES if name not in sums]
     if missing:
         raise schema.SchemaError(f"the dataset has no {', '.join(missing)} table")
-    for name in writers:
+    for name in writers.writers:
         _fsync_path(staging / f"{name}.parquet")
     return sums
 

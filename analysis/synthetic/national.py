@@ -10,6 +10,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.model import vocab
 from analysis.synthetic import demo
@@ -60,6 +62,17 @@ def _questions() -> pd.DataFrame:
         for suffix, wording in QUESTION_KINDS.items() for domain in demo.DOMAIN_POSITIVE])
 
 
+def _text(values, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """values[codes] as text held by Arrow, made without a Python string per row."""
+    return pd.array(pa.array(list(values), type=pa.string()).take(pa.array(codes)), dtype="string")
+
+
+def _ids(start: int, n: int) -> pd.api.extensions.ExtensionArray:
+    """R00000001 style ids of respondents start+1 .. start+n, made by Arrow."""
+    numbers = pc.cast(pa.array(np.arange(start + 1, start + n + 1)), pa.string())
+    return pd.array(pc.binary_join_element_wise("R", pc.utf8_lpad(numbers, 8, "0"), ""), dtype="string")
+
+
 def _chunk(rng: np.random.Generator, orgs: pd.DataFrame, question_ids: list[str], start: int,
            n_respondents: int) -> dict[str, pd.DataFrame]:
     """Respondents start+1 .. start+n_respondents, their memberships and their answers."""
@@ -67,17 +80,19 @@ def _chunk(rng: np.random.Generator, orgs: pd.DataFrame, question_ids: list[str]
     org_index = rng.choice(len(orgs), size=n_respondents, p=weight_by_org / weight_by_org.sum())
     sources = [s for s, p in SOURCE_SHARE.items() if p > 0]
     source_p = np.array([SOURCE_SHARE[s] for s in sources])
-    source = rng.choice(sources, size=n_respondents, p=source_p / source_p.sum())
+    source = rng.choice(len(sources), size=n_respondents, p=source_p / source_p.sum())  # as choice(sources)
     wave_index = rng.choice(len(WAVES), size=n_respondents, p=WAVE_SHARE)
-    ids = pd.array([f"R{i + 1:08d}" for i in range(start, start + n_respondents)], dtype="string")
+    ids = _ids(start, n_respondents)
+    group_survey = (source == sources.index("users_group_survey")).astype(np.int8)
     respondents = pd.DataFrame({
-        "respondent_id": ids, "source": source,
-        "unit": np.where(source == "users_group_survey", "users_group", "participant"),
-        "org_id": orgs["org_id"].to_numpy()[org_index], "wave": np.asarray(WAVES)[wave_index],
+        "respondent_id": ids, "source": _text(sources, source),
+        "unit": _text(["participant", "users_group"], group_survey),
+        "org_id": _text(orgs["org_id"], org_index), "wave": _text(WAVES, wave_index),
         "weight": np.round(rng.lognormal(0.0, 0.25, n_respondents), 3),
-        "workshop_id": pd.array([pd.NA] * n_respondents, dtype="string"),
-        "role": np.where(source == "users_group_survey", "Users' group", "Respondent"),
+        "workshop_id": pd.array(pa.nulls(n_respondents, pa.string()), dtype="string"),
+        "role": _text(["Respondent", "Users' group"], group_survey),
     })
+    by_id = pd.CategoricalDtype(ids)  # one index of the chunk's ids for its memberships and answers
     groups = list(vocab.SELDOM_HEARD_GROUPS)
     member_rows, member_groups = [], []
     for g, group in enumerate(groups):
@@ -85,17 +100,17 @@ def _chunk(rng: np.random.Generator, orgs: pd.DataFrame, question_ids: list[str]
         member_rows.append(hit)
         member_groups.append(np.full(hit.size, g))
     rows, group_index = np.concatenate(member_rows), np.concatenate(member_groups)
-    memberships = pd.DataFrame({"respondent_id": pd.Categorical.from_codes(rows, categories=ids),
+    memberships = pd.DataFrame({"respondent_id": pd.Categorical.from_codes(rows, dtype=by_id),
                                 "group_id": pd.Categorical.from_codes(group_index, categories=groups)})
     in_group = np.zeros(n_respondents, dtype=bool)
     in_group[rows] = True
-    org_type = orgs["org_type"].to_numpy()[org_index]
-    shift = (pd.Series(org_type).map(demo.ORG_TYPE_SHIFT).fillna(0.0).to_numpy()
+    org_shift = orgs["org_type"].map(demo.ORG_TYPE_SHIFT).fillna(0.0).to_numpy(dtype=float)
+    shift = (org_shift[org_index]
              + np.where(in_group, demo.SELDOM_HEARD_SHIFT, 0.0) + np.asarray(WAVE_SHIFT)[wave_index])
     positive = [demo.DOMAIN_POSITIVE[qid.removeprefix("influence_").removesuffix("_future")] for qid in question_ids]
     answers = pd.DataFrame({
         "respondent_id": pd.Categorical.from_codes(np.tile(np.arange(n_respondents), len(question_ids)),
-                                                   categories=ids),
+                                                   dtype=by_id),
         "question_id": pd.Categorical.from_codes(np.repeat(np.arange(len(question_ids)), n_respondents),
                                                  categories=question_ids),
         "level_id": pd.Categorical.from_codes(np.concatenate([demo.draw_level_codes(rng, p + shift)
