@@ -131,6 +131,28 @@ def test_a_dataset_written_in_chunks_is_the_dataset_written_whole(tmp_path: Path
                        numpy_cube.build_aggregates(whole), exact=False)
 
 
+@pytest.mark.parametrize("failing_write", [1, 4])
+def test_a_write_that_fails_on_the_writer_thread_stores_nothing(tmp_path: Path, monkeypatch, failing_write) -> None:
+    """Each chunk's Parquet is written on a thread of its own: a failure there (a full disk) reaches the build,
+    and nothing is stored."""
+    import pyarrow.parquet as pq
+
+    writes, write = [], pq.ParquetWriter.write_table
+
+    def full_disk(self, table, *args, **kwargs):
+        writes.append(table.num_rows)
+        if len(writes) == failing_write:
+            raise OSError(28, "No space left on device")
+        return write(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full_disk)
+    small, chunks = national.national_parts(3_000, chunk=500)
+    with pytest.raises(OSError, match="No space left"):
+        store.write_dataset(small, tmp_path, demo=True, provenance=[], description="x", chunks=chunks)
+    assert not store.has_dataset(tmp_path)
+    assert [p.name for p in (tmp_path / "datasets").iterdir()] == [], "no staging folder left behind"
+
+
 def test_a_small_national_dataset_does_not_depend_on_the_chunk_size() -> None:
     one = national.national_tables(900, chunk=900)
     other = national.national_tables(900, chunk=250_000)
