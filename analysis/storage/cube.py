@@ -186,7 +186,8 @@ def _within_ranges(bounds: list[str]) -> list[Callable[[str], str]]:
 
 def _range_stages(stage: Callable[[str, str], None], bounds: list[str],
                   drop: Callable[[str], None] | None) -> None:
-    """The range stages for all respondents at once (no bounds) or range by range, summed."""
+    """The range stages for all respondents at once (no bounds), or range by range: each range's sums are added
+    to those of the ranges before it as soon as they are made, so what is kept does not grow with the ranges."""
     if not bounds:
         for name, sql in range_stages(lambda column: "TRUE"):
             stage(name, sql)
@@ -194,14 +195,15 @@ def _range_stages(stage: Callable[[str, str], None], bounds: list[str],
     ranges = _within_ranges(bounds)
     for k, within in enumerate(ranges):
         for name, sql in range_stages(within):
-            stage(f"{name}_{k}" if name in RANGE_SUMS else name, sql)
-    for name, (keys, sums) in RANGE_SUMS.items():
-        parts = " UNION ALL ".join(f"SELECT * FROM {name}_{k}" for k in range(len(ranges)))
-        columns = ", ".join([*keys, *(f"SUM({s}) AS {s}" for s in sums)])
-        stage(name, f"SELECT {columns} FROM ({parts}) u" + (f" GROUP BY {', '.join(keys)}" if keys else ""))
-        for k in range(len(ranges)):
-            if drop is not None:
-                drop(f"{name}_{k}")
+            stage(f"{name}_range" if name in RANGE_SUMS else name, sql)
+        for name, (keys, sums) in RANGE_SUMS.items():
+            total = name if k == len(ranges) - 1 else f"{name}_{k}"
+            earlier = f"SELECT * FROM {name}_{k - 1} UNION ALL " if k else ""
+            columns = ", ".join([*keys, *(f"SUM({s}) AS {s}" for s in sums)])
+            stage(total, f"SELECT {columns} FROM ({earlier}SELECT * FROM {name}_range) u"
+                  + (f" GROUP BY {', '.join(keys)}" if keys else ""))
+            if k and drop is not None:
+                drop(f"{name}_{k - 1}")
 
 
 def run(query: Callable[[str], pd.DataFrame], stage: Callable[[str, str], None],
