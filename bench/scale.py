@@ -92,6 +92,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--baseline", default="main", help="git ref of today's code")
+    parser.add_argument("--ours", help="git ref of our code (default: this checkout as it is; a ref keeps a long "
+                                       "run to one commit while the checkout changes)")
     parser.add_argument("--only", choices=["ours", "today"], help="build with one of the two only")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()))
@@ -104,8 +106,10 @@ def main() -> None:
         print(json.dumps(plain_rerun(args.plain, args.cap_gb, args.timeout)))
         return
     args.scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="today-", dir=args.scratch) as old:
-        codes = {"today": checkout(args.baseline, Path(old)), "ours": ROOT}
+    with (tempfile.TemporaryDirectory(prefix="today-", dir=args.scratch) as old,
+          tempfile.TemporaryDirectory(prefix="ours-", dir=args.scratch) as new):
+        codes = {"today": checkout(args.baseline, Path(old)),
+                 "ours": checkout(args.ours, Path(new)) if args.ours else ROOT}
         if args.only:
             codes = {args.only: codes[args.only]}
         for size in args.sizes:
