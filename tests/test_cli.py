@@ -64,6 +64,20 @@ def test_summary_text_for_people(demo_dir: Path) -> None:
     assert "illustrative demo data" in done.stdout
 
 
+def test_the_summary_reads_no_long_table_whole(summary_json: dict, demo_dir: Path, monkeypatch) -> None:
+    """At national size the answers alone are 240 million rows: the summary reads only the columns it counts."""
+    from analysis.commands import summary_cli
+
+    read = store.read_table
+
+    def small_tables_only(directory, name, *args, **kwargs):
+        assert name not in ("answers", "respondents", "memberships"), f"read the whole {name} table"
+        return read(directory, name, *args, **kwargs)
+
+    monkeypatch.setattr(store, "read_table", small_tables_only)
+    assert summary_cli.dataset_summary(demo_dir) == summary_json
+
+
 # (arguments, words the message must contain): bad input exits 2 with a plain message, never a traceback.
 BAD_INPUT = {
     "summary without a dataset": (["summary", "--json"], "build --demo"),

@@ -12,8 +12,9 @@ from analysis.storage import store
 def dataset_summary(directory: store.Location) -> dict:
     """Counts, schema version, hash, demo flag and % positive by domain for the current dataset."""
     manifest = store.manifest(directory)
-    core = store.read_core(directory)
-    orgs, resp = core["organisations"], core["respondents"]
+    dataset_id = manifest["dataset_id"]
+    orgs = store.read_table(directory, "organisations", dataset_id)
+    resp = store.read_columns(directory, "respondents", ["source", "unit", "workshop_id"], dataset_id)  # not all
     cube = queries.load_cube(directory)
     by_domain = queries.influence_by_domain(cube, flt.Filters())
     workshop = resp[resp["source"] == "workshop"]
@@ -30,7 +31,7 @@ def dataset_summary(directory: store.Location) -> dict:
         "workshops": int(workshop["workshop_id"].nunique()),
         "workshop_participants": len(workshop),
         "respondents": len(resp),
-        "answers": len(core["answers"]),
+        "answers": len(store.read_columns(directory, "answers", [], dataset_id)),
         "influence_positive_pct_by_domain": _by_domain(by_domain),
         "waves": cube.waves,
         "influence_positive_pct_by_wave": {

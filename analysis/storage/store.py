@@ -447,6 +447,20 @@ def read_table(directory: Location, name: str, dataset_id: str | None = None,
     return schema.conform(name, frame) if name in schema.TABLES else frame
 
 
+def read_columns(directory: Location, name: str, columns: list[str], dataset_id: str | None = None) -> pd.DataFrame:
+    """Some columns of a table as stored (no columns: a frame of its length), without reading the others: a
+    national dataset's long tables do not fit in memory whole."""
+    relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
+    fs, base = _filesystem(directory)
+    try:
+        return pd.read_parquet(f"{base}/{relative}", filesystem=fs, columns=columns)
+    except Exception as exc:  # truncated, overwritten or missing: say which table, log where
+        LOG.exception("Could not read table %s at %s/%s", name, base, relative)
+        raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "
+                           "file is damaged or missing. Choose another dataset on the Data page, or import "
+                           "the data again.") from exc
+
+
 def damaged_tables(directory: Location, dataset_id: str | None = None) -> list[str]:
     """The tables of a dataset whose files are missing or cannot be opened (footer checked, not every row)."""
     import pyarrow.parquet as pq
