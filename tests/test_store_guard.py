@@ -216,6 +216,24 @@ def test_a_damaged_table_names_itself_and_the_data_page_still_switches(
         assert at.button(key="make_default") is not None and at.selectbox(key="manage_dataset")
 
 
+@pytest.mark.parametrize("read", [lambda d: store.read_table(d, "answers"),
+                                  lambda d: store.read_columns(d, "answers", ["level_id"])], ids=["whole", "columns"])
+def test_a_table_too_large_for_memory_is_not_called_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            read) -> None:
+    """Reading 240 million answers under a memory cap failed as 'the file is damaged or missing' (found by the
+    plain approach at 20M): out of memory is not damage, and the file is not blamed."""
+    import pyarrow as pa
+
+    _demo(tmp_path)
+
+    def out_of_memory(*args, **kwargs):
+        raise pa.ArrowMemoryError("malloc of size 1920000000 failed")
+
+    monkeypatch.setattr(store.pd, "read_parquet", out_of_memory)
+    with pytest.raises(MemoryError, match="malloc"):
+        read(tmp_path)
+
+
 @pytest.mark.parametrize("change", [
     lambda d: store.set_default(d, "second"),
     lambda d: store.update_collection(d, "second", title="Renamed"),

@@ -439,6 +439,8 @@ def read_table(directory: Location, name: str, dataset_id: str | None = None,
     try:
         frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs,
                                 filters=None if rows is None else [(rows[0], "in", rows[1])])
+    except MemoryError:  # a table too large for memory is not a damaged one (pyarrow's ArrowMemoryError too)
+        raise
     except Exception as exc:  # truncated, overwritten or missing: say which table, log where
         LOG.exception("Could not read table %s at %s/%s", name, base, relative)
         raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "
@@ -454,6 +456,8 @@ def read_columns(directory: Location, name: str, columns: list[str], dataset_id:
     fs, base = _filesystem(directory)
     try:
         return pd.read_parquet(f"{base}/{relative}", filesystem=fs, columns=columns)
+    except MemoryError:
+        raise
     except Exception as exc:  # truncated, overwritten or missing: say which table, log where
         LOG.exception("Could not read table %s at %s/%s", name, base, relative)
         raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "
