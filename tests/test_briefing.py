@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from analysis.commands.cli import main
 from analysis.evidence.queries import Cube
 from analysis.model.filters import Filters
-from analysis.outputs import briefing, export, slide_charts
+from analysis.outputs import briefing, chart_specs, export, pdf_fonts
 from analysis.views import charts, links, registry
 
 VIEW = Filters(sector=("nhs",))
@@ -156,7 +156,7 @@ def test_native_bars_carry_the_numbers_and_their_intervals(decks: dict, chart_id
                                       "domains_distribution"])
 def test_native_bars_read_top_down_with_the_legend_in_the_same_order(decks: dict, chart_id: str) -> None:
     frame, panel = _chart(decks, chart_id)
-    chart, plot = slide_charts.chart_of(panel.figure), frame.chart.plots[0]
+    chart, plot = chart_specs.chart_of(panel.figure), frame.chart.plots[0]
     top_down = list(plot.categories) if chart.stacked else list(plot.categories)[::-1]
     assert frame.chart.category_axis.reverse_order == chart.stacked
     assert top_down == chart.categories, "the first category is drawn at the top"
@@ -220,11 +220,11 @@ def test_pdf_reads_back(pack: briefing.Pack, pdf_pages: list) -> None:
     assert "Disclosure control" in pdf_pages[-1].extract_text()
 
 
-def _shown_values(chart: slide_charts.Chart) -> list[str]:
+def _shown_values(chart: chart_specs.Chart) -> list[str]:
     """What a chart writes on its page: each value (bars, table cells) or each point's name (the scatter)."""
-    if isinstance(chart, slide_charts.Grid):
+    if isinstance(chart, chart_specs.Grid):
         return [text for row in chart.texts for text in row]
-    if isinstance(chart, slide_charts.Points):
+    if isinstance(chart, chart_specs.Points):
         return [label.split()[0] for label, *_ in chart.points]
     return [f"{abs(v):.0f}" + ("%" if chart.percent else "") for s in chart.series for v in s.values
             if v is not None and (not chart.stacked or abs(v) >= 8)]  # thin stacked segments carry no label
@@ -236,16 +236,43 @@ def test_pdf_charts_are_drawn_as_text_and_shapes_with_every_value(pack: briefing
         assert not page.images, "charts are vector shapes and text, not pictures"
         if not charts.has_data(slide.panel.figure):
             continue
-        chart = slide_charts.chart_of(slide.panel.figure)
+        chart = chart_specs.chart_of(slide.panel.figure)
         words = page.extract_text()
         missing = [v for v in _shown_values(chart) if v not in words]
         assert not missing, f"{slide.panel.chart_id}: {missing[:5]} not on its page"
-        if isinstance(chart, slide_charts.Bars):
+        if isinstance(chart, chart_specs.Bars):
             assert all(c.split()[0] in words for c in chart.categories)
-            hidden = sum(c.endswith(slide_charts.HIDDEN_SUFFIX) for c in chart.categories)
+            hidden = sum(c.endswith(chart_specs.HIDDEN_SUFFIX) for c in chart.categories)
             assert words.count("hidden") >= hidden, "hidden rows are named on the chart"
         drawn += 1
     assert drawn >= 15
+
+
+def _fonts_parsed_per_document(pdf) -> str:
+    """fpdf2's plain way: the TrueType files parsed again for each document."""
+    for style, path in pdf_fonts.FILES.items():
+        pdf.add_font(pdf_fonts.FAMILY, style, str(path))
+    return pdf_fonts.FAMILY
+
+
+UNDATED = re.compile(rb"/CreationDate \(D:\d+Z?\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]")  # the clock, and a hash of it
+
+
+@pytest.mark.skipif(not pdf_fonts.available(), reason="DejaVu fonts not installed")
+def test_pdf_packs_with_the_font_parsed_once_are_the_packs_add_font_gives(
+        demo_sources: registry.Sources, demo_cube: Cube, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One after another in one process, as in the app, each with characters the others lack (Greek, a tick,
+    # accents in a dataset title), so a subset or glyph left over from an earlier pack would show.
+    titled = {**demo_cube.manifest, "dataset_title": "Ωμέγα trust ✓ ünïcödé", "dataset_name": "omega"}
+    packs = [briefing.assemble(_panels(demo_sources, page, view), manifest, view, page)
+             for page, view, manifest in (("domains", VIEW, demo_cube.manifest), ("voices", Filters(), titled),
+                                          ("domains", Filters(), demo_cube.manifest))]
+    once = [briefing.to_pdf(p) for p in packs]
+    monkeypatch.setattr(pdf_fonts, "add_to", _fonts_parsed_per_document)
+    per_document = [briefing.to_pdf(p) for p in packs]
+    for mine, plain in zip(once, per_document, strict=True):
+        assert UNDATED.sub(b"", mine) == UNDATED.sub(b"", plain)
+    assert "Ωμέγα trust ✓ ünïcödé" in PdfReader(io.BytesIO(once[1])).pages[0].extract_text()
 
 
 def test_speaker_notes_say_hidden_for_suppressed_cells() -> None:

@@ -7,14 +7,13 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.model.errors import UserError
 from analysis.model.filters import Filters, describe
 from analysis.model.safe_text import printable
-from analysis.outputs import export
+from analysis.outputs import chart_specs, export
 from analysis.stats import disclosure, metrics
 from analysis.views import charts, registry
 from analysis.views.panels import Panel
@@ -23,7 +22,6 @@ TITLE = "Engagement Explorer: briefing pack"
 ALL = "all"  # the whole-report pack: every page's charts
 ILLUSTRATIVE = export.ILLUSTRATIVE
 ILLUSTRATIVE_SHORT = "Illustrative data: generated to mirror the study's findings, not its own responses"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @dataclass(frozen=True)
@@ -192,7 +190,7 @@ def to_pptx(pack: Pack) -> bytes:
                  anchor=MSO_ANCHOR.MIDDLE)
         text_box(slide, 0.5, 1.3, 12.33, 0.4, [(p.title, False, 14)])
         if charts.has_data(p.figure):
-            slide_charts.draw(slide, slide_charts.chart_of(p.figure), (Inches(0.5), Inches(1.75), Inches(12.33),
+            slide_charts.draw(slide, chart_specs.chart_of(p.figure), (Inches(0.5), Inches(1.75), Inches(12.33),
                                                                        Inches(4.95)), p.summary, p.title)
         else:
             text_box(slide, 0.5, 3.5, 12.33, 1.0, [(charts.NO_ANSWERS, False, 20)], align=PP_ALIGN.CENTER)
@@ -212,25 +210,16 @@ def to_pptx(pack: Pack) -> bytes:
     return out.getvalue()
 
 
-def _pdf_font(pdf) -> str:
-    # DejaVu covers far more scripts than the PDF core fonts (which are Latin-1 only).
-    if (FONT_DIR / "DejaVuSans.ttf").is_file():
-        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        return "DejaVu"
-    return "Helvetica"
-
-
 def to_pdf(pack: Pack) -> bytes:
     """The pack as a landscape A4 PDF with the same pages as the deck; charts drawn as vector shapes and text
     from the same chart specs as the deck's native charts (no browser)."""
     from fpdf import FPDF
 
-    from analysis.outputs import pdf_charts, slide_charts
+    from analysis.outputs import pdf_charts, pdf_fonts
 
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=False)
-    font = _pdf_font(pdf)
+    font = pdf_fonts.add_to(pdf)  # DejaVu covers far more scripts than the PDF core fonts (Latin-1 only)
     pdf.set_title(f"{TITLE}: {pack.page_title}")
     pdf.set_creator("Engagement Explorer")
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -272,8 +261,7 @@ def to_pdf(pack: Pack) -> bytes:
         write(p.title, 10)
         top = pdf.get_y() + 3
         if charts.has_data(p.figure):
-            pdf_charts.draw(pdf, font, clean, slide_charts.chart_of(p.figure), (pdf.l_margin, top, width,
-                                                                                 pdf.h - 22 - top))
+            pdf_charts.draw(canvas, chart_specs.chart_of(p.figure), (pdf.l_margin, top, width, pdf.h - 22 - top))
         else:
             pdf.set_y(top + (pdf.h - 20 - top) / 3)
             write(charts.NO_ANSWERS, 14, align="C")
