@@ -38,9 +38,15 @@ def pack(demo_sources: registry.Sources, demo_cube: Cube) -> briefing.Pack:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(pack: briefing.Pack) -> list:
-    """The whole report's PDF, read back page by page."""
-    return PdfReader(io.BytesIO(briefing.to_pdf(pack))).pages
+def pdf(pack: briefing.Pack) -> PdfReader:
+    """The whole report's PDF, read back."""
+    return PdfReader(io.BytesIO(briefing.to_pdf(pack)))
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(pdf: PdfReader) -> list:
+    """The whole report's PDF, page by page."""
+    return pdf.pages
 
 
 @pytest.fixture(scope="module")
@@ -246,6 +252,28 @@ def test_pdf_charts_are_drawn_as_text_and_shapes_with_every_value(pack: briefing
             assert words.count("hidden") >= hidden, "hidden rows are named on the chart"
         drawn += 1
     assert drawn >= 15
+
+
+def test_the_pdf_is_tagged_each_chart_a_figure_with_its_summary_as_alt_text(pack: briefing.Pack,
+                                                                          pdf: PdfReader) -> None:
+    catalog = pdf.trailer["/Root"]
+    assert catalog["/Lang"] == briefing.LANGUAGE and catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"], "a reader shows the title, not the file name"
+    assert pdf.metadata.title == f"{briefing.TITLE}: {pack.page_title}"
+    document = catalog["/StructTreeRoot"]["/K"][0].get_object()
+    elements = [k.get_object() for k in document["/K"]]
+    page_of = {page.indirect_reference.idnum: i for i, page in enumerate(pdf.pages)}
+    figures = [(page_of[e.raw_get("/Pg").idnum], str(e["/Alt"]), str(e["/T"])) for e in elements if e["/S"] == "/Figure"]
+    charted = [(i + 1, s.panel.summary, s.panel.title) for i, s in enumerate(pack.slides)
+               if charts.has_data(s.panel.figure)]
+    assert figures == charted, "each chart, on its own page, is a figure whose alt text is its summary"
+    headings = [page_of[e.raw_get("/Pg").idnum] for e in elements if e["/S"] == "/H1"]
+    assert headings == list(range(len(pdf.pages))), "one top heading per page: title, each message, closing"
+    for e in elements:  # each tag marks content on its page (an orphan tag would read out nothing)
+        contents = pdf.pages[page_of[e.raw_get("/Pg").idnum]].get_contents().get_data()
+        assert f"{e['/S']} <</MCID {e['/K'][0]}>> BDC".encode() in contents
+    assert [o.title for o in pdf.outline] == [pack.page_title, *(s.panel.summary for s in pack.slides),
+                                             briefing.CLOSING_TITLE], "bookmarks: each page's message"
 
 
 def _fonts_parsed_per_document(pdf) -> str:

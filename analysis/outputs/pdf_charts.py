@@ -7,7 +7,8 @@ costs about what the PowerPoint one does, and its text stays selectable and shar
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from analysis.model.vocab import PALETTE
 from analysis.outputs.chart_specs import Bars, Chart, Grid, Points, label_colour, shade
@@ -32,6 +33,22 @@ class Canvas:
     def __init__(self, pdf, font: str, clean: Callable[[str], str]) -> None:
         self.pdf, self.font, self.clean = pdf, font, clean
         self._unit_widths: dict[tuple[str, bool], float] = {}
+
+    @contextmanager
+    def tagged(self, kind: str, alt: str | None = None, title: str | None = None) -> Iterator[None]:
+        """What is drawn inside, tagged as one structure element (H1, H2, P, or a Figure with its alt text).
+
+        fpdf2 tags only pictures, links and its own section titles, and only as figures, through a private
+        method; this does the same for any kind, with fpdf2's structure tree (`struct_builder`) and two of its
+        private methods. fpdf2 is pinned in requirements.txt, and tests/test_briefing.py reads the tags back, so
+        a change of fpdf2's internals fails a test rather than a reader.
+        """
+        pdf = self.pdf
+        mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
+        pdf._add_marked_content(struct_type=f"/{kind}", mcid=mcid, title=title, alt_text=alt)
+        pdf._out(f"/{kind} <</MCID {mcid}>> BDC")
+        yield
+        pdf._out("EMC")
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """The text's width in mm at size (points). fpdf2 measures it once at 1 pt (widths grow with the size:
