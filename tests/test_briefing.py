@@ -263,7 +263,8 @@ def test_the_pdf_is_tagged_each_chart_a_figure_with_its_summary_as_alt_text(pack
     document = catalog["/StructTreeRoot"]["/K"][0].get_object()
     elements = [k.get_object() for k in document["/K"]]
     page_of = {page.indirect_reference.idnum: i for i, page in enumerate(pdf.pages)}
-    figures = [(page_of[e.raw_get("/Pg").idnum], str(e["/Alt"]), str(e["/T"])) for e in elements if e["/S"] == "/Figure"]
+    figures = [(page_of[e.raw_get("/Pg").idnum], str(e["/Alt"]), str(e["/T"])) for e in elements
+               if e["/S"] == "/Figure"]
     charted = [(i + 1, s.panel.summary, s.panel.title) for i, s in enumerate(pack.slides)
                if charts.has_data(s.panel.figure)]
     assert figures == charted, "each chart, on its own page, is a figure whose alt text is its summary"
