@@ -110,17 +110,20 @@ def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(bro
     with new_tab(browser, height=6000) as tab:
         tab.goto(_address(server, "groups", {}))
         tab.get_by_role("heading").first.wait_for()
-        _settle(tab)
         grid, ranked = (tab.locator(f'[class*="st-key-{key}groups_heatmap"] .js-plotly-plot:visible')
                         for key in ("chart_", "ranked_"))
+        grid.first.wait_for(timeout=90_000)  # a loaded machine can take a while to draw the first chart
+        _settle(tab)
         assert (grid.count(), ranked.count()) == (1, 0)
         tab.set_viewport_size({"width": 390, "height": 6000})  # the same page, no rerun: the CSS alone
+        ranked.first.wait_for(timeout=30_000)
         _settle(tab)
         assert (grid.count(), ranked.count()) == (0, 1)
         width = ranked.evaluate("(plot) => plot.getBoundingClientRect().width")
         assert 300 < width <= 390, "the list, hidden when the page was drawn, is laid out at the new width"
         assert not ranked.evaluate(OVERLAPS)
         tab.get_by_role("radio", name=GRID_BUTTON, exact=True).first.click()  # the reader's pick beats the width
+        grid.first.wait_for(timeout=90_000)
         _settle(tab)
         assert (grid.count(), ranked.count()) == (1, 0)
         SHOTS.mkdir(parents=True, exist_ok=True)
