@@ -170,6 +170,22 @@ def test_native_bars_read_top_down_with_the_legend_in_the_same_order(decks: dict
         assert [s.name for s in plot.series][::-1] == [s.name for s in chart.series]
 
 
+def test_every_native_charts_series_are_stored_in_their_legend_order(decks: dict) -> None:
+    # A legend follows each series' c:order (the plot order), not its place in the file: the two agree (0, 1,
+    # 2 ... in file order) on every chart, so the order the tests above read is the one a reader's legend uses.
+    _, deck = decks[briefing.ALL]
+    checked = 0
+    for slide in list(deck.slides)[1:-1]:
+        for frame in (s for s in slide.shapes if s.has_chart):
+            series = list(frame.chart._chartSpace.iter(qn("c:ser")))
+            orders = [int(ser.find(qn("c:order")).get("val")) for ser in series]
+            names = [ser.find(f".//{qn('c:tx')}//{qn('c:v')}").text for ser in series]
+            assert orders == list(range(len(orders))), (frame.name, orders)
+            assert names == [s.name for s in frame.chart.plots[0].series], frame.name
+            checked += 1
+    assert checked >= 15
+
+
 def test_hidden_cells_are_named_on_the_native_chart(decks: dict) -> None:
     frame, panel = _chart(decks, "actions_by_group")
     hidden = [str(y) for t in panel.figure.data if str(t.name).startswith("\u2716") for y in t.y]
