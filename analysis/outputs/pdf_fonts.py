@@ -7,6 +7,8 @@ The copy shares what fpdf2 only reads (the width, glyph and character tables, th
 fresh what a document changes: its subset (the glyphs it uses) and the fontTools font, which fpdf2 cuts down to
 that subset in place when it writes the file (the fresh one is read lazily from the file's bytes, kept in memory).
 A pack made this way is byte for byte the pack `add_font` would give (tests/test_briefing.py checks it).
+The shared tables are safe across the app's session threads: fpdf2 only looks things up in them (a character
+the font lacks adds the font's default width to the width table, the same value whichever thread adds it).
 """
 
 from __future__ import annotations
