@@ -189,7 +189,7 @@ STARTERS = {"browser": ("chromium", "chrome", "headless_shell", "playwright"),
             "server": ("streamlit", "java", "spark-submit", "pyspark")}
 
 
-def _spawned(args: object) -> str | None:
+def marker_for_command(args: object) -> str | None:
     """The marker a spawned command needs ('browser' or 'server'), or None for any other command."""
     words = [str(a) for a in args] if isinstance(args, list | tuple) else str(args).split()
     text = " ".join(words).lower()
@@ -205,7 +205,7 @@ _execute_child = subprocess.Popen._execute_child  # type: ignore[attr-defined]
 
 
 def _recording_execute_child(self, args, *rest, **options):  # the one place every subprocess starts
-    kind = _spawned(args)
+    kind = marker_for_command(args)
     if kind:
         STARTED.add(kind)
     return _execute_child(self, args, *rest, **options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -250,3 +251,20 @@ def test_no_module_imports_itself_round_a_cycle_as_it_loads() -> None:
 
     cycles = sorted(name for name in graph if reaches(name, name, {name}))
     assert not cycles, f"modules on an import cycle at load time: {cycles}"
+
+
+@pytest.mark.parametrize(("command", "marker"), [
+    ([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", "8600"], "server"),
+    (["/usr/bin/chromium", "--headless", "--no-sandbox"], "browser"),
+    (["/venv/lib/python3.11/site-packages/playwright/driver/node", "cli.js", "run-driver"], "browser"),
+    (["/usr/lib/jvm/java-17-openjdk-amd64/bin/java", "-cp", "spark.jar"], "server"),
+    (["/venv/lib/python3.11/site-packages/pyspark/bin/spark-submit", "pyspark-shell"], "server"),
+    ([sys.executable, "-m", "analysis", "build", "--demo"], None),  # the command line: a plain test
+    ([sys.executable, "-c", "print('streamlit')"], None),  # names streamlit but runs no server
+    ("git status", None),
+])
+def test_the_conftest_guard_knows_a_server_or_browser_command(command, marker) -> None:
+    """tests/conftest.py fails a test that spawns one of these without its marker (so `make check` stays fast)."""
+    from conftest import marker_for_command
+
+    assert marker_for_command(command) == marker
