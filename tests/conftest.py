@@ -22,15 +22,16 @@ from bench import sessions
 def build_demo(directory: Path, seed: int = demo.SEED) -> dict:
     """Write the demo dataset (of a seed) into a data directory; return its manifest."""
     return store.write_dataset(
-        demo.demo_tables(seed), directory, demo=True, description=demo.DEMO_DESCRIPTION,
+        shared_demo_tables(seed), directory, demo=True, description=demo.DEMO_DESCRIPTION,
         provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": seed}],
     )
 
 
 @functools.cache
-def shared_demo_tables() -> dict[str, pd.DataFrame]:
-    """The demo's core tables, made once per test process (do not modify: shared; copy frames to change them)."""
-    return demo.demo_tables()
+def shared_demo_tables(seed: int = demo.SEED) -> dict[str, pd.DataFrame]:
+    """The demo's core tables (of a seed), made once per test process (do not modify: shared; copy frames to
+    change them)."""
+    return demo.demo_tables(seed)
 
 
 @pytest.fixture(scope="session")
