@@ -10,7 +10,7 @@ PORT ?= 8501
 .PHONY: run test check demo-data chromium java lint bench clean
 
 # Tests run in parallel (pytest-xdist), one worker per core; a worker that runs out of tests takes some of
-# another's (worksteal), and the slowest tests start first (tests/conftest.py).
+# another's (worksteal), so neither waits idle at the end.
 WORKERS ?= auto
 XDIST = -n $(WORKERS) --dist worksteal
 

@@ -171,16 +171,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         elif "server" in fixtures or "spark" in fixtures:  # Spark starts a JVM: minutes on two cores
             item.add_marker(pytest.mark.server)
-    # The slowest first (a JVM, then browsers and servers, then AppTest runs), so the parallel workers
-    # (`--dist worksteal`) share out the quick tests at the end rather than wait on one slow one.
-    items.sort(key=_start_order)
-
-
-def _start_order(item: pytest.Item) -> int:
-    if "spark" in getattr(item, "fixturenames", ()):
-        return 0
-    marks = {mark.name for mark in item.iter_markers()}
-    return 1 if marks & {"browser", "server"} else 2 if "apptest" in marks else 3
 
 
 # What a test started, seen where it happens (a process spawned, an AppTest script run), so a test that starts a
