@@ -11,6 +11,7 @@ from pages._access import incident_guard
 
 # An emoji icon is drawn in the page itself; a :material/...: one is fetched from a font host by every visitor.
 st.set_page_config(page_title="Engagement Explorer", page_icon="\N{SPEECH BALLOON}", layout="wide")
+_ui.layout_rules()  # static CSS: a heat map's shape by the window's width
 
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True),  # served at /

@@ -198,15 +198,46 @@ def url_select(label: str, options: dict[str, str], key: str) -> str:
 
 
 GRID, RANKED = "Grid", "Ranked list"
+# Static CSS (a file in the repository, nothing from data): with no shape picked, a heat map is drawn both ways,
+# each in a keyed container (Streamlit gives it the class st-key-<key>), and the window's width shows one.
+STYLESHEET = Path(__file__).with_name("_layout.css")
+BY_WIDTH = {GRID: "heatmap_wide_", RANKED: "heatmap_narrow_"}  # + chart id: the container keys the CSS names
 
 
-def _heatmap_shape(panel: Panel) -> str:
-    """How a heat map is shown: as its grid, or (the default on a phone, whose width cannot fit the grid's
-    columns) its cells as a ranked list of bars; each reader can switch."""
-    default = RANKED if charts.phone_like(st.context.headers) else GRID
+def layout_rules() -> None:
+    """The app's one stylesheet (pages/_layout.css): which of a heat map's two shapes a window's width shows."""
+    st.html(STYLESHEET)
+
+
+def _heatmap_shapes(panel: Panel) -> list[str]:
+    """The shapes a heat map is drawn in: the one the reader picked, or (none picked) both, the grid for a wide
+    window and its cells as a ranked list of bars for a narrow one, whose width cannot fit the grid's columns.
+    A phone, by its own word, starts on the ranked list whatever its width."""
+    default = RANKED if charts.phone_like(st.context.headers) else None
     chosen = st.segmented_control("Show as", [GRID, RANKED], default=default, key=f"shape_{panel.chart_id}",
-                                  help="The grid, or its cells from the highest value down (easier on a phone)")
-    return chosen or default
+                                  help="The grid, or its cells from the highest value down. Pick neither to have "
+                                       "the grid on a wide screen and the list on a narrow one.")
+    return [chosen] if chosen else [GRID, RANKED]
+
+
+def _heatmap(panel: Panel, view: View | None, config: dict) -> None:
+    shapes = _heatmap_shapes(panel)
+    for shape in shapes:
+        with st.container(key=f"{BY_WIDTH[shape]}{panel.chart_id}") if len(shapes) > 1 else st.container():
+            if shape == RANKED:
+                st.plotly_chart(charts.ranked_cells(panel.figure), width="stretch", key=f"ranked_{panel.chart_id}",
+                                theme=None, config=config)
+                if view is not None and panel.chart_id in drilldown.CHART_AXES:
+                    st.caption("Show it as a grid and pick a cell to see the quotes behind it.")
+            else:
+                _plot(panel, view, config)
+
+
+def _plot(panel: Panel, view: View | None, config: dict) -> None:
+    event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
+                            on_select="rerun", selection_mode="points", config=config)
+    if view is not None:
+        quotes_link(panel, view, event)
 
 
 def show_panel(panel: Panel, view: View | None = None) -> None:
@@ -216,16 +247,10 @@ def show_panel(panel: Panel, view: View | None = None) -> None:
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": panel.chart_id}}
     if not charts.has_data(panel.figure):  # an empty plot (axes, a stray tick) says less than a sentence
         st.info(charts.NO_ANSWERS, icon=":material/visibility_off:")
-    elif charts.is_heatmap(panel.figure) and _heatmap_shape(panel) == RANKED:
-        st.plotly_chart(charts.ranked_cells(panel.figure), width="stretch", key=f"ranked_{panel.chart_id}",
-                        theme=None, config=config)
-        if view is not None and panel.chart_id in drilldown.CHART_AXES:
-            st.caption("Show it as a grid and pick a cell to see the quotes behind it.")
+    elif charts.is_heatmap(panel.figure):
+        _heatmap(panel, view, config)
     else:
-        event = st.plotly_chart(panel.figure, width="stretch", key=f"chart_{panel.chart_id}", theme=None,
-                                on_select="rerun", selection_mode="points", config=config)
-        if view is not None:
-            quotes_link(panel, view, event)
+        _plot(panel, view, config)
     if view is not None:
         _exports.downloads(panel, view)
     st.markdown(f"**Summary:** {escape_markdown(panel.summary)}")

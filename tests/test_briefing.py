@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from analysis.commands.cli import main
 from analysis.evidence.queries import Cube
 from analysis.model.filters import Filters
-from analysis.outputs import briefing, export, slide_charts
+from analysis.outputs import briefing, chart_specs, export, pdf_fonts
 from analysis.views import charts, links, registry
 
 VIEW = Filters(sector=("nhs",))
@@ -38,9 +38,15 @@ def pack(demo_sources: registry.Sources, demo_cube: Cube) -> briefing.Pack:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages(pack: briefing.Pack) -> list:
-    """The whole report's PDF, read back page by page."""
-    return PdfReader(io.BytesIO(briefing.to_pdf(pack))).pages
+def pdf(pack: briefing.Pack) -> PdfReader:
+    """The whole report's PDF, read back."""
+    return PdfReader(io.BytesIO(briefing.to_pdf(pack)))
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(pdf: PdfReader) -> list:
+    """The whole report's PDF, page by page."""
+    return pdf.pages
 
 
 @pytest.fixture(scope="module")
@@ -156,12 +162,28 @@ def test_native_bars_carry_the_numbers_and_their_intervals(decks: dict, chart_id
                                       "domains_distribution"])
 def test_native_bars_read_top_down_with_the_legend_in_the_same_order(decks: dict, chart_id: str) -> None:
     frame, panel = _chart(decks, chart_id)
-    chart, plot = slide_charts.chart_of(panel.figure), frame.chart.plots[0]
+    chart, plot = chart_specs.chart_of(panel.figure), frame.chart.plots[0]
     top_down = list(plot.categories) if chart.stacked else list(plot.categories)[::-1]
     assert frame.chart.category_axis.reverse_order == chart.stacked
     assert top_down == chart.categories, "the first category is drawn at the top"
     if not chart.stacked:  # bar charts list the legend bottom-up: stored bottom-up, it reads top-down
         assert [s.name for s in plot.series][::-1] == [s.name for s in chart.series]
+
+
+def test_every_native_charts_series_are_stored_in_their_legend_order(decks: dict) -> None:
+    # A legend follows each series' c:order (the plot order), not its place in the file: the two agree (0, 1,
+    # 2 ... in file order) on every chart, so the order the tests above read is the one a reader's legend uses.
+    _, deck = decks[briefing.ALL]
+    checked = 0
+    for slide in list(deck.slides)[1:-1]:
+        for frame in (s for s in slide.shapes if s.has_chart):
+            series = list(frame.chart._chartSpace.iter(qn("c:ser")))
+            orders = [int(ser.find(qn("c:order")).get("val")) for ser in series]
+            names = [ser.find(f".//{qn('c:tx')}//{qn('c:v')}").text for ser in series]
+            assert orders == list(range(len(orders))), (frame.name, orders)
+            assert names == [s.name for s in frame.chart.plots[0].series], frame.name
+            checked += 1
+    assert checked >= 15
 
 
 def test_hidden_cells_are_named_on_the_native_chart(decks: dict) -> None:
@@ -220,11 +242,11 @@ def test_pdf_reads_back(pack: briefing.Pack, pdf_pages: list) -> None:
     assert "Disclosure control" in pdf_pages[-1].extract_text()
 
 
-def _shown_values(chart: slide_charts.Chart) -> list[str]:
+def _shown_values(chart: chart_specs.Chart) -> list[str]:
     """What a chart writes on its page: each value (bars, table cells) or each point's name (the scatter)."""
-    if isinstance(chart, slide_charts.Grid):
+    if isinstance(chart, chart_specs.Grid):
         return [text for row in chart.texts for text in row]
-    if isinstance(chart, slide_charts.Points):
+    if isinstance(chart, chart_specs.Points):
         return [label.split()[0] for label, *_ in chart.points]
     return [f"{abs(v):.0f}" + ("%" if chart.percent else "") for s in chart.series for v in s.values
             if v is not None and (not chart.stacked or abs(v) >= 8)]  # thin stacked segments carry no label
@@ -236,16 +258,66 @@ def test_pdf_charts_are_drawn_as_text_and_shapes_with_every_value(pack: briefing
         assert not page.images, "charts are vector shapes and text, not pictures"
         if not charts.has_data(slide.panel.figure):
             continue
-        chart = slide_charts.chart_of(slide.panel.figure)
+        chart = chart_specs.chart_of(slide.panel.figure)
         words = page.extract_text()
         missing = [v for v in _shown_values(chart) if v not in words]
         assert not missing, f"{slide.panel.chart_id}: {missing[:5]} not on its page"
-        if isinstance(chart, slide_charts.Bars):
+        if isinstance(chart, chart_specs.Bars):
             assert all(c.split()[0] in words for c in chart.categories)
-            hidden = sum(c.endswith(slide_charts.HIDDEN_SUFFIX) for c in chart.categories)
+            hidden = sum(c.endswith(chart_specs.HIDDEN_SUFFIX) for c in chart.categories)
             assert words.count("hidden") >= hidden, "hidden rows are named on the chart"
         drawn += 1
     assert drawn >= 15
+
+
+def test_the_pdf_is_tagged_each_chart_a_figure_with_its_summary_as_alt_text(pack: briefing.Pack,
+                                                                          pdf: PdfReader) -> None:
+    catalog = pdf.trailer["/Root"]
+    assert catalog["/Lang"] == briefing.LANGUAGE and catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"], "a reader shows the title, not the file name"
+    assert pdf.metadata.title == f"{briefing.TITLE}: {pack.page_title}"
+    document = catalog["/StructTreeRoot"]["/K"][0].get_object()
+    elements = [k.get_object() for k in document["/K"]]
+    page_of = {page.indirect_reference.idnum: i for i, page in enumerate(pdf.pages)}
+    figures = [(page_of[e.raw_get("/Pg").idnum], str(e["/Alt"]), str(e["/T"])) for e in elements
+               if e["/S"] == "/Figure"]
+    charted = [(i + 1, s.panel.summary, s.panel.title) for i, s in enumerate(pack.slides)
+               if charts.has_data(s.panel.figure)]
+    assert figures == charted, "each chart, on its own page, is a figure whose alt text is its summary"
+    headings = [page_of[e.raw_get("/Pg").idnum] for e in elements if e["/S"] == "/H1"]
+    assert headings == list(range(len(pdf.pages))), "one top heading per page: title, each message, closing"
+    for e in elements:  # each tag marks content on its page (an orphan tag would read out nothing)
+        contents = pdf.pages[page_of[e.raw_get("/Pg").idnum]].get_contents().get_data()
+        assert f"{e['/S']} <</MCID {e['/K'][0]}>> BDC".encode() in contents
+    assert [o.title for o in pdf.outline] == [pack.page_title, *(s.panel.summary for s in pack.slides),
+                                             briefing.CLOSING_TITLE], "bookmarks: each page's message"
+
+
+def _fonts_parsed_per_document(pdf) -> str:
+    """fpdf2's plain way: the TrueType files parsed again for each document."""
+    for style, path in pdf_fonts.FILES.items():
+        pdf.add_font(pdf_fonts.FAMILY, style, str(path))
+    return pdf_fonts.FAMILY
+
+
+UNDATED = re.compile(rb"/CreationDate \(D:\d+Z?\)|/ID \[<[0-9A-F]+><[0-9A-F]+>\]")  # the clock, and a hash of it
+
+
+@pytest.mark.skipif(not pdf_fonts.available(), reason="DejaVu fonts not installed")
+def test_pdf_packs_with_the_font_parsed_once_are_the_packs_add_font_gives(
+        demo_sources: registry.Sources, demo_cube: Cube, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One after another in one process, as in the app, each with characters the others lack (Greek, a tick,
+    # accents in a dataset title), so a subset or glyph left over from an earlier pack would show.
+    titled = {**demo_cube.manifest, "dataset_title": "Ωμέγα trust ✓ ünïcödé", "dataset_name": "omega"}
+    packs = [briefing.assemble(_panels(demo_sources, page, view), manifest, view, page)
+             for page, view, manifest in (("domains", VIEW, demo_cube.manifest), ("voices", Filters(), titled),
+                                          ("domains", Filters(), demo_cube.manifest))]
+    once = [briefing.to_pdf(p) for p in packs]
+    monkeypatch.setattr(pdf_fonts, "add_to", _fonts_parsed_per_document)
+    per_document = [briefing.to_pdf(p) for p in packs]
+    for mine, plain in zip(once, per_document, strict=True):
+        assert UNDATED.sub(b"", mine) == UNDATED.sub(b"", plain)
+    assert "Ωμέγα trust ✓ ünïcödé" in PdfReader(io.BytesIO(once[1])).pages[0].extract_text()
 
 
 def test_speaker_notes_say_hidden_for_suppressed_cells() -> None:

@@ -73,6 +73,7 @@ def _drawn(demo_sources: registry.Sources, page: str, params: dict[str, list[str
     return sum(charts.has_data(p.figure) for p in registry.page_panels(page, demo_sources, view))
 
 
+GRID_BUTTON = "Grid"
 PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
          "Safari/537.36")
 HEATMAP_PAGES = ["groups", "trust_types", "framework", "voices"]  # test_charts checks these hold heat maps
@@ -86,14 +87,48 @@ def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: reg
     _check_charts(browser, server, demo_sources, page, width, view)
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+def _heatmaps(demo_sources: registry.Sources, page: str) -> int:
+    return sum(charts.is_heatmap(p.figure) and charts.has_data(p.figure)
+               for p in registry.page_panels(page, demo_sources, Filters()))
+
+
+# Who opens a heat-map page at what width, and which shape each heat map shows: a phone says it is one (the
+# ranked list at any width); a desktop browser's window width picks the shape (static CSS on keyed containers).
+SHAPES = [("phone", 1366, "ranked"), ("phone", 390, "ranked"), ("desktop", 390, "ranked"), ("desktop", 1366, "grid")]
+
+
+@pytest.mark.parametrize(("agent", "width", "shape"), SHAPES)
 @pytest.mark.parametrize("page", HEATMAP_PAGES)
-def test_on_a_phone_heat_maps_are_ranked_lists_and_no_texts_overlap(browser, server: str,
-                                                                      demo_sources: registry.Sources, page: str,
-                                                                      width: int) -> None:
-    ranked = _check_charts(browser, server, demo_sources, page, width, "everything", user_agent=PHONE)
-    assert ranked >= 1 and ranked == sum(charts.is_heatmap(p.figure) and charts.has_data(p.figure)
-                      for p in registry.page_panels(page, demo_sources, Filters())), "every heat map as a list"
+def test_heat_maps_are_ranked_lists_on_a_phone_or_a_narrow_window_and_no_texts_overlap(
+        browser, server: str, demo_sources: registry.Sources, page: str, agent: str, width: int, shape: str) -> None:
+    options = {"user_agent": PHONE} if agent == "phone" else {}
+    ranked = _check_charts(browser, server, demo_sources, page, width, "everything", **options)
+    heatmaps = _heatmaps(demo_sources, page)
+    assert heatmaps >= 1 and ranked == (heatmaps if shape == "ranked" else 0), f"every heat map as a {shape}"
+
+
+def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(browser, server: str) -> None:
+    with new_tab(browser, height=6000) as tab:
+        tab.goto(_address(server, "groups", {}))
+        tab.get_by_role("heading").first.wait_for()
+        grid, ranked = (tab.locator(f'[class*="st-key-{key}groups_heatmap"] .js-plotly-plot:visible')
+                        for key in ("chart_", "ranked_"))
+        grid.first.wait_for(timeout=90_000)  # a loaded machine can take a while to draw the first chart
+        _settle(tab)
+        assert (grid.count(), ranked.count()) == (1, 0)
+        tab.set_viewport_size({"width": 390, "height": 6000})  # the same page, no rerun: the CSS alone
+        ranked.first.wait_for(timeout=30_000)
+        _settle(tab)
+        assert (grid.count(), ranked.count()) == (0, 1)
+        width = ranked.evaluate("(plot) => plot.getBoundingClientRect().width")
+        assert 300 < width <= 390, "the list, hidden when the page was drawn, is laid out at the new width"
+        assert not ranked.evaluate(OVERLAPS)
+        tab.get_by_role("radio", name=GRID_BUTTON, exact=True).first.click()  # the reader's pick beats the width
+        grid.first.wait_for(timeout=90_000)
+        _settle(tab)
+        assert (grid.count(), ranked.count()) == (1, 0)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SHOTS / "charts-groups-390-grid-picked.png"), full_page=True)
 
 
 def _check_charts(browser, server: str, demo_sources: registry.Sources, page: str, width: int, view: str,
@@ -102,6 +137,7 @@ def _check_charts(browser, server: str, demo_sources: registry.Sources, page: st
     heat maps shown as ranked lists."""
     expected = _drawn(demo_sources, page, VIEWS[view])
     phone = "-phone" if options else ""
+    # Only what shows: with no shape picked a heat map is drawn twice and the window's width hides one.
     # A window of a laptop's height while the charts draw and are measured: a 6000 px window (all of the page at
     # once, for the screenshot) took Chromium's software rendering twice as long; it is opened for the screenshot.
     with new_tab(browser, height=WINDOW_HEIGHT, **options) as tab:
@@ -109,10 +145,10 @@ def _check_charts(browser, server: str, demo_sources: registry.Sources, page: st
         tab.goto(_address(server, page, VIEWS[view]))
         tab.get_by_role("heading").first.wait_for()
         _settle(tab)
-        plots = tab.locator(".js-plotly-plot")
+        plots = tab.locator(".js-plotly-plot:visible")
         if plots.count() < expected:  # a slow run on a loaded machine can pause with no status shown
-            tab.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length >= {expected}",
-                                  timeout=90_000)
+            tab.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => "
+                                  f"p.getBoundingClientRect().height > 0).length >= {expected}", timeout=90_000)
             _settle(tab)
         drawn = plots.count()
         problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(drawn)}
@@ -127,4 +163,4 @@ def _check_charts(browser, server: str, demo_sources: registry.Sources, page: st
             said = tab.locator('[data-testid="stAlertContentInfo"]', has_text="No answers in this view").count()
             assert said == len(fixed) - expected, "an empty view says so, once per chart"
         assert tab.locator('[data-testid="stException"]').count() == 0
-        return tab.locator('[class*="st-key-ranked_"] .js-plotly-plot').count()
+        return tab.locator('[class*="st-key-ranked_"] .js-plotly-plot:visible').count()

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from analysis.model.filters import Filters
-from analysis.outputs.slide_charts import label_colour
+from analysis.outputs.chart_specs import label_colour
 from analysis.views import charts, registry
 
 EVERYTHING = Filters()

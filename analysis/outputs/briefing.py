@@ -7,14 +7,13 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.model.errors import UserError
 from analysis.model.filters import Filters, describe
 from analysis.model.safe_text import printable
-from analysis.outputs import export
+from analysis.outputs import chart_specs, export
 from analysis.stats import disclosure, metrics
 from analysis.views import charts, registry
 from analysis.views.panels import Panel
@@ -23,7 +22,8 @@ TITLE = "Engagement Explorer: briefing pack"
 ALL = "all"  # the whole-report pack: every page's charts
 ILLUSTRATIVE = export.ILLUSTRATIVE
 ILLUSTRATIVE_SHORT = "Illustrative data: generated to mirror the study's findings, not its own responses"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+CLOSING_TITLE = "Method, disclosure control and sources"
+LANGUAGE = "en-GB"  # the PDF's language, for screen readers
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ def to_pptx(pack: Pack) -> bytes:
                  anchor=MSO_ANCHOR.MIDDLE)
         text_box(slide, 0.5, 1.3, 12.33, 0.4, [(p.title, False, 14)])
         if charts.has_data(p.figure):
-            slide_charts.draw(slide, slide_charts.chart_of(p.figure), (Inches(0.5), Inches(1.75), Inches(12.33),
+            slide_charts.draw(slide, chart_specs.chart_of(p.figure), (Inches(0.5), Inches(1.75), Inches(12.33),
                                                                        Inches(4.95)), p.summary, p.title)
         else:
             text_box(slide, 0.5, 3.5, 12.33, 1.0, [(charts.NO_ANSWERS, False, 20)], align=PP_ALIGN.CENTER)
@@ -202,7 +202,7 @@ def to_pptx(pack: Pack) -> bytes:
     closing = deck.slides.add_slide(blank)
     sections = closing_text(pack)
     size = 14 if sum(len(body) for _, body in sections) < 1400 else 11
-    text_box(closing, 0.5, 0.3, 12.33, 0.8, [("Method, disclosure control and sources", True, 28)])
+    text_box(closing, 0.5, 0.3, 12.33, 0.8, [(CLOSING_TITLE, True, 28)])
     text_box(closing, 0.5, 1.2, 12.33, 5.5,
              [line for head, body in sections for line in ((head, True, size + 2), (body, False, size))])
     footer(closing, export.source_line(pack.manifest).rstrip(".") + ".")
@@ -212,26 +212,19 @@ def to_pptx(pack: Pack) -> bytes:
     return out.getvalue()
 
 
-def _pdf_font(pdf) -> str:
-    # DejaVu covers far more scripts than the PDF core fonts (which are Latin-1 only).
-    if (FONT_DIR / "DejaVuSans.ttf").is_file():
-        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        return "DejaVu"
-    return "Helvetica"
-
-
 def to_pdf(pack: Pack) -> bytes:
     """The pack as a landscape A4 PDF with the same pages as the deck; charts drawn as vector shapes and text
     from the same chart specs as the deck's native charts (no browser)."""
-    from fpdf import FPDF
+    from fpdf import FPDF, ViewerPreferences
 
-    from analysis.outputs import pdf_charts, slide_charts
+    from analysis.outputs import pdf_charts, pdf_fonts
 
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=False)
-    font = _pdf_font(pdf)
+    font = pdf_fonts.add_to(pdf)  # DejaVu covers far more scripts than the PDF core fonts (Latin-1 only)
     pdf.set_title(f"{TITLE}: {pack.page_title}")
+    pdf.set_lang(LANGUAGE)
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)  # the title, not the file name, on top
     pdf.set_creator("Engagement Explorer")
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
@@ -241,14 +234,19 @@ def to_pdf(pack: Pack) -> bytes:
 
     canvas = pdf_charts.Canvas(pdf, font, clean)
 
-    def write(text: str, size: float, bold: bool = False, align: str = "L", w: float = 0):
+    def write(text: str, size: float, bold: bool = False, align: str = "L", w: float = 0, tag: str = "P"):
         # Lines broken by word widths here: fpdf2's multi_cell measures a paragraph again for every character.
         left = pdf.get_x()
         w = w or pdf.w - pdf.r_margin - left
-        for line in canvas.lines(text, w, size, bold) or [""]:
-            pdf.set_x(left)
-            pdf.set_font(font, "B" if bold else "", size)
-            pdf.cell(w, size * 0.5, line, align=align, new_x="LMARGIN", new_y="NEXT")
+        lines = canvas.lines(text, w, size, bold) or [""]
+        with canvas.tagged(tag):  # a heading or a paragraph to a screen reader, in reading order
+            for i, line in enumerate(lines):
+                # A space ends each line but the last, so the words either side of a break stay two words to
+                # a screen reader; the cell grows by it, so centred and right-aligned lines stay where they were.
+                space = canvas.width(" ", size, bold) if i < len(lines) - 1 else 0
+                pdf.set_x(left)
+                pdf.set_font(font, "B" if bold else "", size)
+                pdf.cell(w + space, size * 0.5, line + " " * bool(space), align=align, new_x="LMARGIN", new_y="NEXT")
 
     def footer(text: str) -> None:
         pdf.set_xy(pdf.l_margin, pdf.h - 17)
@@ -258,8 +256,9 @@ def to_pdf(pack: Pack) -> bytes:
             write("Illustrative data", 9, bold=True, align="R", w=40)
 
     pdf.add_page()
+    pdf.start_section(pack.page_title)  # the outline (bookmarks): this page, then each chart's message
     pdf.set_y(55)
-    write(TITLE, 26, bold=True, align="C")
+    write(TITLE, 26, bold=True, align="C", tag="H1")
     pdf.ln(6)
     for i, line in enumerate(title_lines(pack)):
         write(line, 16 if i == 0 else 13, bold=i == 0 or line == ILLUSTRATIVE_SHORT, align="C")
@@ -267,22 +266,25 @@ def to_pdf(pack: Pack) -> bytes:
     for item in pack.slides:
         p = item.panel
         pdf.add_page()
-        write(p.summary, 15 if len(p.summary) <= 140 else 12, bold=True)
+        pdf.start_section(clean(p.summary))
+        write(p.summary, 15 if len(p.summary) <= 140 else 12, bold=True, tag="H1")
         pdf.ln(1)
         write(p.title, 10)
         top = pdf.get_y() + 3
         if charts.has_data(p.figure):
-            pdf_charts.draw(pdf, font, clean, slide_charts.chart_of(p.figure), (pdf.l_margin, top, width,
-                                                                                 pdf.h - 22 - top))
+            with canvas.tagged("Figure", alt=clean(p.summary), title=clean(p.title)):  # read out: the message
+                pdf_charts.draw(canvas, chart_specs.chart_of(p.figure), (pdf.l_margin, top, width,
+                                                                         pdf.h - 22 - top))
         else:
             pdf.set_y(top + (pdf.h - 20 - top) / 3)
             write(charts.NO_ANSWERS, 14, align="C")
         footer(footer_text(p, pack.manifest))
     pdf.add_page()
-    write("Method, disclosure control and sources", 18, bold=True)
+    pdf.start_section(CLOSING_TITLE)
+    write(CLOSING_TITLE, 18, bold=True, tag="H1")
     pdf.ln(4)
     for head, body in closing_text(pack):
-        write(head, 13, bold=True)
+        write(head, 13, bold=True, tag="H2")
         write(body, 10)
         pdf.ln(3)
     footer(export.source_line(pack.manifest).rstrip(".") + ".")

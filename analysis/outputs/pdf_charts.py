@@ -1,5 +1,5 @@
 """A panel's chart drawn straight into a PDF page as vector shapes and text (fpdf2), from the same chart
-specs the PowerPoint charts use (slide_charts.chart_of): bars with 95% intervals and hidden rows named,
+specs the PowerPoint charts use (chart_specs.chart_of): bars with 95% intervals and hidden rows named,
 the scatter with its reference line, heat maps as shaded tables. No browser is involved, so a PDF pack
 costs about what the PowerPoint one does, and its text stays selectable and sharp at any zoom.
 """
@@ -7,10 +7,11 @@ costs about what the PowerPoint one does, and its text stays selectable and shar
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from analysis.model.vocab import PALETTE
-from analysis.outputs.slide_charts import Bars, Chart, Grid, Points, label_colour, shade
+from analysis.outputs.chart_specs import Bars, Chart, Grid, Points, label_colour, shade
 
 Box = tuple[float, float, float, float]  # left, top, width, height in mm
 GRID_LINE = "#E5E5E5"
@@ -31,31 +32,55 @@ class Canvas:
 
     def __init__(self, pdf, font: str, clean: Callable[[str], str]) -> None:
         self.pdf, self.font, self.clean = pdf, font, clean
+        self._unit_widths: dict[tuple[str, bool], float] = {}
+
+    @contextmanager
+    def tagged(self, kind: str, alt: str | None = None, title: str | None = None) -> Iterator[None]:
+        """What is drawn inside, tagged as one structure element (H1, H2, P, or a Figure with its alt text).
+
+        fpdf2 tags only pictures, links and its own section titles, and only as figures, through a private
+        method; this does the same for any kind, with fpdf2's structure tree (`struct_builder`) and two of its
+        private methods. fpdf2 is pinned in requirements.txt, and tests/test_briefing.py reads the tags back, so
+        a change of fpdf2's internals fails a test rather than a reader.
+        """
+        pdf = self.pdf
+        mcid = pdf.struct_builder.next_mcid_for_page(pdf.page)
+        pdf._add_marked_content(struct_type=f"/{kind}", mcid=mcid, title=title, alt_text=alt)
+        pdf._out(f"/{kind} <</MCID {mcid}>> BDC")
+        yield
+        pdf._out("EMC")
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
-        self.pdf.set_font(self.font, "B" if bold else "", size)
-        return self.pdf.get_string_width(self.clean(text))
+        """The text's width in mm at size (points). fpdf2 measures it once at 1 pt (widths grow with the size:
+        no kerning), as each measure costs more than the arithmetic of a chart."""
+        key = (text, bold)
+        if key not in self._unit_widths:
+            self.pdf.set_font(self.font, "B" if bold else "", 1)
+            self._unit_widths[key] = self.pdf.get_string_width(self.clean(text))
+        return self._unit_widths[key] * size
 
     def lines(self, text: str, width: float, size: float, bold: bool = False) -> list[str]:
-        """The text broken into lines no wider than width (a single long word stays whole)."""
-        out, line = [], ""
+        """The text broken into lines no wider than width (a single long word stays whole); a line's width is
+        its words' widths and the spaces between them, so each word is measured once."""
+        space = self.width(" ", size, bold)
+        out, line, used = [], "", 0.0
         for word in self.clean(text).split():
-            trial = f"{line} {word}".strip()
-            if line and self.width(trial, size, bold) > width:
+            w = self.width(word, size, bold)
+            if line and used + space + w > width + 1e-6:  # a sum of widths may differ from the whole in the last bit
                 out.append(line)
-                line = word
+                line, used = word, w
             else:
-                line = trial
+                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
         return [*out, line] if line else out
 
     def text(self, x: float, y: float, text: str, size: float, align: str = "L", bold: bool = False,
              colour: str = PALETTE["ink"]) -> None:
         """One line of text whose vertical middle is at y; x is its left, centre or right (align L, C, R)."""
-        text = self.clean(text)
         w = self.width(text, size, bold)
         left = x - w if align == "R" else x - w / 2 if align == "C" else x
+        self.pdf.set_font(self.font, "B" if bold else "", size)
         self.pdf.set_text_color(*_rgb(colour))
-        self.pdf.text(left, y + size * PT * 0.35, text)
+        self.pdf.text(left, y + size * PT * 0.35, self.clean(text))
 
     def block(self, x: float, y: float, lines: list[str], size: float, align: str = "L", bold: bool = False) -> None:
         """Lines of text centred vertically on y."""
@@ -292,9 +317,8 @@ def draw_grid(c: Canvas, chart: Grid, box: Box) -> None:
             c.text(x0 + first + (j + 0.5) * col_w, y + row_h / 2, chart.texts[i][j], size, "C")
 
 
-def draw(pdf, font: str, clean: Callable[[str], str], chart: Chart, box: Box) -> None:
-    """Draw a chart (or a heat map's table) within box on the current page of pdf."""
-    canvas = Canvas(pdf, font, clean)
+def draw(canvas: Canvas, chart: Chart, box: Box) -> None:
+    """Draw a chart (or a heat map's table) within box on the canvas's current page."""
     if isinstance(chart, Grid):
         draw_grid(canvas, chart, box)
     elif isinstance(chart, Points):
