@@ -1,5 +1,6 @@
 # Engagement Explorer. Two commands do everything on a fresh machine: `make run` and `make test`.
-# `make check` is the fast loop for every edit: lint and every test that needs no browser and no server.
+# `make check` is the fast loop for every edit: lint and every test that needs no browser, no server and no
+# AppTest page run (`make test` runs those too).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,18 +9,20 @@ PORT ?= 8501
 
 .PHONY: run test check demo-data chromium java lint bench clean
 
-# Tests run in parallel (pytest-xdist), one worker per core.
+# Tests run in parallel (pytest-xdist), one worker per core; a worker that runs out of tests takes some of
+# another's (worksteal), so neither waits idle at the end.
 WORKERS ?= auto
+XDIST = -n $(WORKERS) --dist worksteal
 
 run: $(VENV)/.runtime demo-data
 	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev chromium java
-	$(PY) -m pytest -n $(WORKERS)
+	$(PY) -m pytest $(XDIST)
 
 check: $(VENV)/.dev
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n $(WORKERS) -q -m "not browser and not server"
+	$(PY) -m pytest $(XDIST) -q -m "not browser and not server and not apptest"
 
 demo-data: $(VENV)/.runtime
 	$(PY) -m analysis build --demo --if-missing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,15 +22,16 @@ from bench import sessions
 def build_demo(directory: Path, seed: int = demo.SEED) -> dict:
     """Write the demo dataset (of a seed) into a data directory; return its manifest."""
     return store.write_dataset(
-        demo.demo_tables(seed), directory, demo=True, description=demo.DEMO_DESCRIPTION,
+        shared_demo_tables(seed), directory, demo=True, description=demo.DEMO_DESCRIPTION,
         provenance=[{"kind": "demo", "generator": "analysis.synthetic.demo", "seed": seed}],
     )
 
 
 @functools.cache
-def shared_demo_tables() -> dict[str, pd.DataFrame]:
-    """The demo's core tables, made once per test process (do not modify: shared; copy frames to change them)."""
-    return demo.demo_tables()
+def shared_demo_tables(seed: int = demo.SEED) -> dict[str, pd.DataFrame]:
+    """The demo's core tables (of a seed), made once per test process (do not modify: shared; copy frames to
+    change them)."""
+    return demo.demo_tables(seed)
 
 
 @pytest.fixture(scope="session")
@@ -157,14 +159,81 @@ def page(browser, server: str) -> Iterator[object]:
         yield tab
 
 
-# ---- markers: `make check` leaves out every test that needs a browser or a server ----
+# ---- markers: `make check` leaves out every test that needs a browser, a server or an AppTest page run ----
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test whose fixtures start Chromium as `browser`, and one that starts the shared app
-    server (or a Spark session) without a browser as `server`, so no such test can slip into the fast loop unmarked."""
+    """Mark each test whose fixtures start Chromium (Playwright's, or kaleido's image renderer) as `browser`, and one
+    that starts the shared app server (or a Spark session) without a browser as `server`, so no such test can slip
+    into the fast loop unmarked (a test that starts one some other way fails: see `pytest_runtest_call` below)."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "browser" in fixtures:
+        if "browser" in fixtures or "renderer" in fixtures:
             item.add_marker(pytest.mark.browser)
         elif "server" in fixtures or "spark" in fixtures:  # Spark starts a JVM: minutes on two cores
             item.add_marker(pytest.mark.server)
+
+
+# What a test started, seen where it happens (a process spawned, an AppTest script run), so a test that starts a
+# server, a browser or an AppTest run without its marker fails however it started it.
+STARTED: set[str] = set()
+STARTERS = {"browser": ("chromium", "chrome", "headless_shell", "playwright"),
+            "server": ("streamlit", "java", "spark-submit", "pyspark")}
+
+
+def marker_for_command(args: object) -> str | None:
+    """The marker a spawned command needs ('browser' or 'server'), or None for any other command."""
+    words = [str(a) for a in args] if isinstance(args, list | tuple) else str(args).split()
+    text = " ".join(words).lower()
+    if any(name in text for name in STARTERS["browser"]):
+        return "browser"
+    if any(name in Path(words[0]).name.lower() for name in STARTERS["server"][1:]) or (
+            "streamlit" in text and " run " in f" {text} "):
+        return "server"
+    return None
+
+
+_execute_child = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+
+def _recording_execute_child(self, args, *rest, **options):  # the one place every subprocess starts
+    kind = marker_for_command(args)
+    if kind:
+        STARTED.add(kind)
+    return _execute_child(self, args, *rest, **options)
+
+
+subprocess.Popen._execute_child = _recording_execute_child  # type: ignore[attr-defined]
+
+
+def _recording_apptest_run():
+    from streamlit.testing.v1 import app_test
+
+    run = app_test.AppTest._run
+
+    def recording_run(self, *args, **kwargs):
+        STARTED.add("apptest")
+        return run(self, *args, **kwargs)
+
+    app_test.AppTest._run = recording_run
+
+
+_recording_apptest_run()
+SATISFIES = {"browser": {"browser"}, "server": {"browser", "server"}, "apptest": {"apptest", "browser", "server"}}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    STARTED.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    result = yield
+    marks = {mark.name for mark in item.iter_markers()}
+    unmarked = sorted(kind for kind in STARTED if not SATISFIES[kind] & marks)
+    if unmarked:
+        pytest.fail(f"{item.nodeid} started {' and '.join(unmarked)} without its marker: mark it "
+                    f"@pytest.mark.{unmarked[0]} (or give the module a pytestmark) so `make check` leaves it out",
+                    pytrace=False)
+    return result

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.evidence import framework
 
+pytestmark = pytest.mark.apptest  # every test here runs a page script in-process
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 

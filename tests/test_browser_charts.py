@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 WIDTHS = (1366, 390)
+WINDOW_HEIGHT, SCREENSHOT_HEIGHT = 900, 6000
 VIEWS = {"everything": {}, "NHS in 2009": {"sector": ["nhs"], "wave": ["2009"]},
          "interviews only": {"source": ["interview"]}}
 
@@ -137,8 +138,10 @@ def _check_charts(browser, server: str, demo_sources: registry.Sources, page: st
     expected = _drawn(demo_sources, page, VIEWS[view])
     phone = "-phone" if options else ""
     # Only what shows: with no shape picked a heat map is drawn twice and the window's width hides one.
-    with new_tab(browser, height=6000, **options) as tab:
-        tab.set_viewport_size({"width": width, "height": 6000})
+    # A window of a laptop's height while the charts draw and are measured: a 6000 px window (all of the page at
+    # once, for the screenshot) took Chromium's software rendering twice as long; it is opened for the screenshot.
+    with new_tab(browser, height=WINDOW_HEIGHT, **options) as tab:
+        tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
         tab.goto(_address(server, page, VIEWS[view]))
         tab.get_by_role("heading").first.wait_for()
         _settle(tab)
@@ -147,11 +150,13 @@ def _check_charts(browser, server: str, demo_sources: registry.Sources, page: st
             tab.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => "
                                   f"p.getBoundingClientRect().height > 0).length >= {expected}", timeout=90_000)
             _settle(tab)
+        drawn = plots.count()
+        problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(drawn)}
         SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.set_viewport_size({"width": width, "height": SCREENSHOT_HEIGHT})  # the page scrolls inside Streamlit's main
         tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}{phone}.png"),
                        full_page=True)
-        assert plots.count() == expected, "every chart with something to show is drawn, and only those"
-        problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(plots.count())}
+        assert drawn == expected, "every chart with something to show is drawn, and only those"
         assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px"
         fixed = [e for e in registry.PAGES[page].entries if not e.many]  # a many-entry's charts vary with the data
         if fixed and expected < len(fixed):

@@ -99,6 +99,7 @@ def test_the_command_line_refuses_a_big_file_before_reading_it(tmp_path: Path, c
     assert "52,428,801 bytes" in err and "the limit is 50 MB (52,428,800 bytes)" in err
 
 
+@pytest.mark.apptest
 def test_the_data_page_parses_an_upload_once_not_on_every_rerun(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
 

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.ingest import mapping
 from analysis.storage import store
 
+pytestmark = pytest.mark.apptest  # every test here runs a page script in-process
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE = "data"

@@ -1,5 +1,6 @@
 """The docs cover what a person can set: every command and option, every environment variable the code
-reads, and every server setting in .streamlit/config.toml is named in the README or docs/."""
+reads, every server setting in .streamlit/config.toml, every `make` target and every runnable benchmark
+(`python -m bench.NAME`) is named in the README, docs/ or BENCHMARKS.md (benchmarks)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from analysis.commands import cli
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 CODE = [ROOT / "dashboard.py", ROOT / "serve.py", *sorted((ROOT / "pages").glob("*.py")),
-        *sorted((ROOT / "analysis").rglob("*.py"))]
+        *sorted((ROOT / "analysis").rglob("*.py")), *sorted((ROOT / "bench").glob("*.py"))]
+BENCH_DOCS = DOCS + (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8")
+OUR_VARIABLE = re.compile(r"ENGAGEMENT_[A-Z0-9_]+")
 
 
 def _commands() -> dict[str, list[str]]:
@@ -40,7 +43,21 @@ def _environment_variables() -> set[str]:
                 first = node.args[0] if isinstance(node, ast.Call) and node.args else getattr(node, "slice", None)
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     names.add(first.value)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and OUR_VARIABLE.fullmatch(node.value):
+                names.add(node.value)  # our own variables however they are read (e.g. budgets._limit("ENGAGEMENT_…"))
     return names
+
+
+def _make_targets() -> list[str]:
+    """The Makefile's targets a person types (`make NAME`), not its file targets."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return sorted(set(re.findall(r"^([a-z][a-z-]*):", text, flags=re.M)))
+
+
+def _benchmarks() -> list[str]:
+    """The benchmark modules a person runs (`python -m bench.NAME`): those with a command line of their own."""
+    return sorted(f"bench.{p.stem}" for p in (ROOT / "bench").glob("*.py")
+                  if not p.stem.startswith("_") and '__name__ == "__main__"' in p.read_text(encoding="utf-8"))
 
 
 def _settings() -> list[str]:
@@ -65,5 +82,17 @@ def test_every_server_setting_is_documented(setting: str) -> None:
     assert setting in DOCS, f".streamlit/config.toml sets {setting}, which no doc names"
 
 
+@pytest.mark.parametrize("target", _make_targets())
+def test_every_make_target_is_documented(target: str) -> None:
+    assert f"make {target}" in DOCS, f"`make {target}` is in no doc (README.md or docs/)"
+
+
+@pytest.mark.parametrize("module", _benchmarks())
+def test_every_benchmark_is_documented(module: str) -> None:
+    assert re.search(rf"python -m {re.escape(module)}\b", BENCH_DOCS), f"`python -m {module}` is in no doc"
+
+
 def test_the_lists_are_not_empty() -> None:
-    assert "import" in _commands() and "ENGAGEMENT_DATA_DIR" in _environment_variables() and _settings()
+    assert "import" in _commands() and _settings()
+    assert {"ENGAGEMENT_DATA_DIR", "ENGAGEMENT_MAX_SHEETS"} <= _environment_variables()  # the second via _limit()
+    assert {"check", "test", "run"} <= set(_make_targets()) and "bench.sessions" in _benchmarks()

@@ -20,6 +20,7 @@ from analysis.storage import store
 from analysis.synthetic import national
 from analysis.views import page_text
 
+pytestmark = pytest.mark.apptest  # every test here runs a page script in-process
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-exports"

@@ -3,8 +3,12 @@ the same report, problems (rows numbered as in the file), redaction and stored t
 
 from __future__ import annotations
 
+import atexit
 import csv
+import hashlib
 import io
+import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -53,9 +57,29 @@ def _timeless(value):
     return value
 
 
+WHOLE: dict[str, tuple[importing.ImportReport, Path]] = {}  # the whole-file import of a file into an empty store
+
+
+def _whole_once(tmp_path: Path, path: Path, spec: dict) -> importing.ImportReport:
+    """The whole-file import of a file into an empty store, made once per test process for each file and mapping
+    (the chunked imports of one file at several chunk sizes are each compared with it); a copy of its store is
+    put at tmp_path / "whole"."""
+    key = hashlib.sha256(path.read_bytes() + path.name.encode() + repr(spec).encode()).hexdigest()
+    if key not in WHOLE:
+        directory = Path(tempfile.mkdtemp(prefix="whole-import-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        WHOLE[key] = importing.run(path.read_bytes(), path.name, spec, directory / "store"), directory / "store"
+    report, stored = WHOLE[key]
+    if stored.exists():
+        shutil.copytree(stored, tmp_path / "whole")
+    return report
+
+
 def both(tmp_path: Path, path: Path, spec: dict, chunk_rows: int, **options) -> tuple:
-    """The whole-file import and the chunked one of the same file into two empty stores."""
-    whole = importing.run(path.read_bytes(), path.name, spec, tmp_path / "whole", **options)
+    """The whole-file import and the chunked one of the same file into two empty stores (or, with options, into
+    the stores at tmp_path / "whole" and "chunked")."""
+    whole = (importing.run(path.read_bytes(), path.name, spec, tmp_path / "whole", **options) if options
+             else _whole_once(tmp_path, path, spec))
     chunked = importing.run_file(path, spec, tmp_path / "chunked", chunk_rows=chunk_rows, **options)
     return whole, chunked
 

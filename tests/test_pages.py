@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.model import vocab
 from analysis.storage import store
 
+pytestmark = pytest.mark.apptest  # every test here runs a page script in-process
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["overview", "domains", "groups", "trust_types"]  # the pages that show the evidence
 ALL_PAGES = sorted(p.stem for p in (ROOT / "pages").glob("*.py") if not p.name.startswith("_"))

@@ -40,6 +40,7 @@ def _upload(at: AppTest, key: str, name: str, data: bytes) -> AppTest:
     return at
 
 
+@pytest.mark.apptest
 def test_a_names_file_the_mapping_names_must_be_uploaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _upload(_page(tmp_path, monkeypatch), "mapping_file", "saved.toml",
                  mapping.to_toml(_spec(names_file="staff.txt")).encode())
@@ -54,6 +55,7 @@ def test_a_names_file_the_mapping_names_must_be_uploaded(tmp_path: Path, monkeyp
     assert stories and not [s for s in stories if "Quimby" in s], "the uploaded names were redacted"
 
 
+@pytest.mark.apptest
 def test_an_uploaded_names_file_is_used_even_when_the_mapping_names_none(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _upload(_page(tmp_path, monkeypatch), "mapping_file", "saved.toml", mapping.to_toml(_spec()).encode())
@@ -62,6 +64,7 @@ def test_an_uploaded_names_file_is_used_even_when_the_mapping_names_none(
     assert not [s for s in store.read_table(tmp_path, "stories")["text"] if "Quimby" in s]
 
 
+@pytest.mark.apptest
 def test_an_uploaded_organisation_lookup_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = _spec(org_lookup="orgs.csv")
     at = _upload(_page(tmp_path, monkeypatch), "mapping_file", "saved.toml", mapping.to_toml(spec).encode())
@@ -71,6 +74,7 @@ def test_an_uploaded_organisation_lookup_is_used(tmp_path: Path, monkeypatch: py
     assert store.read_table(tmp_path, "organisations")["org_name"].tolist() == ["Lookup name"]
 
 
+@pytest.mark.apptest
 def test_a_broken_lookup_upload_is_refused_without_quoting_it(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     at = _upload(_page(tmp_path, monkeypatch), "lookup_file", "orgs.csv", f"{SECRET},b\n1,2\n".encode())
@@ -122,6 +126,7 @@ def test_a_lookup_beside_the_mapping_still_works_and_errors_never_quote_it(tmp_p
 
 # ---- no server paths in front of people ----
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("page", ["overview", "domains", "voices", "actions"])
 def test_no_dataset_is_said_without_the_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       page: str) -> None:
@@ -136,6 +141,7 @@ def test_no_dataset_is_said_without_the_data_directory(tmp_path: Path, monkeypat
     assert "No data to show yet" in shown and "srv-secret-folder" not in shown.replace("\\", "")
 
 
+@pytest.mark.apptest
 def test_an_unexpected_failure_on_the_data_page_shows_no_server_path(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from analysis.ingest import importing

@@ -177,6 +177,7 @@ def _captions(at) -> str:
     return " ".join(c.value for c in at.caption).replace("\\", "")  # captions are Markdown-escaped
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize(("button", "decision", "held_after"), [("review_approve", "approve", 1),
                                                                   ("review_hide", "hide", 1),
                                                                   ("review_bulk", "approve", 0)])
@@ -192,6 +193,7 @@ def test_the_data_page_records_a_decision(page_env: Path, button: str, decision:
     assert f"Held for review: {held_after}" in _captions(at)
 
 
+@pytest.mark.apptest
 def test_the_data_page_saves_an_edit_redacted_again(page_env: Path) -> None:
     at = _data_page()
     story = at.selectbox(key="review_story").value

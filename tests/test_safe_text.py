@@ -166,6 +166,7 @@ def _markdown_texts(at: AppTest) -> list[str]:
     return [str(t) for t in texts]
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_payload_acts_on_any_page(payload_dir: Path, page: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(store.ENV_VAR, str(payload_dir))
@@ -188,6 +189,7 @@ def test_no_payload_acts_on_any_page(payload_dir: Path, page: str, monkeypatch: 
             "the payloads reached the page (the check above saw them)"
 
 
+@pytest.mark.apptest
 def test_an_upload_full_of_payloads_is_shown_as_text_on_the_data_page(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path))

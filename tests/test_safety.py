@@ -30,6 +30,7 @@ def _fail(*args, **kwargs):
     raise RuntimeError("disk on fire: /secret/path/table.parquet")
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("page", ["domains", "groups", "trust_types", "overview"])
 def test_a_failing_page_shows_an_incident_id_and_logs_the_details(
         app_env: Path, page: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
@@ -48,6 +49,7 @@ def test_a_failing_page_shows_an_incident_id_and_logs_the_details(
     assert at.sidebar.multiselect, "the frame (filters, navigation) still works"
 
 
+@pytest.mark.apptest
 def test_without_sign_in_configured_the_data_page_is_open(app_env: Path) -> None:
     at = open_page("data", timeout=30).run()
     assert not at.exception
@@ -55,6 +57,7 @@ def test_without_sign_in_configured_the_data_page_is_open(app_env: Path) -> None
     assert not [b for b in at.button if b.key == "sign_in"]
 
 
+@pytest.mark.apptest
 def test_with_sign_in_configured_imports_wait_for_sign_in(app_env: Path) -> None:
     at = open_page("data", timeout=30)
     at.secrets["auth"] = AUTH
@@ -66,6 +69,7 @@ def test_with_sign_in_configured_imports_wait_for_sign_in(app_env: Path) -> None
     assert not at.main.selectbox, "no dataset switching on the page before sign-in (the sidebar's is the view's)"
 
 
+@pytest.mark.apptest
 def test_signed_in_people_can_import(app_env: Path) -> None:
     at = open_page("data", timeout=30)
     at.secrets["auth"] = {"microsoft": AUTH, "redirect_uri": AUTH["redirect_uri"],

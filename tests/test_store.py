@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import build_demo, shared_demo_tables
 
 from analysis.model import schema
 from analysis.storage import store
-from tests.conftest import build_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,9 +145,7 @@ def test_no_dataset_is_reported_plainly(tmp_path: Path) -> None:
 # ---- named datasets ----
 
 def _write(directory: Path, seed: int, **kw) -> dict:
-    from analysis.synthetic import demo as demo_mod
-
-    return store.write_dataset(demo_mod.demo_tables(seed), directory, demo=False, provenance=[],
+    return store.write_dataset(shared_demo_tables(seed), directory, demo=False, provenance=[],
                                description=f"seed {seed}", **kw)
 
 

@@ -190,6 +190,7 @@ READS = {"overview": CUBE, "domains": CUBE, "voices": CUBE | {"stories"},
          "data": {"agg_answers", "organisations", "answers", "stories"}}
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("table", ["agg_answers", "organisations", "answers", "stories"])
 @pytest.mark.parametrize("page", ["overview", "domains", "voices", "data"])
 def test_a_damaged_table_names_itself_and_the_data_page_still_switches(

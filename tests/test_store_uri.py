@@ -94,6 +94,7 @@ def test_writes_to_a_uri_are_refused_and_change_nothing(s3_store: str, demo_tabl
     assert store.list_datasets(location) == before
 
 
+@pytest.mark.apptest
 def test_the_app_serves_a_store_it_reads_by_uri(s3_store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(store.ENV_VAR, s3_store)
     monkeypatch.chdir(ROOT)

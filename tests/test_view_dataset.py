@@ -55,6 +55,7 @@ def _dataset_caption(at: AppTest) -> str:
     return next(t for t in (c.value.replace("\\", "") for c in at.caption) if t.startswith("Dataset:"))
 
 
+@pytest.mark.apptest
 def test_new_visitors_see_the_default(two: Path) -> None:
     at = _open()
     assert at.selectbox(key="view_dataset").value == "demo"
@@ -62,6 +63,7 @@ def test_new_visitors_see_the_default(two: Path) -> None:
     assert at.query_params[links.DATASET_PARAM] == "demo"
 
 
+@pytest.mark.apptest
 def test_a_link_opens_its_dataset_and_the_banner_names_it(two: Path) -> None:
     at = _open(dataset="trust-survey")
     assert at.selectbox(key="view_dataset").value == "trust-survey"
@@ -72,6 +74,7 @@ def test_a_link_opens_its_dataset_and_the_banner_names_it(two: Path) -> None:
     assert store.default_collection(two) == "demo", "opening a dataset never changes the default"
 
 
+@pytest.mark.apptest
 def test_the_sidebar_choice_changes_the_dataset_and_the_address(two: Path) -> None:
     at = _open()
     at.selectbox(key="view_dataset").set_value("trust-survey").run()
@@ -80,6 +83,7 @@ def test_the_sidebar_choice_changes_the_dataset_and_the_address(two: Path) -> No
     assert "Trust survey" in _dataset_caption(at)
 
 
+@pytest.mark.apptest
 def test_a_link_to_an_earlier_version_shows_that_version_and_says_so(two: Path) -> None:
     first, _newest = store.collection(two, "trust-survey")["stored"]
     token = links.dataset_token(store.manifest(two, first))
@@ -90,6 +94,7 @@ def test_a_link_to_an_earlier_version_shows_that_version_and_says_so(two: Path) 
     assert any(m.label == "Organisations" for m in at.metric)
 
 
+@pytest.mark.apptest
 def test_a_link_from_before_datasets_were_named_still_opens_its_data(two: Path) -> None:
     first = store.collection(two, "trust-survey")["stored"][0]
     token = links.dataset_token(store.manifest(two, first))
@@ -99,12 +104,14 @@ def test_a_link_from_before_datasets_were_named_still_opens_its_data(two: Path) 
     assert at.query_params[links.VERSION_PARAM] == token, "the version is kept under the dataset's name"
 
 
+@pytest.mark.apptest
 @pytest.mark.parametrize("wanted", ["nope", "<script>", "../../etc/passwd", "0" * 40])
 def test_an_unknown_dataset_in_a_link_shows_the_default(two: Path, wanted: str) -> None:
     at = _open(dataset=wanted)
     assert at.selectbox(key="view_dataset").value == "demo"
 
 
+@pytest.mark.apptest
 def test_an_archived_dataset_leaves_the_sidebar_but_its_links_still_open(two: Path) -> None:
     store.update_collection(two, "trust-survey", archived=True)
     assert _open().selectbox(key="view_dataset").options == ["Study demo (illustrative)"]

@@ -227,6 +227,7 @@ def _quotes(at: AppTest) -> pd.DataFrame:
     return next(df.value for df in at.dataframe if "Quote" in df.value.columns)
 
 
+@pytest.mark.apptest
 def test_the_voices_page_runs_and_search_narrows_the_list(app_env: Path) -> None:
     at = _voices_page()
     assert at.title[0].value == "Voices"
@@ -238,6 +239,7 @@ def test_the_voices_page_runs_and_search_narrows_the_list(app_env: Path) -> None
     assert narrowed["Quote"].str.contains("interpreter", case=False).all()
 
 
+@pytest.mark.apptest
 def test_the_voices_page_takes_its_filters_from_the_link(app_env: Path) -> None:
     at = _voices_page(domain="funding", theme="no_feedback")
     shown = _quotes(at)
@@ -246,6 +248,7 @@ def test_the_voices_page_takes_its_filters_from_the_link(app_env: Path) -> None:
     assert set(shown["Theme"]) == {vocab.THEMES["no_feedback"]}
 
 
+@pytest.mark.apptest
 def test_the_voices_page_withholds_a_small_groups_quotes(app_env: Path) -> None:
     at = _voices_page(region="london", group="gypsies_travellers")
     assert _quotes(at).empty

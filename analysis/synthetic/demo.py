@@ -9,10 +9,18 @@ import numpy as np
 import pandas as pd
 
 from analysis.model import vocab
-from analysis.synthetic import demo_stories
-
-SEED = 2009
-WAVE = "2008"
+from analysis.synthetic import demo_followup, demo_stories
+from analysis.synthetic.design import (
+    ANSWER_LEVELS,
+    DOMAIN_POSITIVE,
+    INTERVIEW_SHIFT,
+    MEMBERSHIP_RATE,
+    ORG_TYPE_SHIFT,
+    SEED,
+    SELDOM_HEARD_SHIFT,
+    WAVE,
+    draw_level_codes,
+)
 
 # The study's design.
 ORG_COUNTS = {
@@ -23,15 +31,6 @@ USERS_GROUPS = 42
 WORKSHOPS = 20
 CORE_STANDARD_17_NOT_MET = 1  # 46 of 47 NHS trusts declared compliance: 98%
 
-# Chance of a positive answer (some or a lot of influence) before adjustments, by domain.
-DOMAIN_POSITIVE = {
-    "care_environment": 0.64, "information": 0.60, "appointments": 0.57,
-    "service_plans": 0.40, "funding": 0.17, "quality_safety": 0.21,
-}
-SELDOM_HEARD_SHIFT = -0.13
-ORG_TYPE_SHIFT = {"mental_health_ld": 0.07, "hospice": 0.07, "ambulance": -0.03}
-INTERVIEW_SHIFT = 0.10  # organisations rate people's influence higher than people do
-NON_SUBSTANTIVE = {"dont_know": 0.05, "not_applicable": 0.03}
 
 # Chance an interviewed organisation describes users as taking an active part, by type.
 PARTICIPATION_POSITIVE = {
@@ -40,13 +39,6 @@ PARTICIPATION_POSITIVE = {
     "independent_mental_health": 0.50,
 }
 
-# Chance that a workshop participant belongs to each seldom-heard group.
-MEMBERSHIP_RATE = {
-    "bme": 0.18, "older_people": 0.24, "carers": 0.15, "gypsies_travellers": 0.03,
-    "learning_disabilities": 0.05, "refugees_asylum_seekers": 0.04, "disabled_people": 0.12,
-    "children_young_people": 0.06, "eastern_european_arrivals": 0.04, "lgbt": 0.05,
-    "working_age": 0.20,
-}
 GROUP_KINDS = ["LINk", "Patient participation group", "Community group", "Patients' group",
                "Mental health service-user group", "Carers' group"]
 PARTICIPANT_ROLES = ["Trust staff", "Users' or community group member", "LINk member",
@@ -143,20 +135,6 @@ def scale_levels() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-ANSWER_LEVELS = ["none", "a_little", "some", "a_lot", "dont_know", "not_applicable"]
-
-
-def draw_level_codes(rng: np.random.Generator, p_positive: np.ndarray) -> np.ndarray:
-    """One answer per chance of a positive answer, as codes into ANSWER_LEVELS (some non-substantive)."""
-    n = len(p_positive)
-    positive = rng.random(n) < np.clip(p_positive, 0.02, 0.98)
-    strong = rng.random(n)
-    codes = np.where(positive, np.where(strong < 0.4, 3, 2), np.where(strong < 0.45, 0, 1)).astype(np.int8)
-    ns = rng.random(n)
-    dont_know, not_applicable = NON_SUBSTANTIVE["dont_know"], NON_SUBSTANTIVE["not_applicable"]
-    codes[ns < dont_know] = 4
-    codes[(ns >= dont_know) & (ns < dont_know + not_applicable)] = 5
-    return codes
 
 
 def _draw_levels(rng: np.random.Generator, p_positive: np.ndarray) -> np.ndarray:
@@ -194,8 +172,6 @@ def _participation(rng: np.random.Generator, respondents: pd.DataFrame, org_type
 
 def demo_tables(seed: int = SEED) -> dict[str, pd.DataFrame]:
     """The tables of the illustrative demo dataset: the 2008 study design, then the illustrative 2009 follow-up."""
-    from analysis.synthetic import demo_followup  # imports this module; its own seeds run after 2008, which never moves
-
     rng = np.random.default_rng(seed)
     orgs = _organisations(rng)
     respondents, members = _respondents(rng, orgs)

@@ -11,12 +11,12 @@ import pandas as pd
 
 from analysis.evidence import framework
 from analysis.model import vocab
-from analysis.synthetic import demo
+from analysis.synthetic import design
 
 WAVE = "2009"
-SURVEY_SEED = demo.SEED + 1
-ASSESSMENT_SEED = demo.SEED + 2
-ACTION_SEED = demo.SEED + 3
+SURVEY_SEED = design.SEED + 1
+ASSESSMENT_SEED = design.SEED + 2
+ACTION_SEED = design.SEED + 3
 SURVEY_RESPONDENTS = 600
 SURVEY_SHIFT = 0.08  # a little more positive than 2008
 SURVEY_ROLES = ["Patient", "Carer", "Member of the public"]
@@ -73,20 +73,20 @@ def _survey(rng: np.random.Generator, orgs: pd.DataFrame) -> tuple[pd.DataFrame,
         "respondent_id": ids, "source": "patient_survey", "unit": "participant",
         "org_id": rng.choice(orgs["org_id"].to_numpy(), SURVEY_RESPONDENTS), "wave": WAVE, "weight": 1.0,
         "workshop_id": pd.NA, "role": rng.choice(SURVEY_ROLES, SURVEY_RESPONDENTS)})
-    members = [(rid, group) for group, rate in demo.MEMBERSHIP_RATE.items()
+    members = [(rid, group) for group, rate in design.MEMBERSHIP_RATE.items()
                for rid, hit in zip(ids, rng.random(SURVEY_RESPONDENTS) < rate, strict=True) if hit]
     members = pd.DataFrame(members, columns=["respondent_id", "group_id"])
     org_type = respondents["org_id"].map(orgs.set_index("org_id")["org_type"])
     in_group = respondents["respondent_id"].isin(members["respondent_id"]).to_numpy()
-    shift = (org_type.map(demo.ORG_TYPE_SHIFT).fillna(0.0).to_numpy()
-             + np.where(in_group, demo.SELDOM_HEARD_SHIFT, 0.0) + SURVEY_SHIFT)
+    shift = (org_type.map(design.ORG_TYPE_SHIFT).fillna(0.0).to_numpy()
+             + np.where(in_group, design.SELDOM_HEARD_SHIFT, 0.0) + SURVEY_SHIFT)
     frames = []
-    for domain, p in demo.DOMAIN_POSITIVE.items():
+    for domain, p in design.DOMAIN_POSITIVE.items():
         frames.append(pd.DataFrame({"respondent_id": ids, "question_id": f"influence_{domain}",
-                                    "level_id": np.asarray(demo.ANSWER_LEVELS, dtype=object)[
-                                        demo.draw_level_codes(rng, p + shift)]}))
+                                    "level_id": np.asarray(design.ANSWER_LEVELS, dtype=object)[
+                                        design.draw_level_codes(rng, p + shift)]}))
     for domain, p in IMPORTANCE_POSITIVE.items():
-        codes = demo.draw_level_codes(rng, np.full(SURVEY_RESPONDENTS, p))
+        codes = design.draw_level_codes(rng, np.full(SURVEY_RESPONDENTS, p))
         frames.append(pd.DataFrame({"respondent_id": ids, "question_id": f"importance_{domain}",
                                     "level_id": np.asarray(IMPORTANCE_LEVELS, dtype=object)[codes]}))
     return respondents, members, pd.concat(frames, ignore_index=True)
@@ -110,7 +110,7 @@ def demo_assessments(orgs: pd.DataFrame, seed: int = ASSESSMENT_SEED) -> pd.Data
                 + items["item"].map(ITEM_SHIFT).fillna(0.0)).to_numpy()
         first = np.clip(np.rint(mean + rng.normal(0, 0.6, len(items))), 0, 3).astype(int)
         second = np.minimum(first + (rng.random(len(items)) < ASSESSMENT_STEP_UP), 3)
-        for wave, scores in ((demo.WAVE, first), (WAVE, second)):
+        for wave, scores in ((design.WAVE, first), (WAVE, second)):
             ratings = np.asarray(list(framework.RATINGS))[scores]
             rows.append(pd.DataFrame({"org_id": org.org_id, "wave": wave, "area": items["area"],
                                       "item": items["item"], "rating": ratings}))
