@@ -435,17 +435,8 @@ def read_table(directory: Location, name: str, dataset_id: str | None = None,
     relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
     if name in schema.OPTIONAL_TABLES and not _exists(directory, relative):
         return schema.empty(name)
-    fs, base = _filesystem(directory)
-    try:
-        frame = pd.read_parquet(f"{base}/{relative}", filesystem=fs,
-                                filters=None if rows is None else [(rows[0], "in", rows[1])])
-    except MemoryError:  # a table too large for memory is not a damaged one (pyarrow's ArrowMemoryError too)
-        raise
-    except Exception as exc:  # truncated, overwritten or missing: say which table, log where
-        LOG.exception("Could not read table %s at %s/%s", name, base, relative)
-        raise DamagedTable(f"The {name} table of dataset {relative.split('/')[1]} could not be read: the "
-                           "file is damaged or missing. Choose another dataset on the Data page, or import "
-                           "the data again.") from exc
+    frame = _read_parquet(directory, name, relative,
+                          filters=None if rows is None else [(rows[0], "in", rows[1])])
     return schema.conform(name, frame) if name in schema.TABLES else frame
 
 
@@ -453,10 +444,15 @@ def read_columns(directory: Location, name: str, columns: list[str], dataset_id:
     """Some columns of a table as stored (no columns: a frame of its length), without reading the others: a
     national dataset's long tables do not fit in memory whole."""
     relative = f"datasets/{dataset_id or current_id(directory)}/{name}.parquet"
+    return _read_parquet(directory, name, relative, columns=columns)
+
+
+def _read_parquet(directory: Location, name: str, relative: str, **options) -> pd.DataFrame:
+    """The Parquet file `relative` of table `name` as stored; a file that cannot be read raises DamagedTable."""
     fs, base = _filesystem(directory)
     try:
-        return pd.read_parquet(f"{base}/{relative}", filesystem=fs, columns=columns)
-    except MemoryError:
+        return pd.read_parquet(f"{base}/{relative}", filesystem=fs, **options)
+    except MemoryError:  # a table too large for memory is not a damaged one (pyarrow's ArrowMemoryError too)
         raise
     except Exception as exc:  # truncated, overwritten or missing: say which table, log where
         LOG.exception("Could not read table %s at %s/%s", name, base, relative)
