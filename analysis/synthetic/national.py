@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.model import vocab
-from analysis.synthetic import demo
+from analysis.synthetic import demo, design
 
 WAVES = ("2008", "2009", "2010")
 WAVE_SHARE = (0.3, 0.33, 0.37)
@@ -59,7 +59,7 @@ def _questions() -> pd.DataFrame:
     return pd.DataFrame([
         {"question_id": f"influence_{domain}{suffix}", "question_text": wording.format(vocab.DOMAINS[domain].lower()),
          "measure": "influence", "domain": domain, "scale_id": "influence4"}
-        for suffix, wording in QUESTION_KINDS.items() for domain in demo.DOMAIN_POSITIVE])
+        for suffix, wording in QUESTION_KINDS.items() for domain in design.DOMAIN_POSITIVE])
 
 
 def _text(values, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -96,7 +96,7 @@ def _chunk(rng: np.random.Generator, orgs: pd.DataFrame, question_ids: list[str]
     groups = list(vocab.SELDOM_HEARD_GROUPS)
     member_rows, member_groups = [], []
     for g, group in enumerate(groups):
-        hit = np.flatnonzero(rng.random(n_respondents) < demo.MEMBERSHIP_RATE[group])
+        hit = np.flatnonzero(rng.random(n_respondents) < design.MEMBERSHIP_RATE[group])
         member_rows.append(hit)
         member_groups.append(np.full(hit.size, g))
     rows, group_index = np.concatenate(member_rows), np.concatenate(member_groups)
@@ -104,22 +104,22 @@ def _chunk(rng: np.random.Generator, orgs: pd.DataFrame, question_ids: list[str]
                                 "group_id": pd.Categorical.from_codes(group_index, categories=groups)})
     in_group = np.zeros(n_respondents, dtype=bool)
     in_group[rows] = True
-    org_shift = orgs["org_type"].map(demo.ORG_TYPE_SHIFT).fillna(0.0).to_numpy(dtype=float)
+    org_shift = orgs["org_type"].map(design.ORG_TYPE_SHIFT).fillna(0.0).to_numpy(dtype=float)
     shift = (org_shift[org_index]
-             + np.where(in_group, demo.SELDOM_HEARD_SHIFT, 0.0) + np.asarray(WAVE_SHIFT)[wave_index])
-    positive = [demo.DOMAIN_POSITIVE[qid.removeprefix("influence_").removesuffix("_future")] for qid in question_ids]
+             + np.where(in_group, design.SELDOM_HEARD_SHIFT, 0.0) + np.asarray(WAVE_SHIFT)[wave_index])
+    positive = [design.DOMAIN_POSITIVE[qid.removeprefix("influence_").removesuffix("_future")] for qid in question_ids]
     answers = pd.DataFrame({
         "respondent_id": pd.Categorical.from_codes(np.tile(np.arange(n_respondents), len(question_ids)),
                                                    dtype=by_id),
         "question_id": pd.Categorical.from_codes(np.repeat(np.arange(len(question_ids)), n_respondents),
                                                  categories=question_ids),
-        "level_id": pd.Categorical.from_codes(np.concatenate([demo.draw_level_codes(rng, p + shift)
-                                                              for p in positive]), categories=demo.ANSWER_LEVELS),
+        "level_id": pd.Categorical.from_codes(np.concatenate([design.draw_level_codes(rng, p + shift)
+                                                              for p in positive]), categories=design.ANSWER_LEVELS),
     })
     return {"respondents": respondents, "memberships": memberships, "answers": answers}
 
 
-def national_parts(n_respondents: int, seed: int = demo.SEED, chunk: int = CHUNK
+def national_parts(n_respondents: int, seed: int = design.SEED, chunk: int = CHUNK
                    ) -> tuple[dict[str, pd.DataFrame], Iterator[dict[str, pd.DataFrame]]]:
     """A synthetic dataset of `n_respondents` respondents as its small tables and a generator of chunks of
     `chunk` respondents with their memberships and answers, each made only when asked for.
@@ -140,7 +140,7 @@ def national_parts(n_respondents: int, seed: int = demo.SEED, chunk: int = CHUNK
     return {"organisations": orgs, "questions": questions, "scale_levels": demo.scale_levels()}, chunks()
 
 
-def national_tables(n_respondents: int, seed: int = demo.SEED, chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
+def national_tables(n_respondents: int, seed: int = design.SEED, chunk: int = CHUNK) -> dict[str, pd.DataFrame]:
     """The core tables of a synthetic dataset of `n_respondents` respondents, all in memory."""
     tables, chunks = national_parts(n_respondents, seed, chunk)
     parts = list(chunks)
