@@ -302,3 +302,19 @@ def test_the_conftest_guard_knows_a_server_or_browser_command(command, marker) -
     from conftest import marker_for_command
 
     assert marker_for_command(command) == marker
+
+
+CONFLICT_MARKER = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
+
+
+def test_no_file_keeps_a_merge_conflict() -> None:
+    # A merge that left its markers in a document reads as two contradictory versions to a newcomer.
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files", "*.py", "*.md", "*.toml", "*.txt", "*.cfg", "Makefile"],
+                             cwd=ROOT, capture_output=True, text=True, check=False).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    marked = [name for name in tracked
+              if (ROOT / name).is_file() and CONFLICT_MARKER.search((ROOT / name).read_text(encoding="utf-8"))]
+    assert not marked, f"merge conflict markers left in {marked}: resolve them"
