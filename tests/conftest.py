@@ -142,7 +142,8 @@ def browser() -> Iterator[object]:
 @contextlib.contextmanager
 def new_tab(browser, height: int = 3000, **options: object) -> Iterator[object]:
     """A tab in a browser context of its own (nothing cached: a first-time visitor), closed afterwards;
-    options go to the context (e.g. a phone's user_agent)."""
+    options go to the context (e.g. a phone's user_agent). A first visit costs Chromium 6-10 CPU-seconds a page
+    (it fetches and compiles Streamlit's scripts); use `warm_tab` where the test is not about a first visit."""
     context = browser.new_context(viewport={"width": 1400, "height": height}, **options)
     try:
         tab = context.new_page()
@@ -152,10 +153,34 @@ def new_tab(browser, height: int = 3000, **options: object) -> Iterator[object]:
         context.close()
 
 
+@pytest.fixture(scope="session")
+def warm_context(browser) -> Iterator[object]:
+    """One browser context the tests share where a first-time visitor is not the point: Streamlit's scripts
+    stay in its cache, so a page costs Chromium 2-4 CPU-seconds, not 6-10. Every tab of it is still a new
+    Streamlit session (its own websocket and session state); a test that needs no cache uses `new_tab`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def warm_tab(context, width: int = 1400, height: int = 900) -> Iterator[object]:
+    """A tab of a shared (warm) browser context at a window size, closed afterwards."""
+    tab = context.new_page()
+    try:
+        tab.set_viewport_size({"width": width, "height": height})
+        tab.set_default_timeout(30_000)
+        yield tab
+    finally:
+        tab.close()
+
+
 @pytest.fixture
-def page(browser, server: str) -> Iterator[object]:
-    """A fresh browser tab on the shared server."""
-    with new_tab(browser) as tab:
+def page(warm_context, server: str) -> Iterator[object]:
+    """A new tab (a new Streamlit session, scripts cached) on the shared server, 3000 px tall."""
+    with warm_tab(warm_context, height=3000) as tab:
         yield tab
 
 

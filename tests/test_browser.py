@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import new_tab
 from conftest import serve_app as _serve  # the browser, server and page fixtures live in conftest.py
+from test_browser_journeys import choose
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +30,7 @@ def _org_type_select(tab):
 def test_a_chosen_filter_goes_in_the_link_and_the_link_reopens_the_view(page, browser, server: str) -> None:
     page.goto(f"{server}/domains")
     _wait_for_app(page)
-    _org_type_select(page).click()
-    page.get_by_role("option", name=ORG_TYPE_LABEL).click()
-    page.keyboard.press("Escape")
+    choose(page, "Organisation type", ORG_TYPE_LABEL)
     page.wait_for_url(re.compile(r"org_type=mental_health_ld"))
     _wait_for_app(page)
     caption = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="Organisation type").first

@@ -1,12 +1,18 @@
 """Browser tests of the charts at a laptop's width and a phone's: no two text boxes of a chart overlap, every
-chart with something to show is drawn, and an empty view says so. Screenshots go to artifacts/screenshots."""
+chart with something to show is drawn, and an empty view says so. Screenshots go to artifacts/screenshots.
+
+One tab per page and width opens each view's address in turn (each a new Streamlit session) in a browser context
+the tests share, so Chromium fetches and compiles Streamlit's scripts once, not once a view; every view's checks
+are made and a failure names its page, width and view."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
-from conftest import new_tab
+from conftest import new_tab, warm_tab
+from playwright.sync_api import Error as PlaywrightError
 
 from analysis.model import filters as flt
 from analysis.model.filters import Filters
@@ -52,12 +58,19 @@ def _address(base: str, page: str, params: dict[str, list[str]]) -> str:
     return f"{base}/{'' if page == 'overview' else page}" + (f"?{query}" if query else "")
 
 
-def _settle(tab, quiet: int = 4) -> None:
-    """Wait until no script run is shown and the charts on the page stop changing (a first visit may rerun
-    through dashboard.py, and plotly lays a chart out twice), sampling every 400 ms."""
+SHOWN_JS = ("expected => !document.querySelector('[data-testid=\"stStatusWidget\"]') && [...document.querySelectorAll("
+            "'.js-plotly-plot')].filter(p => p.getBoundingClientRect().height > 0).length >= expected")
+
+
+def _settle(tab, expected: int = 0, quiet: int = 3) -> None:
+    """Wait until the page's run is over with at least `expected` charts shown, then until no script run is shown
+    and the charts stop changing (a first visit may rerun through dashboard.py, and plotly lays a chart out
+    twice), sampling every 300 ms. Too few charts after 90 s is left to the count check to report."""
+    with contextlib.suppress(PlaywrightError):
+        tab.wait_for_function(SHOWN_JS, arg=expected, timeout=90_000)  # a loaded machine can take a while
     seen, same = None, 0
-    for _ in range(150):
-        tab.wait_for_timeout(400)
+    for _ in range(200):
+        tab.wait_for_timeout(300)
         state = tab.evaluate("() => [!!document.querySelector('[data-testid=\"stStatusWidget\"]'), "
                              "[...document.querySelectorAll('.js-plotly-plot')].map(p => p.getBoundingClientRect()"
                              ".height).join(',')]")
@@ -77,14 +90,18 @@ GRID_BUTTON = "Grid"
 PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
          "Safari/537.36")
 HEATMAP_PAGES = ["groups", "trust_types", "framework", "voices"]  # test_charts checks these hold heat maps
+# Who opens a heat-map page at what width, and which shape each heat map shows: a phone says it is one (the
+# ranked list at any width); a desktop browser's window width picks the shape (static CSS on keyed containers).
+SHAPES = {("phone", 1366): "ranked", ("phone", 390): "ranked", ("desktop", 390): "ranked", ("desktop", 1366): "grid"}
 
 
-@pytest.mark.parametrize("view", list(VIEWS))
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("page", list(registry.PAGES))
-def test_no_two_texts_of_a_chart_overlap(browser, server: str, demo_sources: registry.Sources, page: str,
-                                         width: int, view: str) -> None:
-    _check_charts(browser, server, demo_sources, page, width, view)
+def _case(failed: list[str], case: str, check, *args: object, **options: object):
+    """Run one case's checks; a failure is noted with the case's name (the other cases still run)."""
+    try:
+        return check(*args, **options)
+    except (AssertionError, PlaywrightError) as exc:
+        failed.append(f"{case}: {exc}".strip())
+        return None
 
 
 def _heatmaps(demo_sources: registry.Sources, page: str) -> int:
@@ -92,19 +109,49 @@ def _heatmaps(demo_sources: registry.Sources, page: str) -> int:
                for p in registry.page_panels(page, demo_sources, Filters()))
 
 
-# Who opens a heat-map page at what width, and which shape each heat map shows: a phone says it is one (the
-# ranked list at any width); a desktop browser's window width picks the shape (static CSS on keyed containers).
-SHAPES = [("phone", 1366, "ranked"), ("phone", 390, "ranked"), ("desktop", 390, "ranked"), ("desktop", 1366, "grid")]
-
-
-@pytest.mark.parametrize(("agent", "width", "shape"), SHAPES)
-@pytest.mark.parametrize("page", HEATMAP_PAGES)
-def test_heat_maps_are_ranked_lists_on_a_phone_or_a_narrow_window_and_no_texts_overlap(
-        browser, server: str, demo_sources: registry.Sources, page: str, agent: str, width: int, shape: str) -> None:
-    options = {"user_agent": PHONE} if agent == "phone" else {}
-    ranked = _check_charts(browser, server, demo_sources, page, width, "everything", **options)
+def _shape(demo_sources: registry.Sources, page: str, ranked: int, shape: str) -> None:
     heatmaps = _heatmaps(demo_sources, page)
     assert heatmaps >= 1 and ranked == (heatmaps if shape == "ranked" else 0), f"every heat map as a {shape}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page", list(registry.PAGES))
+def test_no_two_texts_of_a_chart_overlap(warm_context, server: str, demo_sources: registry.Sources, page: str,
+                                         width: int) -> None:
+    """Every view of the page at the width; on a heat-map page, every heat map has the shape a desktop window
+    of that width gives (a grid when wide, a ranked list when narrow)."""
+    failed: list[str] = []
+    with warm_tab(warm_context, width, WINDOW_HEIGHT) as tab:
+        for view in VIEWS:
+            case = f"{page} at {width} px, {view}"
+            ranked = _case(failed, case, _check_charts, tab, server, demo_sources, page, width, view)
+            if page in HEATMAP_PAGES and view == "everything" and ranked is not None:
+                _case(failed, case, _shape, demo_sources, page, ranked, SHAPES["desktop", width])
+    assert not failed, "\n".join(failed)
+
+
+@pytest.fixture(scope="module")
+def phone_context(browser):
+    """A browser context that says it is a phone (its user agent), shared like conftest's warm_context."""
+    context = browser.new_context(user_agent=PHONE, viewport={"width": 390, "height": WINDOW_HEIGHT})
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page", HEATMAP_PAGES)
+def test_heat_maps_are_ranked_lists_on_a_phone_and_no_texts_overlap(
+        phone_context, server: str, demo_sources: registry.Sources, page: str) -> None:
+    failed: list[str] = []
+    for width in WIDTHS:
+        case = f"{page} on a phone at {width} px"
+        with warm_tab(phone_context, width, WINDOW_HEIGHT) as tab:
+            ranked = _case(failed, case, _check_charts, tab, server, demo_sources, page, width, "everything",
+                           phone=True)
+        if ranked is not None:
+            _case(failed, case, _shape, demo_sources, page, ranked, SHAPES["phone", width])
+    assert not failed, "\n".join(failed)
 
 
 def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(browser, server: str) -> None:
@@ -131,36 +178,37 @@ def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(bro
         tab.screenshot(path=str(SHOTS / "charts-groups-390-grid-picked.png"), full_page=True)
 
 
-def _check_charts(browser, server: str, demo_sources: registry.Sources, page: str, width: int, view: str,
-                  **options: object) -> int:
-    """Open a page at a width, check every chart is drawn and no two of its texts overlap; the number of
-    heat maps shown as ranked lists."""
+# How tall the page's content is: Streamlit's main area scrolls inside the window, so a full-page screenshot
+# needs a window that tall (capped at SCREENSHOT_HEIGHT); a taller window only costs more to draw.
+CONTENT_HEIGHT_JS = ("() => Math.max(0, ...[...document.querySelectorAll('[data-testid=\"stMain\"], "
+                     "[data-testid=\"stMain\"] > div')].map(e => e.scrollHeight))")
+
+
+def _check_charts(tab, server: str, demo_sources: registry.Sources, page: str, width: int, view: str,
+                  phone: bool = False) -> int:
+    """Open a page's view at a width in a tab, check every chart is drawn and no two of its texts overlap; the
+    number of heat maps shown as ranked lists."""
     expected = _drawn(demo_sources, page, VIEWS[view])
-    phone = "-phone" if options else ""
     # Only what shows: with no shape picked a heat map is drawn twice and the window's width hides one.
     # A window of a laptop's height while the charts draw and are measured: a 6000 px window (all of the page at
-    # once, for the screenshot) took Chromium's software rendering twice as long; it is opened for the screenshot.
-    with new_tab(browser, height=WINDOW_HEIGHT, **options) as tab:
-        tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
-        tab.goto(_address(server, page, VIEWS[view]))
-        tab.get_by_role("heading").first.wait_for()
-        _settle(tab)
-        plots = tab.locator(".js-plotly-plot:visible")
-        if plots.count() < expected:  # a slow run on a loaded machine can pause with no status shown
-            tab.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')].filter(p => "
-                                  f"p.getBoundingClientRect().height > 0).length >= {expected}", timeout=90_000)
-            _settle(tab)
-        drawn = plots.count()
-        problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(drawn)}
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        tab.set_viewport_size({"width": width, "height": SCREENSHOT_HEIGHT})  # the page scrolls inside Streamlit's main
-        tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}{phone}.png"),
-                       full_page=True)
-        assert drawn == expected, "every chart with something to show is drawn, and only those"
-        assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px"
-        fixed = [e for e in registry.PAGES[page].entries if not e.many]  # a many-entry's charts vary with the data
-        if fixed and expected < len(fixed):
-            said = tab.locator('[data-testid="stAlertContentInfo"]', has_text="No answers in this view").count()
-            assert said == len(fixed) - expected, "an empty view says so, once per chart"
-        assert tab.locator('[data-testid="stException"]').count() == 0
-        return tab.locator('[class*="st-key-ranked_"] .js-plotly-plot:visible').count()
+    # once, for the screenshot) took Chromium's software rendering twice as long; it is made tall for the screenshot.
+    tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
+    tab.goto(_address(server, page, VIEWS[view]))
+    tab.get_by_role("heading").first.wait_for()
+    _settle(tab, expected)
+    plots = tab.locator(".js-plotly-plot:visible")
+    drawn = plots.count()
+    problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(drawn)}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tall = min(SCREENSHOT_HEIGHT, max(WINDOW_HEIGHT, tab.evaluate(CONTENT_HEIGHT_JS) + 200))
+    tab.set_viewport_size({"width": width, "height": tall})
+    tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}{'-phone' if phone else ''}.png"),
+                   full_page=True)
+    assert drawn == expected, f"every chart with something to show is drawn, and only those: {drawn} of {expected}"
+    assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px: {problems}"
+    fixed = [e for e in registry.PAGES[page].entries if not e.many]  # a many-entry's charts vary with the data
+    if fixed and expected < len(fixed):
+        said = tab.locator('[data-testid="stAlertContentInfo"]', has_text="No answers in this view").count()
+        assert said == len(fixed) - expected, "an empty view says so, once per chart"
+    assert tab.locator('[data-testid="stException"]').count() == 0
+    return tab.locator('[class*="st-key-ranked_"] .js-plotly-plot:visible').count()

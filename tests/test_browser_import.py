@@ -68,15 +68,15 @@ def _charts(tab, base: str, query: str) -> tuple[list[str], str]:
     return headings, legend
 
 
-def test_agree_survey_from_spss_to_charts_that_say_agree(browser, fresh_server) -> None:
-    from conftest import new_tab
+def test_agree_survey_from_spss_to_charts_that_say_agree(warm_context, fresh_server) -> None:
+    from conftest import warm_tab
 
     def steps(tab) -> None:
         _fill(tab, "Wave (year of collection)", "2025")
         _fill(tab, "Organisation (its name or ODS code)", "Northside users' group")
         _choose(tab, "Organisation type", "Community trust")
 
-    with new_tab(browser) as tab:
+    with warm_tab(warm_context, height=3000) as tab:
         query = _upload_and_import(tab, fresh_server, "agree_survey.sav", steps)
         headings, legend = _charts(tab, fresh_server, query)
         assert any("% agree or strongly agree" in h for h in headings), headings
@@ -85,10 +85,10 @@ def test_agree_survey_from_spss_to_charts_that_say_agree(browser, fresh_server) 
         assert "strongly_agree" not in legend and "influence" not in " ".join(headings).lower()
 
 
-def test_fft_gp_practice_export_to_charts_that_say_likely_to_recommend(browser, fresh_server) -> None:
-    from conftest import new_tab
+def test_fft_gp_practice_export_to_charts_that_say_likely_to_recommend(warm_context, fresh_server) -> None:
+    from conftest import warm_tab
 
-    with new_tab(browser) as tab:
+    with warm_tab(warm_context, height=3000) as tab:
         query = _upload_and_import(tab, fresh_server, "fft_gp_practices.csv", lambda tab: None)  # nothing to change
         headings, legend = _charts(tab, fresh_server, query)
         assert any("% extremely likely or likely to recommend" in h for h in headings), headings

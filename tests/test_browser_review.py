@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import new_tab, serve_app
+from conftest import serve_app, warm_tab
 
 from analysis.storage import store
 from analysis.synthetic import demo
@@ -68,8 +68,8 @@ def _decide(tab, base: str, story: str, button: str) -> None:
     tab.get_by_text(re.compile(r"1 quote\(s\)")).wait_for()
 
 
-def test_hold_approve_and_hide(browser, review_server: str, tmp_path: Path) -> None:
-    with new_tab(browser, height=2400) as tab:
+def test_hold_approve_and_hide(warm_context, review_server: str, tmp_path: Path) -> None:
+    with warm_tab(warm_context, height=2400) as tab:
         tab.goto(f"{review_server}/voices")
         _ready(tab)
         tab.get_by_text("2 quotes are held for review").wait_for()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import new_tab, serve_app
+from conftest import serve_app, warm_tab
 
 from analysis.ingest import review
 from analysis.storage import store
@@ -36,8 +36,8 @@ def injected_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-def test_injected_stories_show_as_text(browser, injected_server: str) -> None:
-    with new_tab(browser, height=2000) as tab:
+def test_injected_stories_show_as_text(warm_context, injected_server: str) -> None:
+    with warm_tab(warm_context, height=2000) as tab:
         tab.goto(f"{injected_server}/voices?q=zebra")
         tab.get_by_role("heading", name="Voices").first.wait_for()
         tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
