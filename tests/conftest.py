@@ -165,6 +165,9 @@ def warm_context(browser) -> Iterator[object]:
         context.close()
 
 
+TALL_WINDOW = {"width": 1400, "height": 3000}
+
+
 @contextlib.contextmanager
 def warm_tab(context, width: int = 1400, height: int = 900) -> Iterator[object]:
     """A tab of a shared (warm) browser context at a window size, closed afterwards."""
@@ -179,8 +182,10 @@ def warm_tab(context, width: int = 1400, height: int = 900) -> Iterator[object]:
 
 @pytest.fixture
 def page(warm_context, server: str) -> Iterator[object]:
-    """A new tab (a new Streamlit session, scripts cached) on the shared server, 3000 px tall."""
-    with warm_tab(warm_context, height=3000) as tab:
+    """A new tab (a new Streamlit session, scripts cached) on the shared server, a laptop's window (a test that
+    needs all of a page inside the window, for a full-page screenshot or axe's contrast checks, makes it
+    TALL_WINDOW high: Chromium's software rendering of a tall window costs about twice as much)."""
+    with warm_tab(warm_context) as tab:
         yield tab
 
 

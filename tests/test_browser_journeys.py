@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import TALL_WINDOW
 from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
@@ -96,6 +97,7 @@ def choose(tab, label: str, option: str) -> None:
 
 
 def test_every_page_renders_without_errors_or_serious_accessibility_problems(page, server: str) -> None:
+    page.set_viewport_size(TALL_WINDOW)  # Streamlit's main area scrolls inside the window: the screenshot's height
     page.goto(server)
     wait_for_app(page)
     pages = nav_links(page, server)
@@ -137,6 +139,8 @@ def _filter_changes_the_link_and_the_caption(tab, server: str, key: str) -> None
 def test_each_sidebar_filter_changes_the_link_and_the_captions(page, server: str) -> None:
     """Each filter from an unfiltered page (each a new session in one tab): its choice goes in the address and
     the captions say it; every filter is tried, and a failure names the filter."""
+    page.set_viewport_size(TALL_WINDOW)  # in a laptop's window the Wave menu (the lowest, opening upwards) once
+    # never opened for the click on its box; not understood yet, so this test keeps the window it always had
     failed = []
     for key in FILTERS:
         try:
@@ -186,6 +190,7 @@ def test_a_chart_and_a_briefing_pack_download(page, server: str, tmp_path: Path)
 
 
 def test_a_file_uploads_on_the_data_page(page, server: str) -> None:
+    page.set_viewport_size(TALL_WINDOW)  # axe checks the contrast of what is inside the window
     page.goto(f"{server}/data")
     wait_for_app(page)
     uploader = page.locator('.st-key-export_file input[type="file"]')

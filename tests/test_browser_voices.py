@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import serve_app, warm_tab
+from conftest import TALL_WINDOW, serve_app, warm_tab
 
 from analysis.ingest import review
 from analysis.storage import store
@@ -53,6 +53,7 @@ def test_injected_stories_show_as_text(warm_context, injected_server: str) -> No
 
 def test_clicking_a_bar_lands_on_the_quotes_behind_it(page, server: str) -> None:
     """Drill from the domains chart: click the 'Funding and priorities' bar, follow the link to Voices."""
+    page.set_viewport_size(TALL_WINDOW)  # the bar is clicked where it is drawn: inside the window
     page.goto(f"{server}/domains?org_type=acute")
     chart = page.locator(".js-plotly-plot").first
     chart.locator("g.point path").first.wait_for()
