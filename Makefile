@@ -61,7 +61,7 @@ chromium:
 	  echo "(browser tests and chart image export need /usr/bin/chromium)"; exit 1; \
 	fi
 
-# The Spark path of the count tables (tests/test_cube.py, pyspark in local mode) needs Java 17 or newer.
+# The Spark path of the count tables (tests/test_count_tables.py, pyspark in local mode) needs Java 17 or newer.
 java:
 	@if command -v java >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -215,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
 
         # 25 people at once: clicking back to back (the worst case) and pausing 1 to 3 s between
         # changes as people do; then 10 at a million respondents. Whole browsers: python -m bench.sessions.
-        runs = [ws_load.run(sessions=25), ws_load.run(sessions=25, think=2.0),
-                ws_load.run(sessions=10, respondents=1_000_000)]
+        runs = [ws_load.run(ws_load.Load(sessions=25)), ws_load.run(ws_load.Load(sessions=25, think=2.0)),
+                ws_load.run(ws_load.Load(sessions=10, respondents=1_000_000))]
         results.setdefault("extra", []).append(ws_load.markdown_section(runs, "python -m bench").rstrip("\n"))
         print(f"sessions: {json.dumps(runs, default=str)}", flush=True)
     command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])

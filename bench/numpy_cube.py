@@ -1,5 +1,5 @@
-"""The hand-written numpy aggregation the count tables were made with before DuckDB (analysis/storage/cube.py):
-kept as the baseline the benchmarks and tests/test_cube.py compare the query engine with.
+"""The hand-written numpy aggregation the count tables were made with before DuckDB (analysis/storage/count_tables.py):
+kept as the baseline the benchmarks and tests/test_count_tables.py compare the query engine with.
 
 Everything is encoded as integer codes and counted with numpy, all in memory.
 """

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -29,6 +30,7 @@ import re
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -239,13 +241,30 @@ async def _session(base: str, path: str, changes: int, ready: list, hold: asynci
     return result
 
 
-async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: str, settle: float,
-                        hold_s: float, warmup: bool, think: float = 0.0) -> dict:
+@dataclass(frozen=True)
+class Load:
+    """One run's load: `sessions` at once on page `path`, each changing a filter `changes` times (`think` seconds
+    apart on average, 0: back to back), on the demo or `respondents` national respondents; held open `hold_s`
+    seconds, then `settle` seconds for memory to fall; `timeout` for the whole run; `warmup`: one session first."""
+
+    sessions: int = 25
+    respondents: int | None = None
+    changes: int = 3
+    path: str = "domains"
+    settle: float = 30.0
+    hold_s: float = 2.0
+    timeout: float = 600.0
+    warmup: bool = True
+    think: float = 0.0
+
+
+async def _run_sessions(base: str, pid: int, load: Load) -> dict:
+    sessions, changes, path, settle, think = load.sessions, load.changes, load.path, load.settle, load.think
     start_mb = rss_mb(pid)
     samples, stop, sampler = sample_rss(pid)
     warm: dict | None = None
     baseline_mb = math.nan
-    if warmup:  # one session opened and closed first: imports and caches are then in the baseline
+    if load.warmup:  # one session opened and closed first: imports and caches are then in the baseline
         released = asyncio.Event()
         released.set()
         warm = await _session(base, path, changes, [], released)
@@ -257,7 +276,7 @@ async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: 
     while len(ready) < sessions:  # every session has rendered and rerun; hold them open to read memory
         await asyncio.sleep(0.1)
     wall = time.perf_counter() - began
-    await asyncio.sleep(hold_s)
+    await asyncio.sleep(load.hold_s)
     open_mb = rss_mb(pid)
     hold.set()
     results = await asyncio.gather(*tasks)
@@ -271,27 +290,24 @@ async def _run_sessions(base: str, pid: int, sessions: int, changes: int, path: 
             "after_mb": after_mb, "settle_s": settle}
 
 
-def run(sessions: int = 25, respondents: int | None = None, changes: int = 3, path: str = "domains",
-        settle: float = 30.0, hold_s: float = 2.0, timeout: float = 600.0, warmup: bool = True,
-        think: float = 0.0) -> dict:
-    """Build a dataset, start a fresh server and drive `sessions` concurrent websocket sessions against it.
+def run(load: Load = Load()) -> dict:
+    """Build a dataset, start a fresh server and drive `load.sessions` concurrent websocket sessions against it.
 
-    With `warmup`, one session is opened and closed before the others (the memory baseline); without it,
+    With `load.warmup`, one session is opened and closed before the others (the memory baseline); without it,
     the N sessions arrive on a server that has just started.
     """
-    sessions = max(1, min(sessions, MAX_SESSIONS))
-    changes = max(0, min(changes, len(CHOICES)))
+    load = dataclasses.replace(load, sessions=max(1, min(load.sessions, MAX_SESSIONS)),
+                               changes=max(0, min(load.changes, len(CHOICES))))
     with tempfile.TemporaryDirectory(prefix="bench-ws-") as tmp:
-        build_s = build_dataset(Path(tmp), respondents)
+        build_s = build_dataset(Path(tmp), load.respondents)
         with serve(Path(tmp)) as (base, pid):
-            measured = asyncio.run(asyncio.wait_for(
-                _run_sessions(base, pid, sessions, changes, path, settle, hold_s, warmup, think), timeout))
+            measured = asyncio.run(asyncio.wait_for(_run_sessions(base, pid, load), load.timeout))
     warm = measured["warmup"]
     return {
-        "when": dt.date.today().isoformat(), "sessions": sessions, "respondents": respondents,
-        "changes": changes, "think_s": think, "page": path, "build_s": build_s, "cores": os.cpu_count(),
-        "load": os.getloadavg()[0],
-        "warmup": warmup, "warmup_render_s": warm["render_s"] if warm else math.nan,
+        "when": dt.date.today().isoformat(), "sessions": load.sessions, "respondents": load.respondents,
+        "changes": load.changes, "think_s": load.think, "page": load.path, "build_s": build_s,
+        "cores": os.cpu_count(), "load": os.getloadavg()[0],
+        "warmup": load.warmup, "warmup_render_s": warm["render_s"] if warm else math.nan,
         "warmup_errors": warm["errors"] if warm else [],
         **summarise(measured),
         **{k: measured[k] for k in ("wall_s", "start_mb", "baseline_mb", "peak_mb", "open_mb", "closed_mb",
@@ -346,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.0,
                         help="a person's pause before each filter change, seconds (0: back to back, the worst case)")
     args = parser.parse_args(argv)
-    result = run(args.sessions, args.respondents, args.changes, settle=args.settle, timeout=args.timeout,
-                 warmup=not args.no_warmup, think=args.think)
+    result = run(Load(args.sessions, args.respondents, args.changes, settle=args.settle, timeout=args.timeout,
+                      warmup=not args.no_warmup, think=args.think))
     print(json.dumps(result, indent=2, default=str))
     command = "python -m bench.ws_load " + " ".join(argv if argv is not None else sys.argv[1:])
     print()

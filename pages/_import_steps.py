@@ -178,8 +178,7 @@ def guided_import(directory: object, read_only: bool) -> None:
             tab.dataframe(safe_table(report.first_rows(name)), hide_index=True, width="stretch")
     st.subheader("5. Import", anchor=False)
     if st.button("Import", type="primary", disabled=not report.ok or report.already_imported, key="import"):
-        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, **side.for_import(),
-                                      target=target)
+        result = datasets.import_file(upload.getvalue(), upload.name, spec, directory, side.options(target))
         (st.success if result.ok else st.error)(escape_markdown(result.message))
         if result.problems:
             st.dataframe(safe_table(datasets.problems_table(result)), hide_index=True)

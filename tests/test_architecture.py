@@ -318,3 +318,13 @@ def test_no_file_keeps_a_merge_conflict() -> None:
     marked = [name for name in tracked
               if (ROOT / name).is_file() and CONFLICT_MARKER.search((ROOT / name).read_text(encoding="utf-8"))]
     assert not marked, f"merge conflict markers left in {marked}: resolve them"
+
+
+HEX_COLOUR = re.compile(r"""["']#[0-9A-Fa-f]{6}["']""")
+
+
+@pytest.mark.parametrize("path", [p for p in APP_CODE if _rel(p) != "analysis/views/colour.py"], ids=_rel)
+def test_colours_come_from_the_one_palette(path: Path) -> None:
+    # A colour written where it is used escapes the colour-blindness and contrast checks (tests/test_colour.py).
+    found = HEX_COLOUR.findall(path.read_text(encoding="utf-8"))
+    assert not found, f"{_rel(path)} writes colours {found}: name them in analysis/views/colour.py"

@@ -27,7 +27,7 @@ def two_datasets(tmp_path: Path) -> Path:
     spec = mapping.guess((FIXTURES / "google_forms.csv").read_bytes(), "google_forms.csv")
     spec["import"].update(SETTINGS)
     report = importing.run((FIXTURES / "google_forms.csv").read_bytes(), "google_forms.csv", spec, tmp_path,
-                           target=importing.Target(title="Trust survey"))
+                           importing.Options(target=importing.Target(title="Trust survey")))
     assert report.ok, report.problems
     return tmp_path
 

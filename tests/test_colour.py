@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -19,14 +20,15 @@ THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="
 
 # Colours drawn side by side in one chart.
 SETS = {
-    **{f"scale {name}": {level: vocab.LEVEL_COLOURS.get(level, vocab.PALETTE["grey"])
+    **{f"scale {name}": {level: colour.LEVEL_COLOURS.get(level, colour.PALETTE["grey"])
                          for level in [*scale["levels"], *scale["non_substantive"]]}
        for name, scale in vocab.SCALES.items()},
-    "non-substantive answers": {k: vocab.LEVEL_COLOURS[k] for k in ("dont_know", "not_applicable",
+    "non-substantive answers": {k: colour.LEVEL_COLOURS[k] for k in ("dont_know", "not_applicable",
                                                                     "prefer_not_to_say")},
     "chart colorway": {f"colorway[{i}]": c for i, c in enumerate(TEMPLATE.layout.colorway)},
 }
-TEXT = {"ink": vocab.PALETTE["ink"], "grey": vocab.PALETTE["grey"], "theme text": THEME["textColor"],
+HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+TEXT = {"ink": colour.PALETTE["ink"], "grey": colour.PALETTE["grey"], "theme text": THEME["textColor"],
         "theme primary (links, selected controls)": THEME["primaryColor"]}
 
 
@@ -72,9 +74,9 @@ def test_text_colours_are_readable_on_white(name: str) -> None:
     assert colour.contrast_ratio(TEXT[name]) >= MIN_TEXT_CONTRAST, f"{name} {TEXT[name]}"
 
 
-@pytest.mark.parametrize("fill", vocab.HEAT_SCALE)
+@pytest.mark.parametrize("fill", colour.HEAT_SCALE)
 def test_numbers_written_on_heatmap_cells_are_readable(fill: str) -> None:
-    assert colour.contrast_ratio(vocab.PALETTE["ink"], fill) >= MIN_TEXT_CONTRAST, fill
+    assert colour.contrast_ratio(colour.PALETTE["ink"], fill) >= MIN_TEXT_CONTRAST, fill
 
 
 def test_captions_are_readable() -> None:
@@ -82,3 +84,16 @@ def test_captions_are_readable() -> None:
     caption = colour.blend(THEME["textColor"], 0.6)
     assert colour.blend("#1F1F1F", 0.6) == "#797979"
     assert colour.contrast_ratio(caption) >= MIN_TEXT_CONTRAST, caption
+
+
+COLOURS = [*((f"palette:{k}", v) for k, v in colour.PALETTE.items()),
+           *((f"level:{k}", v) for k, v in colour.LEVEL_COLOURS.items())]
+
+
+@pytest.mark.parametrize(("where", "value"), COLOURS, ids=[w for w, _ in COLOURS])
+def test_colours_are_valid_hex(where: str, value: str) -> None:
+    assert HEX.match(value), f"{where}: {value!r}"
+
+
+def test_every_level_has_a_colour() -> None:
+    assert set(vocab.LEVEL_LABELS) <= set(colour.LEVEL_COLOURS)

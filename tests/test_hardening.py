@@ -29,7 +29,7 @@ def _template_mapping(**settings: str) -> dict:
 @pytest.mark.parametrize("wave", ["20\x0724", "20\x0c24", "\x1b[31m2024", "20\x7f24"])
 def test_a_wave_with_a_control_character_is_refused_plainly(tmp_path: Path, wave: str) -> None:
     data = TEMPLATE.replace(b",2024,", f",{wave},".encode(), 1)
-    report = importing.run(data, "template.csv", _template_mapping(), tmp_path, dry_run=True)
+    report = importing.run(data, "template.csv", _template_mapping(), tmp_path, importing.Options(dry_run=True))
     assert not report.ok
     [found] = [p for p in report.problems if "control character" in p["message"]]
     assert (found["row"], found["column"], found["value"]) == (2, "wave", wave)

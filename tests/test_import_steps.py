@@ -113,7 +113,8 @@ def test_the_browsers_mapping_imports_from_the_command_line(tmp_path, capsys, na
     code = cli.main(["import", str(FIXTURES / name), "--mapping", str(tmp_path / "map.toml"),
                      "--data-dir", str(tmp_path / "data")])
     assert code == 0, capsys.readouterr()
-    report = importing.run((FIXTURES / name).read_bytes(), name, spec, tmp_path / "other", dry_run=True)
+    report = importing.run((FIXTURES / name).read_bytes(), name, spec, tmp_path / "other",
+                           importing.Options(dry_run=True))
     shown = import_steps.preview_panels(report)
     assert shown and words in shown[0].title
 

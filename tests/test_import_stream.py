@@ -27,6 +27,7 @@ CSV_FIXTURES = ["qualtrics_current.csv", "qualtrics_legacy.csv", "qualtrics_lega
                 "google_forms.csv", "cp1252.csv", "template.csv", "odk.csv", "fft_gp_practices.csv",
                 "scientific_ids.csv", "ragged.csv", "unknown_label.csv", "duplicate_columns.csv", "header_only.csv",
                 "empty.csv"]
+SEVEN_AT_A_TIME = importing.Options(chunk_rows=7)
 WHOLE_FIXTURES = ["surveymonkey.xlsx", "spss.sav", "fake.xlsx", "fake.sav"]  # read whole by run_file too
 
 
@@ -78,9 +79,9 @@ def _whole_once(tmp_path: Path, path: Path, spec: dict) -> importing.ImportRepor
 def both(tmp_path: Path, path: Path, spec: dict, chunk_rows: int, **options) -> tuple:
     """The whole-file import and the chunked one of the same file into two empty stores (or, with options, into
     the stores at tmp_path / "whole" and "chunked")."""
-    whole = (importing.run(path.read_bytes(), path.name, spec, tmp_path / "whole", **options) if options
-             else _whole_once(tmp_path, path, spec))
-    chunked = importing.run_file(path, spec, tmp_path / "chunked", chunk_rows=chunk_rows, **options)
+    whole = (importing.run(path.read_bytes(), path.name, spec, tmp_path / "whole", importing.Options(**options))
+             if options else _whole_once(tmp_path, path, spec))
+    chunked = importing.run_file(path, spec, tmp_path / "chunked", importing.Options(chunk_rows=chunk_rows, **options))
     return whole, chunked
 
 
@@ -126,7 +127,7 @@ def test_a_csv_file_is_never_read_whole(tmp_path: Path, monkeypatch) -> None:
     read_bytes = Path.read_bytes
     monkeypatch.setattr(importing, "read_export", whole)
     monkeypatch.setattr(Path, "read_bytes", lambda self: whole() if self == path else read_bytes(self))
-    report = importing.run_file(path, spec, tmp_path / "data", chunk_rows=7)
+    report = importing.run_file(path, spec, tmp_path / "data", SEVEN_AT_A_TIME)
     assert report.ok and report.respondents == 40, report.problems
 
 
@@ -190,7 +191,7 @@ def test_a_chunked_import_is_the_whole_import(tmp_path: Path, case: str, chunk_r
 def test_the_free_text_stored_from_chunks_is_redacted(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(_export(30))
-    report = importing.run_file(path, _template_spec(path.read_bytes()), tmp_path / "data", chunk_rows=7)
+    report = importing.run_file(path, _template_spec(path.read_bytes()), tmp_path / "data", SEVEN_AT_A_TIME)
     assert report.ok, report.problems
     text = " ".join(store.read_table(tmp_path / "data", "stories")["text"])
     for secret in ("Amelia", "Hartley", "07700 900123", "jo.bloggs@example.org", "Patel", "943 476 5919"):
@@ -203,8 +204,8 @@ def test_a_chunked_dry_run_and_a_repeat_store_nothing_new(tmp_path: Path) -> Non
     path.write_bytes(_export(20))
     spec = _template_spec(path.read_bytes())
     assert_same_import(tmp_path, *both(tmp_path, path, spec, 7, dry_run=True))
-    first = importing.run_file(path, spec, tmp_path / "data", chunk_rows=7)
-    again = importing.run_file(path, spec, tmp_path / "data", chunk_rows=7)
+    first = importing.run_file(path, spec, tmp_path / "data", SEVEN_AT_A_TIME)
+    again = importing.run_file(path, spec, tmp_path / "data", SEVEN_AT_A_TIME)
     assert first.ok and again.ok and again.already_imported and again.dataset_id == first.dataset_id
     assert again.rows_read == first.rows_read == 20
 
@@ -216,7 +217,7 @@ def test_a_later_file_is_added_to_a_dataset_in_chunks_as_whole(tmp_path: Path) -
     spec = _template_spec(first.read_bytes())
     for where in ("whole", "chunked"):
         assert importing.run(first.read_bytes(), first.name, spec, tmp_path / where,
-                             target=importing.Target(title="Survey")).ok
+                             importing.Options(target=importing.Target(title="Survey"))).ok
     target = importing.Target(dataset="survey")
     assert_same_import(tmp_path, *both(tmp_path, later, spec, 7, target=target))
 
@@ -231,7 +232,7 @@ def test_the_budgets_hold_for_a_file_read_in_chunks(tmp_path: Path, monkeypatch,
     monkeypatch.setattr(budgets, limit, value)
     path = tmp_path / "export.csv"
     path.write_bytes(_export(61))
-    report = importing.run_file(path, _template_spec((FIXTURES / "template.csv").read_bytes()), tmp_path / "data",
-                                chunk_rows=7)
+    spec = _template_spec((FIXTURES / "template.csv").read_bytes())
+    report = importing.run_file(path, spec, tmp_path / "data", SEVEN_AT_A_TIME)
     assert not report.ok and words in report.message, report.message
     assert not store.has_dataset(tmp_path / "data")

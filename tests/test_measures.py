@@ -12,7 +12,7 @@ from analysis.evidence import queries
 from analysis.ingest import importing, mapping
 from analysis.model import vocab
 from analysis.model.filters import Filters
-from analysis.views import measures
+from analysis.views import colour, measures
 
 FIXTURES = Path(__file__).parent / "fixtures"
 JOURNEYS = {
@@ -64,7 +64,7 @@ def test_every_answer_chart_uses_the_scales_labels_and_a_diverging_palette(journ
     assert legend and set(legend) <= set(labels)
     assert not set(legend) & set(vocab.SCALES[scale_id]["levels"])  # never the raw level ids
     colours = {t.name: t.marker.color for t in panel.figure.data}
-    palette = dict(zip(labels, vocab.diverging_colours(len(labels)), strict=True))
+    palette = dict(zip(labels, colour.diverging_colours(len(labels)), strict=True))
     assert all(colours[name] == palette[name] for name in colours)
     assert panel.table["Answer"].isin(labels).all()
 

@@ -77,7 +77,7 @@ def test_imports_as_it_is_with_its_true_count(tmp_path, name):
     data = (REAL / name).read_bytes()
     spec = mapping.guess(data, name)
     spec["import"].update(source="users_group_survey", wave="2024", organisation="RX1", org_type="acute")
-    report = importing.run(data, name, spec, tmp_path, dry_run=True)
+    report = importing.run(data, name, spec, tmp_path, importing.Options(dry_run=True))
     assert report.ok, report.problems[:3]
     assert report.rows_read == EXPECTED[name]
 
@@ -90,7 +90,7 @@ def test_the_guided_steps_keep_every_file_importable_and_draw_its_charts(tmp_pat
     spec = mapping.guess(data, name)
     spec = import_steps.apply_survey(spec, import_steps.Survey("patient_survey", "2024", "", "", "RX1", "acute", ""))
     spec = import_steps.apply_groups(spec, import_steps.groups(spec), import_steps.read_labels(data, name))
-    report = importing.run(data, name, spec, tmp_path, dry_run=True)
+    report = importing.run(data, name, spec, tmp_path, importing.Options(dry_run=True))
     assert report.ok, report.problems[:3]
     shown = import_steps.preview_panels(report)
     assert all(p.title and p.summary for p in shown)

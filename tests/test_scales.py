@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.model import scales, vocab
+from analysis.views import colour
 
 AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 FFT = ["Extremely likely", "Likely", "Neither likely nor unlikely", "Unlikely", "Extremely unlikely", "Don't know"]
@@ -29,7 +30,7 @@ FFT = ["Extremely likely", "Likely", "Neither likely nor unlikely", "Unlikely", 
 def test_labels_match_a_library_scale(labels, scale_id):
     found = scales.match(labels)
     assert found is not None and found.scale_id == scale_id
-    levels = set(vocab.SCALES[scale_id]["levels"]) | set(vocab.NON_SUBSTANTIVE_COLOURS)
+    levels = set(vocab.SCALES[scale_id]["levels"]) | set(vocab.NON_SUBSTANTIVE_LEVELS)
     assert set(found.answers) == set(labels) and set(found.answers.values()) <= levels
 
 
@@ -71,9 +72,9 @@ def test_no_proposal_for_what_does_not_look_like_a_scale(labels):
 
 @pytest.mark.parametrize("count", range(1, 9))
 def test_diverging_colours_run_from_negative_to_positive(count):
-    colours = vocab.diverging_colours(count)
-    assert len(colours) == count and colours[-1] == vocab.PALETTE["blue"]
-    assert count == 1 or colours[0] == vocab.PALETTE["vermilion"]
+    colours = colour.diverging_colours(count)
+    assert len(colours) == count and colours[-1] == colour.PALETTE["blue"]
+    assert count == 1 or colours[0] == colour.PALETTE["vermilion"]
 
 
 @pytest.mark.parametrize(("measure", "scale_id", "labels", "words"), [

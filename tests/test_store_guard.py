@@ -20,6 +20,8 @@ from analysis.synthetic import national
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE = (FIXTURES / "template.csv").read_bytes()
+INTO_NEW_BASE = importing.Options(target=importing.Target(title="Base"))  # a new dataset titled Base
+INTO_BASE = importing.Options(target=importing.Target(dataset="base"))  # added to it
 
 
 def _file(prefix: str) -> tuple[bytes, dict]:
@@ -45,12 +47,12 @@ def test_two_imports_at_the_same_moment_both_end_up_stored(tmp_path: Path, monke
     start = threading.Barrier(2)
 
     base, base_spec = _file("base")
-    assert importing.run(base, "base.csv", base_spec, tmp_path, target=importing.Target(title="Base")).ok
+    assert importing.run(base, "base.csv", base_spec, tmp_path, INTO_NEW_BASE).ok
 
     def one(name: str) -> None:  # two later files of the same survey, added to the same named dataset at once
         start.wait()
         data, spec = files[name]
-        reports[name] = importing.run(data, f"{name}.csv", spec, tmp_path, target=importing.Target(dataset="base"))
+        reports[name] = importing.run(data, f"{name}.csv", spec, tmp_path, INTO_BASE)
     threads = [threading.Thread(target=one, args=(n,)) for n in files]
     for t in threads:
         t.start()
@@ -65,7 +67,7 @@ def test_two_imports_at_the_same_moment_both_end_up_stored(tmp_path: Path, monke
 def test_two_import_commands_at_once_both_end_up_stored(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     base, base_spec = _file("base")
-    assert importing.run(base, "base.csv", base_spec, data_dir, target=importing.Target(title="Base")).ok
+    assert importing.run(base, "base.csv", base_spec, data_dir, INTO_NEW_BASE).ok
     commands = []
     for name in ("one", "two"):
         data, spec = _file(name)
@@ -116,14 +118,14 @@ def _killed_before_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data
         real(target, text)
     monkeypatch.setattr(store, "_write_text_atomic", die_at_current)
     with pytest.raises(KeyboardInterrupt):
-        importing.run(data, "file.csv", spec, tmp_path, target=importing.Target(dataset=dataset))
+        importing.run(data, "file.csv", spec, tmp_path, importing.Options(target=importing.Target(dataset=dataset)))
     monkeypatch.setattr(store, "_write_text_atomic", real)
 
 
 def _base(directory: Path) -> str:
     """An imported dataset 'base', the default (the first in an empty store); its version."""
     data, spec = _file("base")
-    return importing.run(data, "base.csv", spec, directory, target=importing.Target(title="Base")).dataset_id
+    return importing.run(data, "base.csv", spec, directory, INTO_NEW_BASE).dataset_id
 
 
 def test_a_write_killed_before_current_is_finished_on_the_next_start(
@@ -146,7 +148,7 @@ def test_a_file_already_stored_is_reported_with_the_dataset_that_holds_it(
     _killed_before_current(tmp_path, monkeypatch, data, spec)
     store_guard.recover_on_start(tmp_path)
     for target in (importing.Target(dataset="base"), importing.Target(title="Elsewhere")):
-        report = importing.run(data, "file.csv", spec, tmp_path, target=target)
+        report = importing.run(data, "file.csv", spec, tmp_path, importing.Options(target=target))
         assert report.ok and report.already_imported and report.dataset == "base", report.message
     assert [e["name"] for e in store.list_collections(tmp_path)] == ["base"], "no second copy was made"
 
@@ -167,7 +169,7 @@ def test_an_import_into_another_dataset_killed_midway_never_changes_the_default(
         real(target, text)
     monkeypatch.setattr(store, "_write_text_atomic", die_at_registry)
     with pytest.raises(KeyboardInterrupt):
-        importing.run(data, "file.csv", spec, tmp_path, target=importing.Target(title="Other"))
+        importing.run(data, "file.csv", spec, tmp_path, importing.Options(target=importing.Target(title="Other")))
     monkeypatch.setattr(store, "_write_text_atomic", real)
     assert len(seen) == 2, "killed after the version was moved into place, before it was registered"
     store_guard.recover_on_start(tmp_path)

@@ -24,7 +24,7 @@ SETTINGS = {"source": "users_group_survey", "wave": "2024", "organisation": "RX1
 def _import(directory: Path, name: str, content: bytes, **target) -> importing.ImportReport:
     spec = mapping.guess((FIXTURES / "template.csv").read_bytes(), "template.csv")
     spec["import"].update(SETTINGS)
-    report = importing.run(content, name, spec, directory, target=importing.Target(**target))
+    report = importing.run(content, name, spec, directory, importing.Options(target=importing.Target(**target)))
     assert report.ok, report.problems
     return report
 

@@ -9,7 +9,6 @@ import pytest
 from analysis.model import vocab
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
-HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 ID_VOCABS = {
     "domains": vocab.DOMAINS,
@@ -86,19 +85,6 @@ def test_scales_are_consistent(scale_id: str) -> None:
     assert set(scale["positive"]) <= set(levels)
     assert not set(scale["non_substantive"]) & set(levels)
     assert all(level in vocab.LEVEL_LABELS for level in [*levels, *scale["non_substantive"]])
-
-
-COLOURS = [*((f"palette:{k}", v) for k, v in vocab.PALETTE.items()),
-           *((f"level:{k}", v) for k, v in vocab.LEVEL_COLOURS.items())]
-
-
-@pytest.mark.parametrize(("where", "colour"), COLOURS, ids=[w for w, _ in COLOURS])
-def test_colours_are_valid_hex(where: str, colour: str) -> None:
-    assert HEX.match(colour), f"{where}: {colour!r}"
-
-
-def test_every_level_has_a_colour() -> None:
-    assert set(vocab.LEVEL_LABELS) <= set(vocab.LEVEL_COLOURS)
 
 
 @pytest.mark.parametrize(("kind", "value", "expected"), [

@@ -56,8 +56,8 @@ def _load(args: argparse.Namespace) -> importing.ImportReport:
     target = importing.Target(dataset=args.dataset, title=args.new_dataset or "", description=args.description or "",
                               merge_unrelated=args.merge_unrelated)
     # A CSV file is read, checked and written in chunks (memory does not grow with it); XLSX and SPSS whole.
-    return importing.run_file(Path(args.file), spec, directory, dry_run=args.dry_run, lookup=lookup,
-                              mapping_name=map_path.name, names=names, target=target)
+    return importing.run_file(Path(args.file), spec, directory, importing.Options(
+        dry_run=args.dry_run, lookup=lookup, mapping_name=map_path.name, names=names, target=target))
 
 
 def _import(args: argparse.Namespace) -> int:

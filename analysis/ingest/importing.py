@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -526,6 +527,23 @@ class Target:
     merge_unrelated: bool = False
 
 
+CHUNK_ROWS = 50_000  # responses read, checked and written at a time (a CSV file on disk, `run_file`)
+
+
+@dataclass(frozen=True, eq=False)
+class Options:
+    """How an import runs, beside the file, its mapping and the store: only checked (`dry_run`) or stored; the
+    organisation lookup file's rows; the mapping's name in messages; more names to redact from free text; the
+    dataset it goes into; and, for a CSV file on disk, how many responses are read at a time."""
+
+    dry_run: bool = False
+    lookup: pd.DataFrame | None = None
+    mapping_name: str = "the mapping"
+    names: list[str] | None = None
+    target: Target = field(default_factory=Target)
+    chunk_rows: int = CHUNK_ROWS
+
+
 def previous_tables(directory: Path, target: Target) -> tuple[dict[str, pd.DataFrame], list[dict], dict | None]:
     """The named dataset an import adds to (its newest version's tables, provenance and registry entry); empty
     tables, no provenance and None for a new dataset. NoDataset when the named one is not stored."""
@@ -557,21 +575,25 @@ def _unrelated(previous: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], 
                     "(--merge-unrelated on the command line)")]
 
 
-def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool = False,
-        lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping",
-        names: list[str] | None = None, target: Target | None = None) -> ImportReport:
-    """Check an export against its mapping and, unless refused or a dry run, store it in the target dataset
-    (a new one named after the file unless another is given). It never changes what new visitors see, unless
+def run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path,
+        options: Options = Options()) -> ImportReport:
+    """Check an export against its mapping and, unless refused or a dry run (`options`), store it in the target
+    dataset (a new one named after the file unless another is given). It never changes what new visitors see, unless
     the store had no dataset at all.
 
     Free-text answers become stories, redacted of personal details (and of `names`) before anything is stored.
     A real import holds the store's write lock from reading the dataset it adds to until the new one is current,
     so two imports at once both end up stored (or the second is refused plainly when the first takes too long).
     """
-    guard = contextlib.nullcontext() if dry_run or store.is_uri(directory) else store_guard.writing(directory)
-    with guard:
-        return _run(file_bytes, file_name, mapping, directory, dry_run=dry_run, lookup=lookup,
-                    mapping_name=mapping_name, names=names, target=target)
+    with _guard(directory, options):
+        return _run(file_bytes, file_name, mapping, directory, options)
+
+
+def _guard(directory: Path, options: Options):
+    """The store's write lock for a real import into a local store; nothing for a dry run or object storage."""
+    if options.dry_run or store.is_uri(directory):
+        return contextlib.nullcontext()
+    return store_guard.writing(directory)
 
 
 def _unreadable(report: ImportReport, exc: FileProblem) -> ImportReport:
@@ -657,12 +679,9 @@ def _stored(report: ImportReport, manifest: dict, name: str, title: str) -> Impo
     return report
 
 
-def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, dry_run: bool,
-         lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None,
-         target: Target | None) -> ImportReport:
-    name = Path(file_name).name
-    target = target or Target()
-    report = ImportReport(file=name, dry_run=dry_run, sha256=hashlib.sha256(file_bytes).hexdigest())
+def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, options: Options) -> ImportReport:
+    name, target = Path(file_name).name, options.target
+    report = ImportReport(file=name, dry_run=options.dry_run, sha256=hashlib.sha256(file_bytes).hexdigest())
     started = _start(report, directory, target)
     if started is None:
         return report
@@ -677,13 +696,13 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
     report.excluded = [{"reason": r, "count": c} for r, c in export.excluded.items()]
     if found:
         return _already(report, found)
-    problems = mapping_mod.check(mapping, list(export.frame.columns), mapping_name)
+    problems = mapping_mod.check(mapping, list(export.frame.columns), options.mapping_name)
     if not export.rows:
         problems.append(_left_out(report, export.excluded))
     if problems:
         return _mapping_refused(report, problems)
     new, problems, report.free_text_answers = build_tables(export, mapping, previous, sha256=report.sha256,
-                                                           lookup=lookup, names=names)
+                                                           lookup=options.lookup, names=options.names)
     report.respondents, report.answers = len(new["respondents"]), len(new["answers"])
     report.tables = {n: new[n] for n in schema.CORE_TABLES}
     merged, clash = merge(previous, new) if not problems else (None, [])
@@ -694,7 +713,7 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
         return _refused(report, problems, len(problems))
     report.tables = {n: schema.conform(n, new[n]) for n in schema.CORE_TABLES}
     report.ok = True
-    if dry_run:
+    if options.dry_run:
         return _dry(report)
     record = _record(report) | _counts(report)
     if entry is None:
@@ -706,33 +725,25 @@ def _run(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *, d
 
 # ---- a file on disk, read in chunks ----
 
-CHUNK_ROWS = 50_000  # responses read, checked and written at a time
-
-
 class _Refused(Exception):
     """Problems were found while the chunks were read: nothing is stored."""
 
 
-def run_file(path: Path, mapping: dict, directory: Path, *, chunk_rows: int = CHUNK_ROWS, dry_run: bool = False,
-             lookup: pd.DataFrame | None = None, mapping_name: str = "the mapping", names: list[str] | None = None,
-             target: Target | None = None) -> ImportReport:
-    """`run` for the export stored at `path`: a CSV file is read, checked and written `chunk_rows` responses at a
-    time (analysis/ingest/importers/stream.py), so memory does not grow with the file; a workbook or SPSS file is read
-    whole. The tables stored, the redaction and the problems found are those of `run` on the same file."""
+def run_file(path: Path, mapping: dict, directory: Path, options: Options = Options()) -> ImportReport:
+    """`run` for the export stored at `path`: a CSV file is read, checked and written `options.chunk_rows`
+    responses at a time (analysis/ingest/importers/stream.py), so memory does not grow with the file; a workbook or
+    SPSS file is read whole. The tables stored, the redaction and the problems found are those of `run` on the
+    same file."""
     path = Path(path)
     if not stream.streamable(path):
         budgets.check_size(path.stat().st_size, path.name)  # before reading it into memory
-        return run(path.read_bytes(), path.name, mapping, directory, dry_run=dry_run, lookup=lookup,
-                   mapping_name=mapping_name, names=names, target=target)
-    guard = contextlib.nullcontext() if dry_run or store.is_uri(directory) else store_guard.writing(directory)
-    with guard:
-        return _run_stream(path, mapping, directory, chunk_rows=chunk_rows, dry_run=dry_run, lookup=lookup,
-                           mapping_name=mapping_name, names=names, target=target or Target())
+        return run(path.read_bytes(), path.name, mapping, directory, options)
+    with _guard(directory, options):
+        return _run_stream(path, mapping, directory, options)
 
 
-def _run_stream(path: Path, mapping: dict, directory: Path, *, chunk_rows: int, dry_run: bool,
-                lookup: pd.DataFrame | None, mapping_name: str, names: list[str] | None,
-                target: Target) -> ImportReport:
+def _run_stream(path: Path, mapping: dict, directory: Path, options: Options) -> ImportReport:
+    target, dry_run = options.target, options.dry_run
     report = ImportReport(file=path.name, dry_run=dry_run)
     try:
         facts = stream.facts(path, path.name)
@@ -743,7 +754,7 @@ def _run_stream(path: Path, mapping: dict, directory: Path, *, chunk_rows: int, 
         if started is None:
             return report
         previous, provenance, entry, found = started
-        exports = stream.read_chunks(path, path.name, facts.encoding, chunk_rows,
+        exports = stream.read_chunks(path, path.name, facts.encoding, options.chunk_rows,
                                      keep_test_responses=bool(mapping.get("import", {}).get("keep_test_responses")))
         first = next(exports)
     except FileProblem as exc:
@@ -752,11 +763,11 @@ def _run_stream(path: Path, mapping: dict, directory: Path, *, chunk_rows: int, 
     if found:
         report.rows_read = found[1].get("rows_read", 0)
         return _already(report, found)
-    problems = mapping_mod.check(mapping, list(first.frame.columns), mapping_name)
+    problems = mapping_mod.check(mapping, list(first.frame.columns), options.mapping_name)
     if problems:
         return _mapping_refused(report, problems)
-    builder = Builder(mapping, previous, sha256=report.sha256, export=first, lookup=lookup, names=names,
-                      keep=MAX_PROBLEMS)
+    builder = Builder(mapping, previous, sha256=report.sha256, export=first, lookup=options.lookup,
+                      names=options.names, keep=MAX_PROBLEMS)
     title = (entry or {}).get("title") or " ".join((target.title or path.stem).split())
     record = _record(report)  # its counts are added when the last chunk is read, before the manifest is written
     parts = _parts(report, builder, itertools.chain([first], exports), previous, entry, target, record)
@@ -814,11 +825,11 @@ def _parts(report: ImportReport, builder: Builder, exports, previous: dict[str, 
            for name, frame in small.items()} | {n: schema.empty(n) for n in ("respondents", "memberships", "answers")}
 
 
-def preview(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,
-            lookup: pd.DataFrame | None = None, target: Target | None = None) -> ImportReport:
+def preview(file_bytes: bytes, file_name: str, mapping: dict, directory: Path,
+            options: Options = Options()) -> ImportReport:
     """What importing would do, without writing: counts, the rows as they would be stored, the problems."""
     try:
-        return run(file_bytes, file_name, mapping, directory, dry_run=True, lookup=lookup, target=target)
+        return run(file_bytes, file_name, mapping, directory, dataclasses.replace(options, dry_run=True))
     except Exception:  # the page shows every failure as a problem, never a traceback or a server path
         said = incident(f"checking {Path(file_name).name}")
         return ImportReport(file=Path(file_name).name, problems=[problem(said)], message=said + ".")

@@ -36,7 +36,6 @@ ROLES = {
     "ignore": "left out",
 }
 UNITS = ("users_group", "participant", "organisation")
-NON_SUBSTANTIVE_LEVELS = ("dont_know", "not_applicable", "prefer_not_to_say")
 MAX_LABELS = 40
 FALSE_VALUES = {"0", "false", "no", "n", "f", "n/a", "na", "not selected", "unchecked"}
 
@@ -558,7 +557,7 @@ def _question_problems(column: str, entry: dict, mapping: dict, mapping_name: st
     if scale is None:
         return [*problems, _problem(f"column {column!r}: scale {entry.get('scale')!r} is neither in the vocabulary "
                                     "nor defined under [scales] of the mapping", column, entry.get("scale"))]
-    allowed = set(scale["levels"]) | set(scale["non_substantive"]) | set(NON_SUBSTANTIVE_LEVELS)
+    allowed = set(scale["levels"]) | set(scale["non_substantive"]) | set(vocab.NON_SUBSTANTIVE_LEVELS)
     for label, level in entry.get("answers", {}).items():
         if level and level not in allowed:
             problems.append(_problem(f"column {column!r}: answer {label!r} is placed on level {level!r}, which "

@@ -89,7 +89,7 @@ def options(spec: dict) -> dict[str, list[str]]:
     used["level"] = [_text(level) for e in entries for level in e.get("answers", {}).values()]
     choices = {"role": list(mapping.ROLES), "measure": ["", *vocab.MEASURES], "domain": ["", *vocab.DOMAINS],
                "scale": ["", *scales], "group": ["", *vocab.SELDOM_HEARD_GROUPS],
-               "level": ["", *levels, *mapping.NON_SUBSTANTIVE_LEVELS]}
+               "level": ["", *levels, *vocab.NON_SUBSTANTIVE_LEVELS]}
     return {key: list(dict.fromkeys([*values, *used[key]])) for key, values in choices.items()}
 
 

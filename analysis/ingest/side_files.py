@@ -30,12 +30,12 @@ class SideFiles:
     def check(self, file_bytes: bytes, file_name: str, spec: dict, directory: Path,
               target: importing.Target | None = None) -> importing.ImportReport:
         """The import's preview with these side files (into `target`), or a refusal when one cannot be used."""
-        return self.refusal(file_name) or importing.preview(file_bytes, file_name, spec, directory, lookup=self.lookup,
-                                                            target=target)
+        return self.refusal(file_name) or importing.preview(file_bytes, file_name, spec, directory,
+                                                            self.options(target))
 
-    def for_import(self) -> dict:
-        """The keyword arguments an import takes from the side files."""
-        return {"lookup": self.lookup, "names": self.names}
+    def options(self, target: importing.Target | None = None) -> importing.Options:
+        """An import's options with these side files, into `target` (a new dataset by default)."""
+        return importing.Options(lookup=self.lookup, names=self.names, target=target or importing.Target())
 
     def refusal(self, file_name: str) -> importing.ImportReport | None:
         """A refused report naming the problems, or None when the side files are usable."""

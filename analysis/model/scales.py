@@ -42,7 +42,7 @@ def _level_words(scale: dict) -> dict[str, str]:
 
 
 _NS_WORDS = {normalise(w): level for level, ws in vocab.NON_SUBSTANTIVE_WORDS.items() for w in ws} | {
-    normalise(vocab.LEVEL_LABELS[level]): level for level in vocab.NON_SUBSTANTIVE_COLOURS}
+    normalise(vocab.LEVEL_LABELS[level]): level for level in vocab.NON_SUBSTANTIVE_LEVELS}
 _WORDS = {scale_id: _level_words(scale) for scale_id, scale in vocab.SCALES.items()}
 
 

@@ -265,43 +265,8 @@ FILTER_KEYS: tuple[str, ...] = ("org_type", "sector", "region", "source", "wave"
 FILTER_LABELS: dict[str, str] = {"org_type": "Organisation type", "sector": "Sector", "region": "Region",
                                  "source": "Source", "wave": "Wave"}
 
-# One palette for every chart: Okabe-Ito, which stays distinguishable under the common
-# colour-vision deficiencies. Diverging scales run from vermilion (negative) to blue (positive).
-PALETTE: dict[str, str] = {
-    "blue": "#0072B2",
-    "sky": "#56B4E9",
-    "orange": "#E69F00",
-    "vermilion": "#D55E00",
-    "green": "#009E73",
-    "purple": "#CC79A7",
-    "yellow": "#F0E442",
-    "grey": "#6B6B6B",
-    "ink": "#1F1F1F",
-}
-# Heatmap fill from 0% to 100%: lightness falls evenly, and ink text keeps 4.5:1 contrast on every cell.
-HEAT_SCALE: tuple[str, str, str] = ("#FFFFFF", "#A6D4F2", "#3D94CC")
-# Non-substantive answers: greys far enough apart in lightness to tell apart (tests/test_colour.py).
-NON_SUBSTANTIVE_COLOURS: dict[str, str] = {"dont_know": "#858585", "not_applicable": "#ADADAD",
-                                           "prefer_not_to_say": "#D6D6D6"}
-
-
-def diverging_colours(count: int) -> list[str]:
-    """Colours for a scale's substantive levels, lowest first: vermilion (negative) through a neutral yellow
-    (the middle of an odd scale) to blue (positive); more than five levels repeat the nearest anchor hue."""
-    anchors = {1: ["#0072B2"], 2: ["#D55E00", "#0072B2"], 3: ["#D55E00", "#F0E442", "#0072B2"],
-               4: ["#D55E00", "#E69F00", "#56B4E9", "#0072B2"],
-               5: ["#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#0072B2"]}
-    if count in anchors:
-        return anchors[count]
-    five = anchors[5]
-    return [five[round(i * 4 / max(count - 1, 1))] for i in range(count)]
-
-
-LEVEL_COLOURS: dict[str, str] = {
-    **{level: colour for scale in SCALES.values()
-       for level, colour in zip(scale["levels"], diverging_colours(len(scale["levels"])), strict=True)},
-    **NON_SUBSTANTIVE_COLOURS,
-}
+# The answers that say no opinion either way: never counted as positive or negative, shown apart.
+NON_SUBSTANTIVE_LEVELS: tuple[str, ...] = ("dont_know", "not_applicable", "prefer_not_to_say")
 
 
 def measure_wording(measure: str, scale_id: str = "", positive_labels: list[str] | None = None) -> str:

@@ -15,9 +15,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from analysis.model.safe_text import printable
-from analysis.model.vocab import HEAT_SCALE, PALETTE
 from analysis.stats.disclosure import FEWER_THAN_MIN
 from analysis.views.charts import HIDDEN_MARK, numbers
+from analysis.views.colour import FRAME, HEAT_SCALE, PALETTE, contrast_ratio
 
 HIDDEN_SUFFIX = f" {HIDDEN_MARK} hidden"
 
@@ -165,22 +165,16 @@ def chart_of(fig: go.Figure) -> Chart:
     return _bars(fig)
 
 
-def _luminance(colour: str) -> float:
-    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    return sum(w * (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
-               for w, c in zip((0.2126, 0.7152, 0.0722), channels, strict=True))
-
-
 def label_colour(fill: str) -> str:
     """White or ink text, whichever has the higher contrast on the fill (WCAG relative luminance)."""
-    fill_lum, ink_lum = _luminance(fill), _luminance(PALETTE["ink"])
-    return "#FFFFFF" if 1.05 / (fill_lum + 0.05) >= (fill_lum + 0.05) / (ink_lum + 0.05) else PALETTE["ink"]
+    white, ink = FRAME["paper"], PALETTE["ink"]
+    return white if contrast_ratio(white, fill) >= contrast_ratio(ink, fill) else ink
 
 
 def shade(value: float | None, top: float) -> str:
     """The heat-map colour of a value between 0 and top (white for none), as on screen."""
     if value is None or top <= 0:
-        return "#FFFFFF"
+        return FRAME["paper"]
     stops = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in HEAT_SCALE]
     t = min(max(value / top, 0.0), 1.0)
     low, high, u = (stops[0], stops[1], t * 2) if t <= 0.5 else (stops[1], stops[2], t * 2 - 1)

@@ -10,13 +10,13 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from analysis.model.vocab import PALETTE
 from analysis.outputs.chart_specs import Bars, Chart, Grid, Points, label_colour, shade
+from analysis.views.colour import FRAME, PALETTE
 
 Box = tuple[float, float, float, float]  # left, top, width, height in mm
-GRID_LINE = "#E5E5E5"
-AXIS_LINE = "#8C8C8C"
-HATCH = "#FFFFFF"  # white stripes: the value written on a hatched bar stays readable in ink
+GRID_LINE = FRAME["grid"]
+AXIS_LINE = FRAME["axis"]
+HATCH = FRAME["paper"]  # white stripes: the value written on a hatched bar stays readable in ink
 POINT_COLOURS = [PALETTE[c] for c in ("blue", "orange", "green", "vermilion", "sky", "purple", "grey", "yellow")]
 POINT_SHAPES = ("circle", "diamond", "square", "triangle")
 PT = 0.3528  # mm per point
@@ -249,7 +249,7 @@ def _stack(c: Canvas, series: list, i: int, y: float, height: float, at: Callabl
         if x2 - x1 > 7:
             if s.hatched:  # a pad under the value, so the stripes never run through its digits
                 pad = c.width(f"{abs(value):.0f}%", 7.5) + 1.4
-                c.rect((x1 + x2 - pad) / 2, y + height / 2 - 1.8, pad, 3.6, "#FFFFFF")
+                c.rect((x1 + x2 - pad) / 2, y + height / 2 - 1.8, pad, 3.6, FRAME["paper"])
             c.text((x1 + x2) / 2, y + height / 2, f"{abs(value):.0f}%", 7.5, "C",
                    colour=PALETTE["ink"] if s.hatched else label_colour(s.colour))
         right, left = (end, left) if value > 0 else (right, end)
@@ -303,17 +303,17 @@ def draw_grid(c: Canvas, chart: Grid, box: Box) -> None:
     header = [c.lines(col, col_w - 2, size, True) for col in chart.columns]
     head_h = max((len(lines) for lines in header), default=1) * size * PT * 1.25 + 3
     row_h = min(9.0, (h - head_h) / max(1, len(chart.rows)))
-    c.rect(x0, y0, first, head_h, "#F2F2F2")
+    c.rect(x0, y0, first, head_h, FRAME["header"])
     c.block(x0 + 1.5, y0 + head_h / 2, c.lines(chart.corner, first - 3, size - 1), size - 1)
     for j, lines in enumerate(header):
-        c.rect(x0 + first + j * col_w, y0, col_w, head_h, "#F2F2F2", "#FFFFFF")
+        c.rect(x0 + first + j * col_w, y0, col_w, head_h, FRAME["header"], FRAME["paper"])
         c.block(x0 + first + (j + 0.5) * col_w, y0 + head_h / 2, lines, size, "C", bold=True)
     for i, row in enumerate(chart.rows):
         y = y0 + head_h + i * row_h
-        c.rect(x0, y, first, row_h, "#FFFFFF", "#E5E5E5")
+        c.rect(x0, y, first, row_h, FRAME["paper"], FRAME["grid"])
         c.block(x0 + 1.5, y + row_h / 2, c.lines(row, first - 3, size, True)[:2], size, bold=True)
         for j in range(n_cols):
-            c.rect(x0 + first + j * col_w, y, col_w, row_h, shade(chart.values[i][j], chart.top), "#FFFFFF")
+            c.rect(x0 + first + j * col_w, y, col_w, row_h, shade(chart.values[i][j], chart.top), FRAME["paper"])
             c.text(x0 + first + (j + 0.5) * col_w, y + row_h / 2, chart.texts[i][j], size, "C")
 
 

@@ -25,8 +25,8 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Emu, Pt
 
 from analysis.model.safe_text import printable
-from analysis.model.vocab import PALETTE
 from analysis.outputs.chart_specs import Bars, Chart, Grid, Points, Series, label_colour, shade
+from analysis.views.colour import FRAME, PALETTE
 
 MAX_TABLE_FONT_PT = 11
 
@@ -100,7 +100,7 @@ def _draw_bars(slide, chart: Bars, box: tuple[int, int, int, int]):
     _style_axis_text(cat, 12 if len(chart.categories) <= 8 else 11)
     _style_axis_text(val)
     val.has_major_gridlines = True
-    val.major_gridlines.format.line.color.rgb = _rgb("#E5E5E5")
+    val.major_gridlines.format.line.color.rgb = _rgb(FRAME["grid"])
     if chart.axis_range:
         val.minimum_scale, val.maximum_scale = chart.axis_range
     if chart.percent:
@@ -181,7 +181,7 @@ def _draw_points(slide, chart: Points, box: tuple[int, int, int, int]):
         axis.tick_labels.number_format = '0"%"'
         axis.tick_labels.number_format_is_linked = False
         axis.has_major_gridlines = True
-        axis.major_gridlines.format.line.color.rgb = _rgb("#E5E5E5")
+        axis.major_gridlines.format.line.color.rgb = _rgb(FRAME["grid"])
         _style_axis_text(axis)
         _axis_title(axis, title)
     plot_chart.has_legend = True
@@ -236,11 +236,11 @@ def _draw_grid(slide, chart: Grid, box: tuple[int, int, int, int]):
     def put(cell, text: str, fill: str, bold: bool = False, centre: bool = False) -> None:
         _cell(cell._tc, text, fill, size, bold, centre)
 
-    put(table.cell(0, 0), chart.corner, "#F2F2F2")
+    put(table.cell(0, 0), chart.corner, FRAME["header"])
     for j, col in enumerate(chart.columns, start=1):
-        put(table.cell(0, j), col, "#F2F2F2", bold=True, centre=True)
+        put(table.cell(0, j), col, FRAME["header"], bold=True, centre=True)
     for i, row in enumerate(chart.rows, start=1):
-        put(table.cell(i, 0), row, "#FFFFFF", bold=True)
+        put(table.cell(i, 0), row, FRAME["paper"], bold=True)
         for j in range(1, n_cols):
             text = chart.texts[i - 1][j - 1]
             put(table.cell(i, j), text, shade(chart.values[i - 1][j - 1], chart.top), centre=True)

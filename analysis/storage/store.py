@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from analysis.model import schema
 from analysis.model.errors import UserError
-from analysis.storage import cube, store_guard
+from analysis.storage import count_tables, store_guard
 
 ENV_VAR = "ENGAGEMENT_DATA_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]  # analysis/storage/store.py
@@ -289,7 +289,7 @@ def write_dataset(
     """Validate, aggregate and store a version atomically, add it to a named dataset, and return its manifest.
 
     `chunks` are further rows of any table, appended in order: a dataset larger than memory is written chunk
-    by chunk, and its count tables are made by DuckDB from the stored files (`cube.aggregate_parquet`), so
+    by chunk, and its count tables are made by DuckDB from the stored files (`count_tables.aggregate_parquet`), so
     memory does not grow with its size.
 
     `collection` is the named dataset (registry id) the version belongs to; without one, the dataset is the
@@ -345,7 +345,7 @@ def _write_dataset(tables: dict[str, pd.DataFrame], directory: Path, *, demo: bo
                 "rows": {name: sums[name].rows for name in (*schema.CORE_TABLES, *schema.OPTIONAL_TABLES)
                          if name in sums},
             }
-            counted = cube.aggregate_parquet(staging, scratch=staging, question_waves=True)
+            counted = count_tables.aggregate_parquet(staging, scratch=staging, question_waves=True)
             manifest["questions"] = _question_waves(staging, counted.pop("question_waves"))
             for name, frame in counted.items():
                 _write_table(staging, name, frame)

@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.evidence import queries
 from analysis.model import filters as flt
 from analysis.model import schema, vocab
-from analysis.storage import cube
+from analysis.storage import count_tables
 from analysis.synthetic import demo
 
 HEADER = ("target", "briefing", "demo", "checked by")
@@ -19,7 +19,7 @@ HEADER = ("target", "briefing", "demo", "checked by")
 
 def _cube(tables: dict[str, pd.DataFrame]) -> queries.Cube:
     core = {name: schema.conform(name, tables[name]) for name in schema.CORE_TABLES}
-    agg = cube.build_aggregates(core)
+    agg = count_tables.build_aggregates(core)
     return queries.make_cube(agg["agg_answers"], agg["agg_respondents"], core["organisations"], {})
 
 

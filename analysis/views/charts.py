@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.model.safe_text import for_chart, safe_figure
-from analysis.model.vocab import HEAT_SCALE, PALETTE, diverging_colours
 from analysis.stats.disclosure import FEWER_THAN_MIN
+from analysis.views.colour import FRAME, HEAT_SCALE, PALETTE, diverging_colours
 
 HIDDEN_MARK = "\u2716"  # heavy multiplication x: "hidden by disclosure control"
 # One colour and shape per point of a scatter (colour-blind safe; the shape tells them apart without colour).
@@ -22,6 +22,8 @@ AXIS_TITLE_CHARS = 26
 RANKED_LABEL_CHARS = 30
 NO_ANSWERS = f"No answers in this view: nothing to draw, or every result is hidden ({FEWER_THAN_MIN} answers)."
 
+AXIS_STYLE = {"gridcolor": FRAME["grid"], "zerolinecolor": FRAME["axis"], "linecolor": FRAME["axis"],
+              "automargin": True}
 # Given explicitly to every figure: with Streamlit imported, plotly's default template changes.
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
@@ -30,8 +32,8 @@ TEMPLATE = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         colorway=[PALETTE[c] for c in ("blue", "orange", "green", "vermilion", "sky", "purple", "yellow")],
-        xaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#8C8C8C", "linecolor": "#8C8C8C", "automargin": True},
-        yaxis={"gridcolor": "#E5E5E5", "zerolinecolor": "#8C8C8C", "linecolor": "#8C8C8C", "automargin": True},
+        xaxis=AXIS_STYLE,
+        yaxis=AXIS_STYLE,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         margin={"l": 10, "r": 20, "t": 90, "b": 50},
         hoverlabel={"font": {"family": FONT}},

@@ -1,9 +1,53 @@
-"""Colour checks: colour-vision deficiency simulation, perceptual distance (CIEDE2000) and WCAG contrast."""
+"""Colour: the one palette every chart draws with (screen, PowerPoint, PDF), and the checks that keep it readable
+(colour-vision deficiency simulation, perceptual distance (CIEDE2000) and WCAG contrast)."""
 
 from __future__ import annotations
 
 import math
 from itertools import combinations
+
+from analysis.model.vocab import NON_SUBSTANTIVE_LEVELS, SCALES
+
+# One palette for every chart: Okabe-Ito, which stays distinguishable under the common
+# colour-vision deficiencies. Diverging scales run from vermilion (negative) to blue (positive).
+PALETTE: dict[str, str] = {
+    "blue": "#0072B2",
+    "sky": "#56B4E9",
+    "orange": "#E69F00",
+    "vermilion": "#D55E00",
+    "green": "#009E73",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "grey": "#6B6B6B",
+    "ink": "#1F1F1F",
+}
+# The frame of every chart, on screen, in PowerPoint and in PDF: grid lines, axis lines, table headers, paper.
+FRAME: dict[str, str] = {"grid": "#E5E5E5", "axis": "#8C8C8C", "header": "#F2F2F2", "paper": "#FFFFFF"}
+# Heatmap fill from 0% to 100%: lightness falls evenly, and ink text keeps 4.5:1 contrast on every cell.
+HEAT_SCALE: tuple[str, str, str] = ("#FFFFFF", "#A6D4F2", "#3D94CC")
+# Non-substantive answers: greys far enough apart in lightness to tell apart (tests/test_colour.py).
+NON_SUBSTANTIVE_COLOURS: dict[str, str] = dict(zip(NON_SUBSTANTIVE_LEVELS, ("#858585", "#ADADAD", "#D6D6D6"),
+                                               strict=True))
+
+
+def diverging_colours(count: int) -> list[str]:
+    """Colours for a scale's substantive levels, lowest first: vermilion (negative) through a neutral yellow
+    (the middle of an odd scale) to blue (positive); more than five levels repeat the nearest anchor hue."""
+    anchors = {1: ["#0072B2"], 2: ["#D55E00", "#0072B2"], 3: ["#D55E00", "#F0E442", "#0072B2"],
+               4: ["#D55E00", "#E69F00", "#56B4E9", "#0072B2"],
+               5: ["#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#0072B2"]}
+    if count in anchors:
+        return anchors[count]
+    five = anchors[5]
+    return [five[round(i * 4 / max(count - 1, 1))] for i in range(count)]
+
+
+LEVEL_COLOURS: dict[str, str] = {
+    **{level: colour for scale in SCALES.values()
+       for level, colour in zip(scale["levels"], diverging_colours(len(scale["levels"])), strict=True)},
+    **NON_SUBSTANTIVE_COLOURS,
+}
+
 
 # Machado, Oliveira and Fernandes (2009), "A physiologically-based model for simulation of color vision
 # deficiency", severity 1.0: applied to linear RGB.

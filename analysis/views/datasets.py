@@ -135,15 +135,14 @@ def report_counts(report: importing.ImportReport) -> dict[str, int]:
             "Problems": len(report.problems)}
 
 
-def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path, *,
-                lookup: pd.DataFrame | None = None, names: list[str] | None = None,
-                target: importing.Target | None = None) -> importing.ImportReport:
-    """Import for real into the target dataset (a new one by default), turning any unexpected failure into a
-    refused report (nothing is written then)."""
+def import_file(file_bytes: bytes, file_name: str, mapping: dict, directory: Path,
+                options: importing.Options | None = None) -> importing.ImportReport:
+    """Import for real into the target dataset (`options.target`: a new one by default), turning any unexpected
+    failure into a refused report (nothing is written then)."""
     from analysis.ingest import importing
 
     try:
-        return importing.run(file_bytes, file_name, mapping, directory, lookup=lookup, names=names, target=target)
+        return importing.run(file_bytes, file_name, mapping, directory, options or importing.Options())
     except UserError as exc:  # e.g. another import holds the store: a plain message, nothing written
         return importing.ImportReport(file=Path(file_name).name, problems=[problem(str(exc))],
                                       message=f"{Path(file_name).name} was not imported: {exc}")

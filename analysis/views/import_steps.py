@@ -19,7 +19,7 @@ from analysis.ingest.importers import Export, read_export
 from analysis.ingest.importing import ImportReport
 from analysis.model import scales, vocab
 from analysis.model.filters import Filters
-from analysis.storage import cube as cube_mod
+from analysis.storage import count_tables
 from analysis.views import measures, panels
 
 FIXED = ""  # the organisation-column choice meaning "one organisation, named below"
@@ -280,7 +280,7 @@ def preview_panels(report: ImportReport) -> list[panels.Panel]:
     if not report.ok or not report.tables:
         return []
     tables = {name: frame for name, frame in report.tables.items()}
-    counts = cube_mod.build_aggregates(tables)
+    counts = count_tables.build_aggregates(tables)
     data = queries.make_cube(counts["agg_answers"], counts["agg_respondents"], tables["organisations"], {},
                              tables["questions"], tables["scale_levels"])
     out = measures.page_panels(data, Filters())

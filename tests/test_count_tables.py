@@ -1,4 +1,5 @@
-"""The count tables made by the query engines (analysis/storage/cube.py): DuckDB by default, Spark for a cluster.
+"""The count tables made by the query engines (analysis/storage/count_tables.py): DuckDB by default, Spark for
+a cluster.
 
 Both run the same SQL text. They are checked against the hand-written numpy aggregation the tables were made
 with before (bench/numpy_cube.py), against each other, and on bad references.
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis.model import schema
-from analysis.storage import cube, store
+from analysis.storage import count_tables, store
 from analysis.synthetic import national
 from bench import numpy_cube
 
@@ -54,15 +55,16 @@ def small_national() -> dict[str, pd.DataFrame]:
 def test_duckdb_gives_the_tables_the_numpy_aggregation_gave(dataset, demo_tables, small_national) -> None:
     tables = demo_tables if dataset == "demo" else small_national
     # The demo's weights are all 1, so even its sums come out bit for bit; national weights vary.
-    assert_same_tables(cube.build_aggregates(tables), numpy_cube.build_aggregates(tables), exact=dataset == "demo")
+    assert_same_tables(count_tables.build_aggregates(tables), numpy_cube.build_aggregates(tables),
+                       exact=dataset == "demo")
 
 
 def test_duckdb_keeps_to_a_small_memory_limit(monkeypatch) -> None:
     tables = national.national_tables(40_000)  # 480,000 answers, over a million once expanded by group
     expected = numpy_cube.build_aggregates(tables)
-    monkeypatch.setattr(cube, "MEMORY_LIMIT", "64MB")
-    monkeypatch.setattr(cube, "THREADS", 1)
-    assert_same_tables(cube.build_aggregates(tables), expected, exact=False)
+    monkeypatch.setattr(count_tables, "MEMORY_LIMIT", "64MB")
+    monkeypatch.setattr(count_tables, "THREADS", 1)
+    assert_same_tables(count_tables.build_aggregates(tables), expected, exact=False)
 
 
 @pytest.mark.parametrize(("per_range", "ranges"), [(500, 12), (2_500, 3), (6_000, 1)])
@@ -70,10 +72,10 @@ def test_counting_respondents_range_by_range_gives_the_same_tables(monkeypatch, 
                                                                    ranges) -> None:
     """A dataset larger than PART_RESPONDENTS is counted range by range of respondent_id and the sums added."""
     expected = numpy_cube.build_aggregates(small_national)
-    monkeypatch.setattr(cube, "PART_RESPONDENTS", per_range)
-    cuts, bounds = [], cube.range_bounds
-    monkeypatch.setattr(cube, "range_bounds", lambda con, n: cuts.append(bounds(con, n)) or cuts[-1])
-    assert_same_tables(cube.build_aggregates(small_national), expected, exact=False)
+    monkeypatch.setattr(count_tables, "PART_RESPONDENTS", per_range)
+    cuts, bounds = [], count_tables.range_bounds
+    monkeypatch.setattr(count_tables, "range_bounds", lambda con, n: cuts.append(bounds(con, n)) or cuts[-1])
+    assert_same_tables(count_tables.build_aggregates(small_national), expected, exact=False)
     assert len(cuts[0]) + 1 == ranges
 
 
@@ -95,12 +97,12 @@ BAD_REFERENCES = [
 ]
 
 
-@pytest.mark.parametrize("per_range", [cube.PART_RESPONDENTS, 40])
+@pytest.mark.parametrize("per_range", [count_tables.PART_RESPONDENTS, 40])
 @pytest.mark.parametrize(("table", "changes", "message"), BAD_REFERENCES)
 def test_a_reference_to_nothing_is_named(monkeypatch, demo_tables, table, changes, message, per_range) -> None:
-    monkeypatch.setattr(cube, "PART_RESPONDENTS", per_range)  # all respondents at once, or range by range
+    monkeypatch.setattr(count_tables, "PART_RESPONDENTS", per_range)  # all respondents at once, or range by range
     with pytest.raises(schema.SchemaError) as caught:
-        cube.build_aggregates(_with(demo_tables, table, **changes))
+        count_tables.build_aggregates(_with(demo_tables, table, **changes))
     assert str(caught.value).startswith(message)
 
 
@@ -188,16 +190,16 @@ def test_spark_gives_the_tables_duckdb_gives_and_names_a_bad_reference_as_duckdb
     for dataset, tables in {"demo": demo_tables, "national": small_national}.items():
         folder = tmp_path / dataset
         folder.mkdir()
-        cube.write_core_parquet({n: schema.conform(n, tables[n]) for n in schema.CORE_TABLES}, folder)
-        on_spark = cube.aggregate_spark(spark, folder)
-        assert_same_tables(on_spark, cube.aggregate_parquet(folder), exact=dataset == "demo")
+        count_tables.write_core_parquet({n: schema.conform(n, tables[n]) for n in schema.CORE_TABLES}, folder)
+        on_spark = count_tables.aggregate_spark(spark, folder)
+        assert_same_tables(on_spark, count_tables.aggregate_parquet(folder), exact=dataset == "demo")
         for name, frame in on_spark.items():  # the schema's types too, not just the values
             assert frame.dtypes.to_dict() == schema.empty(name).dtypes.to_dict(), (dataset, name)
 
     bad = _with(demo_tables, "answers", level_id="a_lot_more")
-    cube.write_core_parquet({n: schema.conform(n, bad[n]) for n in schema.CORE_TABLES}, tmp_path)
+    count_tables.write_core_parquet({n: schema.conform(n, bad[n]) for n in schema.CORE_TABLES}, tmp_path)
     with pytest.raises(schema.SchemaError, match=r"answers\.level_id has 'a_lot_more'"):
-        cube.aggregate_spark(spark, tmp_path)
+        count_tables.aggregate_spark(spark, tmp_path)
 
 
 def test_the_demo_build_is_the_numpy_build(tmp_path: Path, demo_tables) -> None:
@@ -234,8 +236,8 @@ def test_the_engine_draws_no_progress_bar_on_standard_output(tmp_path: Path) -> 
     import subprocess
     import sys
 
-    code = ("import sys; from analysis.storage import cube\n"
-            "con = cube.connect(sys.argv[1])\n"
+    code = ("import sys; from analysis.storage import count_tables\n"
+            "con = count_tables.connect(sys.argv[1])\n"
             "print(dict(con.execute(\"SELECT name, value FROM duckdb_settings()\").fetchall())"
             "['enable_progress_bar'])\n")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,

@@ -7,7 +7,7 @@ engine made for it rather than by hand-written code:
   limit (`MEMORY_LIMIT`) and spills to a scratch folder beyond it, so the long tables never have to fit in
   memory;
 - Spark, for data past one machine (`aggregate_spark`): the same SQL text over the same Parquet files
-  (docs/scaling.md). `tests/test_cube.py` runs it in local mode and checks the tables are identical.
+  (docs/scaling.md). `tests/test_count_tables.py` runs it in local mode and checks the tables are identical.
 
 The tables must account for every answer, respondent and membership. When they do not, the same engine finds
 the reference that points at nothing (an answer's respondent, question or level of the question's scale, a
