@@ -13,16 +13,19 @@ PORT ?= 8501
 # another's (worksteal), so neither waits idle at the end.
 WORKERS ?= auto
 XDIST = -n $(WORKERS) --dist worksteal
+# Tests keep compiled modules (.pyc, gitignored) even where the environment says not to write them: without them
+# every test process compiles the project again and pytest rewrites every test module's asserts again (~2 s each).
+PYTEST = env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 
 run: $(VENV)/.runtime demo-data
 	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev chromium java
-	$(PY) -m pytest $(XDIST)
+	$(PYTEST) $(XDIST)
 
 check: $(VENV)/.dev
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(XDIST) -q -m "not browser and not server and not apptest"
+	$(PYTEST) $(XDIST) -q -m "not browser and not server and not apptest"
 
 demo-data: $(VENV)/.runtime
 	$(PY) -m analysis build --demo --if-missing

@@ -24,6 +24,20 @@ def _run(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProces
                           capture_output=True, text=True, timeout=120)
 
 
+def _main(*args: str, data_dir: Path | None = None, capsys: pytest.CaptureFixture[str],
+          monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """The command run in this process (as `python -m analysis` runs it, without the interpreter's start-up):
+    its exit code, standard output and standard error."""
+    monkeypatch.delenv(store.ENV_VAR, raising=False)
+    extra = ["--data-dir", str(data_dir)] if data_dir else []
+    try:
+        code = cli.main([*args, *extra])
+    except SystemExit as exc:  # argparse exits on a usage error
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 @pytest.fixture(scope="module")
 def summary_json(demo_dir: Path) -> dict:
     done = _run("summary", "--json", data_dir=demo_dir)
@@ -57,11 +71,11 @@ def test_summary_influence_is_keyed_by_the_six_domains(summary_json: dict) -> No
     assert all(0 <= v <= 100 for v in pct.values())
 
 
-def test_summary_text_for_people(demo_dir: Path) -> None:
-    done = _run("summary", data_dir=demo_dir)
-    assert done.returncode == 0, done.stderr
-    assert "Organisations: 47 NHS, 31 independent" in done.stdout
-    assert "illustrative demo data" in done.stdout
+def test_summary_text_for_people(demo_dir: Path, capsys, monkeypatch) -> None:
+    code, out, err = _main("summary", data_dir=demo_dir, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "Organisations: 47 NHS, 31 independent" in out
+    assert "illustrative demo data" in out
 
 
 def test_the_summary_reads_no_long_table_whole(summary_json: dict, demo_dir: Path, monkeypatch) -> None:
@@ -89,7 +103,21 @@ BAD_INPUT = {
 
 
 @pytest.mark.parametrize(("args", "words"), list(BAD_INPUT.values()), ids=list(BAD_INPUT))
-def test_bad_input_exits_2_with_a_plain_message(tmp_path: Path, args: list[str], words: str) -> None:
+def test_bad_input_exits_2_with_a_plain_message(tmp_path: Path, args: list[str], words: str, capsys,
+                                               monkeypatch) -> None:
+    data_dir = tmp_path / "empty" if args else None
+    code, out, err = _main(*args, data_dir=data_dir, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 2
+    assert words in err
+    assert "Traceback" not in err + out
+    assert not (tmp_path / "empty" / "CURRENT").exists()
+
+
+@pytest.mark.parametrize("case", ["summary without a dataset", "no command"])
+def test_bad_input_exits_2_from_the_shell(tmp_path: Path, case: str) -> None:
+    """The same, as its own process (`python -m analysis`): the exit code other tools see, for a refusal and a
+    usage error."""
+    args, words = BAD_INPUT[case]
     done = _run(*args, data_dir=tmp_path / "empty") if args else _run()
     assert done.returncode == 2
     assert words in done.stderr
@@ -108,9 +136,9 @@ def test_help_works_for_each_command(command: list[str], capsys: pytest.CaptureF
         assert "--data-dir" in out
 
 
-def test_build_if_missing_leaves_a_dataset_alone(tmp_path: Path) -> None:
-    first = _run("build", "--demo", data_dir=tmp_path)
-    assert first.returncode == 0, first.stderr
+def test_build_if_missing_leaves_a_dataset_alone(tmp_path: Path, capsys, monkeypatch) -> None:
+    code, _, err = _main("build", "--demo", data_dir=tmp_path, capsys=capsys, monkeypatch=monkeypatch)
+    assert code == 0, err
     current = store.current_id(tmp_path)
     again = _run("build", "--demo", "--if-missing", data_dir=tmp_path)
     assert again.returncode == 0 and "leaving it" in again.stdout

@@ -16,7 +16,7 @@ import pytest
 
 from analysis.model import schema
 from analysis.storage import count_tables, store
-from analysis.synthetic import demo, national
+from analysis.synthetic import national
 from bench import numpy_cube
 
 KEYS = {"agg_answers": ["org_type", "sector", "region", "source", "wave", "group_id", "measure", "domain",
@@ -183,27 +183,28 @@ def spark():
 
 
 @ON_PANDAS_3
-@pytest.mark.parametrize("dataset", ["demo", "national"])
-def test_spark_gives_the_tables_duckdb_gives(tmp_path: Path, spark, dataset, demo_tables, small_national) -> None:
-    tables = demo_tables if dataset == "demo" else small_national
-    count_tables.write_core_parquet({n: schema.conform(n, tables[n]) for n in schema.CORE_TABLES}, tmp_path)
-    on_spark = count_tables.aggregate_spark(spark, tmp_path)
-    assert_same_tables(on_spark, count_tables.aggregate_parquet(tmp_path), exact=dataset == "demo")
-    for name, frame in on_spark.items():  # the schema's types too, not just the values
-        assert frame.dtypes.to_dict() == schema.empty(name).dtypes.to_dict()
+def test_spark_gives_the_tables_duckdb_gives_and_names_a_bad_reference_as_duckdb_does(
+        tmp_path: Path, spark, demo_tables, small_national) -> None:
+    """One test, so one Spark session (a JVM: the first query alone takes ~20 s on two cores) serves every check
+    however the test processes share the tests out."""
+    for dataset, tables in {"demo": demo_tables, "national": small_national}.items():
+        folder = tmp_path / dataset
+        folder.mkdir()
+        count_tables.write_core_parquet({n: schema.conform(n, tables[n]) for n in schema.CORE_TABLES}, folder)
+        on_spark = count_tables.aggregate_spark(spark, folder)
+        assert_same_tables(on_spark, count_tables.aggregate_parquet(folder), exact=dataset == "demo")
+        for name, frame in on_spark.items():  # the schema's types too, not just the values
+            assert frame.dtypes.to_dict() == schema.empty(name).dtypes.to_dict(), (dataset, name)
 
-
-@ON_PANDAS_3
-def test_spark_names_a_bad_reference_as_duckdb_does(tmp_path: Path, spark, demo_tables) -> None:
     bad = _with(demo_tables, "answers", level_id="a_lot_more")
     count_tables.write_core_parquet({n: schema.conform(n, bad[n]) for n in schema.CORE_TABLES}, tmp_path)
     with pytest.raises(schema.SchemaError, match=r"answers\.level_id has 'a_lot_more'"):
         count_tables.aggregate_spark(spark, tmp_path)
 
 
-def test_the_demo_build_is_the_numpy_build(tmp_path: Path) -> None:
+def test_the_demo_build_is_the_numpy_build(tmp_path: Path, demo_tables) -> None:
     """The stored demo: the published numbers' tables, counted by DuckDB, match the numpy aggregation's."""
-    tables = demo.demo_tables()
+    tables = demo_tables
     store.write_dataset(tables, tmp_path, demo=True, provenance=[], description="demo")
     assert_same_tables({n: store.read_table(tmp_path, n) for n in KEYS}, numpy_cube.build_aggregates(tables),
                        exact=True)

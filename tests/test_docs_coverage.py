@@ -38,7 +38,9 @@ def _environment_variables() -> set[str]:
             if (isinstance(node, ast.Assign) and any("ENV" in getattr(t, "id", "") for t in node.targets)
                     and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
                 names.add(node.value.value)
-            call_text = ast.unparse(node) if isinstance(node, ast.Call | ast.Subscript) else ""
+            # What the call or subscript starts with (what is called, or what is indexed): all the match looks at.
+            call_text = (ast.unparse(node.func) + "(" if isinstance(node, ast.Call) else
+                         ast.unparse(node.value) + "[" if isinstance(node, ast.Subscript) else "")
             if re.match(r"os\.(environ\.get|getenv|environ\[)", call_text):
                 first = node.args[0] if isinstance(node, ast.Call) and node.args else getattr(node, "slice", None)
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):

@@ -119,17 +119,16 @@ def test_bad_decisions_are_refused(data_dir: Path, decision: str, text, words: s
         review.record(data_dir, store.current_id(data_dir), _stories(HELD), decision, text=text)
 
 
-def _append_many(args: tuple[str, str, int]) -> None:
-    directory, dataset_id, worker = args
-    frame = pd.DataFrame({"story_id": [f"W{worker}-{i}" for i in range(50)], "text": ["x" * 2000] * 50})
-    for i in range(20):
-        review.record(Path(directory), dataset_id, frame.iloc[i:i + 3], "approve", reviewer=f"worker{worker}")
-
-
 def test_concurrent_reviewers_never_interleave_lines(data_dir: Path) -> None:
+    """Four reviewer processes record 20 decisions of 3 long lines each at the same moment. The processes run
+    review.record itself, so they import only what a decision needs (not this test module and its fixtures)."""
     dataset_id = store.current_id(data_dir)
+    calls = []
+    for worker in range(4):
+        frame = pd.DataFrame({"story_id": [f"W{worker}-{i}" for i in range(50)], "text": ["x" * 2000] * 50})
+        calls += [(data_dir, dataset_id, frame.iloc[i:i + 3], "approve", f"worker{worker}") for i in range(20)]
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        pool.map(_append_many, [(str(data_dir), dataset_id, w) for w in range(4)])
+        pool.starmap(review.record, calls, chunksize=5)
     lines = (data_dir / "datasets" / dataset_id / review.FILE).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 4 * 20 * 3
     assert all(json.loads(line)["decision"] == "approve" for line in lines)

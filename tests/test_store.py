@@ -126,14 +126,20 @@ def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ex
     assert got == ((tmp_path / expected).resolve() if expected else (ROOT / "data").resolve())
 
 
-def test_build_honours_the_environment_variable(tmp_path: Path) -> None:
-    built = _run("-m", "analysis", "build", "--demo", env={store.ENV_VAR: str(tmp_path / "env")})
-    assert built.returncode == 0, built.stderr
+def test_build_honours_the_environment_variable(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The command line (run in this process: the variable is read when a command runs; test_cli runs it as its
+    own process)."""
+    from analysis.commands import cli
+
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "env"))
+    assert cli.main(["build", "--demo"]) == 0, capsys.readouterr().err
     assert store.has_dataset(tmp_path / "env")
-    shown = _run("-m", "analysis", "summary", "--json", "--data-dir", str(tmp_path / "env"),
-                 env={store.ENV_VAR: str(tmp_path / "elsewhere")})
-    assert shown.returncode == 0, shown.stderr
-    assert store.manifest(tmp_path / "env")["dataset_hash"] in shown.stdout
+    capsys.readouterr()
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "elsewhere"))
+    assert cli.main(["summary", "--json", "--data-dir", str(tmp_path / "env")]) == 0
+    shown = capsys.readouterr()
+    assert store.manifest(tmp_path / "env")["dataset_hash"] in shown.out, shown.err
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_no_dataset_is_reported_plainly(tmp_path: Path) -> None:
@@ -145,8 +151,13 @@ def test_no_dataset_is_reported_plainly(tmp_path: Path) -> None:
 # ---- named datasets ----
 
 def _write(directory: Path, seed: int, **kw) -> dict:
-    return store.write_dataset(shared_demo_tables(seed), directory, demo=False, provenance=[],
-                               description=f"seed {seed}", **kw)
+    """A dataset of its own for each seed: the demo of seed 1 or 2, or for another seed the demo of seed 1 with its
+    organisations renamed after the seed (another dataset, without making a whole demo again)."""
+    tables = shared_demo_tables(seed if seed in (1, 2) else 1)
+    if seed not in (1, 2):
+        orgs = tables["organisations"]
+        tables = {**tables, "organisations": orgs.assign(org_name=orgs["org_name"] + f" ({seed})")}
+    return store.write_dataset(tables, directory, demo=False, provenance=[], description=f"seed {seed}", **kw)
 
 
 def test_an_old_store_without_a_registry_lists_its_datasets(demo_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.ingest import importing, mapping
 from analysis.storage import store, store_guard
-from analysis.synthetic import demo, national
+from analysis.synthetic import national
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -192,16 +193,27 @@ READS = {"overview": CUBE, "domains": CUBE, "voices": CUBE | {"stories"},
          "data": {"agg_answers", "organisations", "answers", "stories"}}
 
 
+@pytest.fixture(scope="module")
+def two_datasets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A store holding another dataset (the demo of seed 7) and then the demo, made once for the module (each test
+    damages a copy); the store and the demo's dataset id."""
+    directory = tmp_path_factory.mktemp("two-datasets")
+    store.write_dataset(shared_demo_tables(7), directory, demo=True, provenance=[], description="other")
+    return directory, _demo(directory)
+
+
 @pytest.mark.apptest
 @pytest.mark.parametrize("table", ["agg_answers", "organisations", "answers", "stories"])
 @pytest.mark.parametrize("page", ["overview", "domains", "voices", "data"])
 def test_a_damaged_table_names_itself_and_the_data_page_still_switches(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, page: str) -> None:
-    store.write_dataset(demo.demo_tables(seed=7), tmp_path, demo=True, provenance=[], description="other")
-    damaged = _demo(tmp_path)
-    path = tmp_path / "datasets" / damaged / f"{table}.parquet"
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two_datasets: tuple[Path, str], table: str,
+        page: str) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(two_datasets[0], data_dir)
+    damaged = two_datasets[1]
+    path = data_dir / "datasets" / damaged / f"{table}.parquet"
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # cut in half, as a full disk leaves it
-    monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
+    monkeypatch.setenv(store.ENV_VAR, str(data_dir))
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     if page != "overview":

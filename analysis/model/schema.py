@@ -141,7 +141,10 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError(f"table {name!r} has column(s) not in the schema: {', '.join(extra)}")
     # Text held as categories stays categorical: the same values in a fraction of the memory.
     types = {c: t for c, (t, _) in spec.items() if not (t == "string" and _is_text_category(frame[c]))}
-    return frame[list(spec)].astype(types).reset_index(drop=True)
+    # Columns already of their type are left as they are (an import conforms each chunk twice: fast the second time).
+    types = {c: t for c, t in types.items() if frame[c].dtype != pd.api.types.pandas_dtype(t)}
+    frame = frame[list(spec)]
+    return (frame.astype(types) if types else frame).reset_index(drop=True)
 
 
 def _is_text_category(column: pd.Series) -> bool:
