@@ -1,6 +1,7 @@
 # Engagement Explorer. Two commands do everything on a fresh machine: `make run` and `make test`.
 # `make check` is the fast loop for every edit: lint and every test that needs no browser, no server and no
-# AppTest page run (`make test` runs those too).
+# AppTest page run and costs under half a CPU-second (tests/slow_tests.txt lists the heavier ones, measured by
+# `python -m bench.test_costs`); `make test` runs every test.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -25,7 +26,7 @@ test: $(VENV)/.dev chromium java
 
 check: $(VENV)/.dev
 	$(PY) -m ruff check .
-	$(PYTEST) $(XDIST) -q -m "not browser and not server and not apptest"
+	$(PYTEST) $(XDIST) -q -m "not browser and not server and not apptest and not slow"
 
 demo-data: $(VENV)/.runtime
 	$(PY) -m analysis build --demo --if-missing

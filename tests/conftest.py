@@ -191,11 +191,25 @@ def page(warm_context, server: str) -> Iterator[object]:
 
 # ---- markers: `make check` leaves out every test that needs a browser, a server or an AppTest page run ----
 
+SLOW_TESTS = Path(__file__).parent / "slow_tests.txt"  # written by `python -m bench.test_costs`
+
+
+def slow_tests() -> set[str]:
+    """The node ids tests/slow_tests.txt lists (its lines that are not comments)."""
+    lines = SLOW_TESTS.read_text(encoding="utf-8").splitlines() if SLOW_TESTS.exists() else []
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test whose fixtures start Chromium (Playwright's, or kaleido's image renderer) as `browser`, and one
     that starts the shared app server (or a Spark session) without a browser as `server`, so no such test can slip
-    into the fast loop unmarked (a test that starts one some other way fails: see `pytest_runtest_call` below)."""
+    into the fast loop unmarked (a test that starts one some other way fails: see `pytest_runtest_call` below).
+    A test tests/slow_tests.txt lists (measured over half a CPU-second) is marked `slow`: `make check` leaves it to
+    `make test`."""
+    slow = slow_tests()
     for item in items:
+        if item.nodeid in slow:
+            item.add_marker(pytest.mark.slow)
         fixtures = getattr(item, "fixturenames", ())
         if "browser" in fixtures or "renderer" in fixtures:
             item.add_marker(pytest.mark.browser)

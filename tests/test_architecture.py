@@ -102,7 +102,7 @@ def test_every_page_script_is_in_the_navigation() -> None:
 
 
 SERVER_STARTER = re.compile(r"serve_app|_serve\(|sessions\.serve\(|ThreadedMotoServer|\bimport serve\b")
-BROWSER_FIXTURES = {"browser", "page", "server"}  # marked `browser` or `server` by tests/conftest.py
+BROWSER_FIXTURES = {"browser", "page", "server", "warm_context"}  # marked `browser` or `server` by tests/conftest.py
 
 
 def _module_mark(tree: ast.Module) -> str:
