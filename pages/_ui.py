@@ -68,19 +68,11 @@ def chosen_dataset(directory: store.Location) -> dict | None:
 
     Read with a default, so a page run on its own shows the same dataset; None when the store holds none.
     """
-    entries = {e["name"]: e for e in store.list_collections(directory, archived=True)}
-    if not entries:
-        return None
-    name = st.session_state.get(DATASET_KEY)
-    if name not in entries:
-        wanted = st.query_params.get(links.DATASET_PARAM)
-        try:
-            name = store.resolve(directory, wanted)["name"] if wanted else None
-        except store.NoDataset:
-            name = None
-        name = name or store.default_collection(directory)
-        st.session_state[DATASET_KEY] = name if name in entries else next(iter(entries))
-    return entries[st.session_state[DATASET_KEY]]
+    entry = datasets.shown_collection(directory, st.session_state.get(DATASET_KEY),
+                                      st.query_params.get(links.DATASET_PARAM))
+    if entry is not None and st.session_state.get(DATASET_KEY) != entry["name"]:  # before the sidebar's widget
+        st.session_state[DATASET_KEY] = entry["name"]
+    return entry
 
 
 def dataset_selector(directory: store.Location) -> dict | None:
@@ -111,8 +103,7 @@ def current_view() -> View | None:
     directory = store.data_dir()
     entry = chosen_dataset(directory)
     if entry is None:
-        st.warning("No data to show yet. Import a survey export on the Data page, or build the demo with "
-                   "`python -m analysis build --demo`.")
+        st.warning(page_text.NO_DATA)
         return None
     linked = st.query_params.get(links.DATASET_PARAM)
     legacy = links.legacy_version(linked) if linked != entry["name"] else None
@@ -126,8 +117,7 @@ def current_view() -> View | None:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     filters = flt.parse(params, waves=cube.waves)
     if filters.ignored:
-        st.warning("Some filter values in the link are not in this dataset and were left out: "
-                   + escape_markdown(", ".join(filters.ignored)))
+        st.warning(page_text.left_out(filters.ignored))
     if note:
         st.warning(escape_markdown(note), icon=":material/history:")
     return View(directory, dataset_id, datasets.view_manifest(cube.manifest, entry), filters)
@@ -140,9 +130,7 @@ def page_header(title: str, view: View | None, page: str | None = None) -> None:
         st.caption(escape_markdown(f"Dataset: {view.manifest.get('dataset_title', '')} (version "
                                    f"{links.dataset_token(view.manifest)})"))
     if view is not None and view.manifest.get("demo"):
-        st.info("**Illustrative data.** These figures are generated to mirror the published findings and the "
-                "design of the Healthcare Commission's 2009 study. They are not the study's own responses.",
-                icon=":material/info:")
+        st.info(page_text.DEMO_BANNER, icon=":material/info:")
     if view is not None:
         _exports.view_tools(view, page)
 

@@ -77,6 +77,29 @@ def test_use_dataset_refuses_what_is_not_stored(two_datasets: tuple[Path, str, s
     assert store.current_id(directory) == imported_id
 
 
+@pytest.mark.parametrize(("chosen", "wanted", "shown"), [
+    (None, None, "imported"),             # nothing chosen, no link: the default (the import, in this store)
+    ("demo", None, "demo"),               # the sidebar's choice
+    ("demo", "imported", "demo"),         # the choice wins over the link it was made on
+    (None, "demo", "demo"),               # the link's dataset, by name
+    (None, "DEMO TITLE", "demo"),         # or by its title, in any case
+    ("gone", "demo", "demo"),             # a choice no longer stored: the link
+    ("gone", None, "imported"),           # ... or the default
+    (None, "no such dataset", "imported"),
+])
+def test_the_view_shows_the_choice_else_the_link_else_the_default(two_datasets: tuple[Path, str, str],
+                                                                   chosen, wanted, shown) -> None:
+    directory, demo_id, _ = two_datasets
+    entries = store.list_collections(directory)
+    demo = next(e for e in entries if demo_id in e["versions"])
+    names = {"demo": demo["name"], "imported": next(e["name"] for e in entries if e is not demo),
+             "DEMO TITLE": demo["title"].upper()}
+    assert store.default_collection(directory) == names["imported"]
+    found = datasets.shown_collection(directory, names.get(chosen, chosen), names.get(wanted, wanted))
+    assert found["name"] == names[shown]
+    assert datasets.shown_collection(directory / "empty", chosen, wanted) is None
+
+
 def test_datasets_frame_ticks_the_default_one(two_datasets: tuple[Path, str, str]) -> None:
     directory, demo_id, imported_id = two_datasets
     frame = datasets.datasets_frame(directory).set_index("Name")

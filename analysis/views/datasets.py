@@ -71,6 +71,22 @@ def versions_frame(directory: store.Location, name: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=VERSION_COLUMNS)
 
 
+def shown_collection(directory: store.Location, chosen: str | None, wanted: str | None) -> dict | None:
+    """The named dataset a view shows: `chosen` (the sidebar's choice) when it is stored, else the one the link's
+    `wanted` names (a name, a title or an older link's version), else the default; None when the store holds none."""
+    entries = {e["name"]: e for e in store.list_collections(directory, archived=True)}
+    if not entries:
+        return None
+    if chosen in entries:
+        return entries[chosen]
+    try:
+        name = store.resolve(directory, wanted)["name"] if wanted else None
+    except store.NoDataset:
+        name = None
+    name = name or store.default_collection(directory)
+    return entries[name] if name in entries else next(iter(entries.values()))
+
+
 def view_version(directory: store.Location, entry: dict, token: str | None) -> tuple[str, str | None]:
     """The version of a named dataset a view shows, and a note when it is not simply the newest one.
 

@@ -4,6 +4,8 @@ which are shown only beside the study demo (whose data are generated to mirror t
 
 from __future__ import annotations
 
+from analysis.model.safe_text import escape_markdown
+
 STUDY_LABEL = "The study's findings (Healthcare Commission, 2009)"
 STUDY_TITLE = "Listening, learning, working together?"
 
@@ -58,6 +60,18 @@ HEADLINE_FINDINGS = "\n".join([
 INFLUENCE_PAGES = ("overview", "domains", "groups", "trust_types")  # pages whose charts are of influence
 NO_INFLUENCE = ("This dataset has no questions about influence, so this page has no charts. Its questions are "
                 "charted on Results by question, each in its own words.")
+
+
+NO_DATA = ("No data to show yet. Import a survey export on the Data page, or build the demo with "
+           "`python -m analysis build --demo`.")
+DEMO_BANNER = ("**Illustrative data.** These figures are generated to mirror the published findings and the "
+               "design of the Healthcare Commission's 2009 study. They are not the study's own responses.")
+
+
+def left_out(ignored: list[str] | tuple[str, ...]) -> str:
+    """The warning (Markdown) for filter values a link named that the dataset does not have."""
+    return ("Some filter values in the link are not in this dataset and were left out: "
+            + escape_markdown(", ".join(ignored)))
 
 
 def charts_nothing(page: str, dataset_measures: list[str]) -> bool:
