@@ -117,7 +117,7 @@ def current_view() -> View | None:
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     filters = flt.parse(params, waves=cube.waves)
     if filters.ignored:
-        st.warning(page_text.left_out(filters.ignored))
+        st.warning(page_text.LEFT_OUT + escape_markdown(", ".join(filters.ignored)))
     if note:
         st.warning(escape_markdown(note), icon=":material/history:")
     return View(directory, dataset_id, datasets.view_manifest(cube.manifest, entry), filters)

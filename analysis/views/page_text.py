@@ -4,8 +4,6 @@ which are shown only beside the study demo (whose data are generated to mirror t
 
 from __future__ import annotations
 
-from analysis.model.safe_text import escape_markdown
-
 STUDY_LABEL = "The study's findings (Healthcare Commission, 2009)"
 STUDY_TITLE = "Listening, learning, working together?"
 
@@ -66,12 +64,7 @@ NO_DATA = ("No data to show yet. Import a survey export on the Data page, or bui
            "`python -m analysis build --demo`.")
 DEMO_BANNER = ("**Illustrative data.** These figures are generated to mirror the published findings and the "
                "design of the Healthcare Commission's 2009 study. They are not the study's own responses.")
-
-
-def left_out(ignored: list[str] | tuple[str, ...]) -> str:
-    """The warning (Markdown) for filter values a link named that the dataset does not have."""
-    return ("Some filter values in the link are not in this dataset and were left out: "
-            + escape_markdown(", ".join(ignored)))
+LEFT_OUT = "Some filter values in the link are not in this dataset and were left out: "  # + the values, escaped
 
 
 def charts_nothing(page: str, dataset_measures: list[str]) -> bool:
