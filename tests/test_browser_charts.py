@@ -1,17 +1,19 @@
 """Browser tests of the charts at a laptop's width and a phone's: no two text boxes of a chart overlap, every
 chart with something to show is drawn, and an empty view says so. Screenshots go to artifacts/screenshots.
 
-One tab per page and width opens each view's address in turn (each a new Streamlit session) in a browser context
-the tests share, so Chromium fetches and compiles Streamlit's scripts once, not once a view; every view's checks
-are made and a failure names its page, width and view."""
+A view (its filters) at a width is one Streamlit session, as a reader has it: its address opens the overview and
+the sidebar's links open every other page in turn, the filters kept. A page reached that way is one script run in
+the open app, not the app started again (about a CPU-second in Chromium, against two to four for each address
+opened); every page's checks are made and a failure names its view, width and page."""
 
 from __future__ import annotations
 
 import contextlib
+import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import new_tab, warm_tab
+from conftest import warm_tab
 from playwright.sync_api import Error as PlaywrightError
 
 from analysis.model import filters as flt
@@ -86,6 +88,7 @@ def _drawn(demo_sources: registry.Sources, page: str, params: dict[str, list[str
     return sum(charts.has_data(p.figure) for p in registry.page_panels(page, demo_sources, view))
 
 
+SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'  # Streamlit's mark: no run under way
 GRID_BUTTON = "Grid"
 PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
          "Safari/537.36")
@@ -114,19 +117,34 @@ def _shape(demo_sources: registry.Sources, page: str, ranked: int, shape: str) -
     assert heatmaps >= 1 and ranked == (heatmaps if shape == "ranked" else 0), f"every heat map as a {shape}"
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("page", list(registry.PAGES))
-def test_no_two_texts_of_a_chart_overlap(warm_context, server: str, demo_sources: registry.Sources, page: str,
-                                         width: int) -> None:
-    """Every view of the page at the width; on a heat-map page, every heat map has the shape a desktop window
-    of that width gives (a grid when wide, a ranked list when narrow)."""
+def _walk(tab, server: str, demo_sources: registry.Sources, pages: list[str], view: str, width: int, check,
+          phone: bool = False) -> list[str]:
+    """Open the view's first page by its address and each later one by its link in the sidebar; check each page's
+    charts (`check(page, ranked)` on the number shown as ranked lists). The failures, each named by its case."""
     failed: list[str] = []
+    for number, page in enumerate(pages):
+        case = f"{view} at {width} px{' on a phone' if phone else ''}, {page}"
+        opened = _case(failed, case, _open, tab, server, page, VIEWS[view], by_link=number > 0)
+        if opened is None:
+            continue
+        ranked = _case(failed, case, _check_charts, tab, demo_sources, page, width, view, phone)
+        if ranked is not None:
+            _case(failed, case, check, page, ranked)
+    return failed
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_no_two_texts_of_a_chart_overlap(warm_context, server: str, demo_sources: registry.Sources, view: str,
+                                         width: int) -> None:
+    """Every page of the view at the width; on a heat-map page, every heat map has the shape a desktop window
+    of that width gives (a grid when wide, a ranked list when narrow)."""
+    def shape(page: str, ranked: int) -> None:
+        if page in HEATMAP_PAGES and view == "everything":
+            _shape(demo_sources, page, ranked, SHAPES["desktop", width])
+
     with warm_tab(warm_context, width, WINDOW_HEIGHT) as tab:
-        for view in VIEWS:
-            case = f"{page} at {width} px, {view}"
-            ranked = _case(failed, case, _check_charts, tab, server, demo_sources, page, width, view)
-            if page in HEATMAP_PAGES and view == "everything" and ranked is not None:
-                _case(failed, case, _shape, demo_sources, page, ranked, SHAPES["desktop", width])
+        failed = _walk(tab, server, demo_sources, list(registry.PAGES), view, width, shape)
     assert not failed, "\n".join(failed)
 
 
@@ -140,22 +158,19 @@ def phone_context(browser):
         context.close()
 
 
-@pytest.mark.parametrize("page", HEATMAP_PAGES)
+@pytest.mark.parametrize("width", WIDTHS)
 def test_heat_maps_are_ranked_lists_on_a_phone_and_no_texts_overlap(
-        phone_context, server: str, demo_sources: registry.Sources, page: str) -> None:
-    failed: list[str] = []
-    for width in WIDTHS:
-        case = f"{page} on a phone at {width} px"
-        with warm_tab(phone_context, width, WINDOW_HEIGHT) as tab:
-            ranked = _case(failed, case, _check_charts, tab, server, demo_sources, page, width, "everything",
-                           phone=True)
-        if ranked is not None:
-            _case(failed, case, _shape, demo_sources, page, ranked, SHAPES["phone", width])
+        phone_context, server: str, demo_sources: registry.Sources, width: int) -> None:
+    def shape(page: str, ranked: int) -> None:
+        _shape(demo_sources, page, ranked, SHAPES["phone", width])
+
+    with warm_tab(phone_context, width, WINDOW_HEIGHT) as tab:
+        failed = _walk(tab, server, demo_sources, HEATMAP_PAGES, "everything", width, shape, phone=True)
     assert not failed, "\n".join(failed)
 
 
-def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(browser, server: str) -> None:
-    with new_tab(browser, height=6000) as tab:
+def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(warm_context, server: str) -> None:
+    with warm_tab(warm_context, 1366, WINDOW_HEIGHT) as tab:
         tab.goto(_address(server, "groups", {}))
         tab.get_by_role("heading").first.wait_for()
         grid, ranked = (tab.locator(f'[class*="st-key-{key}groups_heatmap"] .js-plotly-plot:visible')
@@ -163,7 +178,7 @@ def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(bro
         grid.first.wait_for(timeout=90_000)  # a loaded machine can take a while to draw the first chart
         _settle(tab)
         assert (grid.count(), ranked.count()) == (1, 0)
-        tab.set_viewport_size({"width": 390, "height": 6000})  # the same page, no rerun: the CSS alone
+        tab.set_viewport_size({"width": 390, "height": WINDOW_HEIGHT})  # the same page, no rerun: the CSS alone
         ranked.first.wait_for(timeout=30_000)
         _settle(tab)
         assert (grid.count(), ranked.count()) == (0, 1)
@@ -175,6 +190,7 @@ def test_a_window_made_narrow_turns_its_heat_map_into_a_list_and_a_pick_wins(bro
         _settle(tab)
         assert (grid.count(), ranked.count()) == (1, 0)
         SHOTS.mkdir(parents=True, exist_ok=True)
+        tab.set_viewport_size({"width": 390, "height": _screenshot_height(tab)})
         tab.screenshot(path=str(SHOTS / "charts-groups-390-grid-picked.png"), full_page=True)
 
 
@@ -184,26 +200,45 @@ CONTENT_HEIGHT_JS = ("() => Math.max(0, ...[...document.querySelectorAll('[data-
                      "[data-testid=\"stMain\"] > div')].map(e => e.scrollHeight))")
 
 
-def _check_charts(tab, server: str, demo_sources: registry.Sources, page: str, width: int, view: str,
-                  phone: bool = False) -> int:
-    """Open a page's view at a width in a tab, check every chart is drawn and no two of its texts overlap; the
-    number of heat maps shown as ranked lists."""
+def _screenshot_height(tab) -> int:
+    return min(SCREENSHOT_HEIGHT, max(WINDOW_HEIGHT, tab.evaluate(CONTENT_HEIGHT_JS) + 200))
+
+
+def _open(tab, server: str, page: str, params: dict[str, list[str]], by_link: bool) -> bool:
+    """Open a page: by its address, or by clicking its link in the sidebar (the address then keeps the filters).
+    True once its heading shows and its script run is over."""
+    title = registry.PAGES[page].title
+    if by_link:
+        # The link's click as the sidebar sends it (a phone's window keeps the sidebar folded away)
+        tab.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.dispatch_event("click")
+        path = "/" if page == "overview" else f"/{page}"
+        tab.wait_for_url(lambda url: urllib.parse.urlsplit(url).path.endswith(path))
+    else:
+        tab.goto(_address(server, page, params))
+    heading = "" if page == "overview" else title  # the overview's heading may be the study's title
+    tab.locator('[data-testid="stMain"] h1').filter(has_text=heading).first.wait_for(timeout=90_000)
+    tab.wait_for_selector(SCRIPT_DONE, state="attached", timeout=90_000)
+    kept = urllib.parse.parse_qs(urllib.parse.urlsplit(tab.url).query)  # the run puts the filters in the address
+    assert all(kept.get(key) == values for key, values in params.items()), f"the filters, kept: {kept}"
+    return True
+
+
+def _check_charts(tab, demo_sources: registry.Sources, page: str, width: int, view: str, phone: bool = False) -> int:
+    """Check the open page's view at a width: every chart is drawn and no two of its texts overlap; the number of
+    heat maps shown as ranked lists."""
     expected = _drawn(demo_sources, page, VIEWS[view])
     # Only what shows: with no shape picked a heat map is drawn twice and the window's width hides one.
     # A window of a laptop's height while the charts draw and are measured: a 6000 px window (all of the page at
     # once, for the screenshot) took Chromium's software rendering twice as long; it is made tall for the screenshot.
-    tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
-    tab.goto(_address(server, page, VIEWS[view]))
-    tab.get_by_role("heading").first.wait_for()
     _settle(tab, expected)
     plots = tab.locator(".js-plotly-plot:visible")
     drawn = plots.count()
     problems = {i: plots.nth(i).evaluate(OVERLAPS) for i in range(drawn)}
     SHOTS.mkdir(parents=True, exist_ok=True)
-    tall = min(SCREENSHOT_HEIGHT, max(WINDOW_HEIGHT, tab.evaluate(CONTENT_HEIGHT_JS) + 200))
-    tab.set_viewport_size({"width": width, "height": tall})
+    tab.set_viewport_size({"width": width, "height": _screenshot_height(tab)})
     tab.screenshot(path=str(SHOTS / f"charts-{page}-{view.replace(' ', '-')}-{width}{'-phone' if phone else ''}.png"),
                    full_page=True)
+    tab.set_viewport_size({"width": width, "height": WINDOW_HEIGHT})
     assert drawn == expected, f"every chart with something to show is drawn, and only those: {drawn} of {expected}"
     assert not {i: hits for i, hits in problems.items() if hits}, f"overlapping text at {width} px: {problems}"
     fixed = [e for e in registry.PAGES[page].entries if not e.many]  # a many-entry's charts vary with the data
