@@ -100,6 +100,10 @@ def choose(tab, label: str, option: str) -> None:
     fold of its list, was sometimes missed, so the choice never reached the address), click the option, see it
     chosen, close the menu."""
     select = sidebar_select(tab, label)
+    # Scrolled to first, and two frames let pass: a click that has to scroll the sidebar itself opened the menu,
+    # and the scroll's event then closed it (3 times in 4 for the Wave filter in a 900 px window)
+    select.scroll_into_view_if_needed()
+    tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     select.locator("input").click()
     tab.get_by_role("option", name=option, exact=True).click()
     select.locator('[data-testid="stMultiSelectTagsContainer"]', has_text=option).wait_for()
@@ -150,8 +154,8 @@ def _filter_changes_the_link_and_the_caption(tab, server: str, key: str) -> None
 def test_each_sidebar_filter_changes_the_link_and_the_captions(page, server: str) -> None:
     """Each filter from an unfiltered page (each a new session in one tab): its choice goes in the address and
     the captions say it; every filter is tried, and a failure names the filter."""
-    page.set_viewport_size(TALL_WINDOW)  # in a laptop's window the Wave menu (the lowest, opening upwards) once
-    # never opened for the click on its box; not understood yet, so this test keeps the window it always had
+    page.set_viewport_size(TALL_WINDOW)  # in a laptop's window this test failed once in three runs after `choose`
+    # was mended (the message was lost); it keeps the window it always had until that is understood
     failed = []
     for key in FILTERS:
         try:
