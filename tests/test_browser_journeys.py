@@ -97,14 +97,17 @@ def sidebar_select(tab, label: str):
 def choose(tab, label: str, option: str) -> None:
     """Pick an option of a sidebar filter as a person does: click the box (not its label: a click on the label
     opens the menu through the input's focus, and an option clicked while the menu is still opening, below the
-    fold of its list, was sometimes missed, so the choice never reached the address), click the option, see it
-    chosen, close the menu."""
+    fold of its list, was sometimes missed, so the choice never reached the address), type its words, click the
+    option, see it chosen, close the menu."""
     select = sidebar_select(tab, label)
     # Scrolled to first, and two frames let pass: a click that has to scroll the sidebar itself opened the menu,
     # and the scroll's event then closed it (3 times in 4 for the Wave filter in a 900 px window)
     select.scroll_into_view_if_needed()
     tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     select.locator("input").click()
+    # Its words typed, so the option heads a short list: one far down a long list (London among the regions) had
+    # to be scrolled to inside the menu for the click, and under load that click was sometimes lost
+    tab.keyboard.type(option)
     tab.get_by_role("option", name=option, exact=True).click()
     select.locator('[data-testid="stMultiSelectTagsContainer"]', has_text=option).wait_for()
     tab.keyboard.press("Escape")
