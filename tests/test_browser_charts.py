@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import warm_tab
 from playwright.sync_api import Error as PlaywrightError
+from test_browser_journeys import SCRIPT_DONE, open_by_link
 
 from analysis.model import filters as flt
 from analysis.model.filters import Filters
@@ -88,7 +89,6 @@ def _drawn(demo_sources: registry.Sources, page: str, params: dict[str, list[str
     return sum(charts.has_data(p.figure) for p in registry.page_panels(page, demo_sources, view))
 
 
-SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'  # Streamlit's mark: no run under way
 GRID_BUTTON = "Grid"
 PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile "
          "Safari/537.36")
@@ -209,14 +209,10 @@ def _open(tab, server: str, page: str, params: dict[str, list[str]], by_link: bo
     True once its heading shows and its script run is over."""
     title = registry.PAGES[page].title
     if by_link:
-        # The link's click as the sidebar sends it (a phone's window keeps the sidebar folded away)
-        tab.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.dispatch_event("click")
-        path = "/" if page == "overview" else f"/{page}"
-        tab.wait_for_url(lambda url: urllib.parse.urlsplit(url).path.endswith(path))
+        open_by_link(tab, "" if page == "overview" else page, title)
     else:
         tab.goto(_address(server, page, params))
-    heading = "" if page == "overview" else title  # the overview's heading may be the study's title
-    tab.locator('[data-testid="stMain"] h1').filter(has_text=heading).first.wait_for(timeout=90_000)
+        tab.locator('[data-testid="stMain"] h1').first.wait_for(timeout=90_000)
     tab.wait_for_selector(SCRIPT_DONE, state="attached", timeout=90_000)
     kept = urllib.parse.parse_qs(urllib.parse.urlsplit(tab.url).query)  # the run puts the filters in the address
     assert all(kept.get(key) == values for key, values in params.items()), f"the filters, kept: {kept}"

@@ -75,14 +75,16 @@ def axe_problems(tab) -> list[str]:
     return found
 
 
-def open_by_link(tab, path: str, title: str) -> None:
+def open_by_link(tab, path: str, title: str, timeout: float = 90_000) -> None:
     """Open a page by clicking its link in the sidebar, as a reader does: one script run in the open app (about a
     CPU-second in Chromium), not the app started again by its address (two to four); its heading shown."""
     title = title.splitlines()[-1]  # the link's text after its icon's name
-    tab.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
-    tab.wait_for_url(lambda url: urllib.parse.urlsplit(url).path.rstrip("/").endswith(f"/{path}".rstrip("/")))
+    # The link's click as the sidebar gets it (a phone's window keeps the sidebar folded away)
+    tab.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.dispatch_event("click")
+    tab.wait_for_url(lambda url: urllib.parse.urlsplit(url).path.rstrip("/").endswith(f"/{path}".rstrip("/")),
+                     timeout=timeout)
     if path:  # the overview's heading may be the study's title
-        tab.locator('[data-testid="stMain"] h1').filter(has_text=title).first.wait_for()
+        tab.locator('[data-testid="stMain"] h1').filter(has_text=title).first.wait_for(timeout=timeout)
 
 
 def base_caption(tab):
