@@ -1,4 +1,5 @@
-"""Browser tests: Debian's Chromium against a running server on the demo data (never downloads a browser)."""
+"""Browser tests: Debian's Chromium against a running server on the demo data (never downloads a browser; the browser,
+server and page fixtures live in conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import new_tab
-from conftest import serve_app as _serve  # the browser, server and page fixtures live in conftest.py
 from test_browser_journeys import choose
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every page (found from the navigation), its screenshot and axe-core: tests/test_browser_journeys.py.
+# Every page (found from the navigation), its screenshot and axe-core, and a link straight to a page on a fresh server:
+# tests/test_browser_journeys.py.
 ORG_TYPE_LABEL = "Mental health and learning disability trust"
 
 
@@ -47,15 +47,3 @@ def test_a_chosen_filter_goes_in_the_link_and_the_link_reopens_the_view(page, br
     reopened.wait_for()
     assert reopened.inner_text() == chosen_caption
     other.close()
-
-
-@pytest.mark.parametrize("script", ["serve.py", "dashboard.py"])
-def test_a_link_straight_to_a_page_on_a_fresh_server_keeps_the_filters(browser, demo_dir: Path, script: str) -> None:
-    """A shared link is often the first request a new server gets; it must still run inside dashboard.py,
-    whether the server was warmed (serve.py, as `make run` starts it) or not (streamlit run dashboard.py)."""
-    with _serve(demo_dir, script) as fresh, new_tab(browser, height=1500) as tab:
-        tab.goto(f"{fresh}/groups?org_type=hospice")
-        _wait_for_app(tab)
-        tab.get_by_role("heading", name=re.compile("Seldom-heard groups")).first.wait_for()
-        assert "Hospice" in _org_type_select(tab).inner_text()
-        assert tab.get_by_text("Page not found").count() == 0

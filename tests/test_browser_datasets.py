@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import build_demo, new_tab
+from conftest import build_demo, new_tab, warm_tab
 from conftest import serve_app as _serve
 from playwright.sync_api import expect
 from test_browser_journeys import wait_for_app
@@ -40,8 +40,9 @@ def _shown(tab) -> str:
     return caption.inner_text()
 
 
-def _new_visitor(browser, base: str) -> str:
-    with new_tab(browser, height=1200) as tab:
+def _new_visitor(visitor, base: str) -> str:
+    """What a new visitor sees: a new tab (a new session) of a third browser, which never asked for a dataset."""
+    with warm_tab(visitor, height=1200) as tab:
         tab.goto(base)
         return _shown(tab)
 
@@ -53,7 +54,9 @@ def _pick(tab, label: str, option: str) -> None:
 
 
 def test_two_browsers_two_datasets_and_the_default_changes_only_on_request(browser, two_datasets: Path) -> None:
-    with _serve(two_datasets) as base, new_tab(browser, height=1600) as one, new_tab(browser, height=2400) as two:
+    with (_serve(two_datasets) as base, new_tab(browser, height=1600) as one, new_tab(browser, height=2400) as two,
+          new_tab(browser, height=1200) as visitor_tab):
+        visitor = visitor_tab.context
         one.goto(base)
         assert "Study demo" in _shown(one)
         two.goto(f"{base}/?dataset=trust-survey")
@@ -76,7 +79,7 @@ def test_two_browsers_two_datasets_and_the_default_changes_only_on_request(brows
 
         one.reload()
         assert "Study demo" in _shown(one), "an import elsewhere changes nothing here"
-        assert "Study demo" in _new_visitor(browser, base), "nor what a new visitor sees"
+        assert "Study demo" in _new_visitor(visitor, base), "nor what a new visitor sees"
 
         two.reload()
         wait_for_app(two)
@@ -86,6 +89,6 @@ def test_two_browsers_two_datasets_and_the_default_changes_only_on_request(brows
         expect(make_default).to_be_enabled()
         make_default.click()
         two.get_by_text(re.compile(r"Shown to new visitors: Another survey")).wait_for()
-        assert "Another survey" in _new_visitor(browser, base), "the default changes when asked"
+        assert "Another survey" in _new_visitor(visitor, base), "the default changes when asked"
         one.goto(f"{base}/?dataset=demo")
         assert "Study demo" in _shown(one), "a link to a dataset still opens it"

@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 from conftest import new_tab, serve_app, warm_tab
+from playwright.sync_api import Error as PlaywrightError
+from test_browser_journeys import nav_links, open_by_link, wait_for_app
 from test_safe_text import PAYLOADS
 
 from analysis.storage import store
@@ -14,7 +16,6 @@ from analysis.synthetic import demo
 from bench.sessions import IDLE_JS
 
 pytestmark = pytest.mark.browser
-PATHS = ["", "domains", "groups", "trust_types", "voices", "framework", "actions", "data"]
 
 
 def _outside(requests: list[str], base: str) -> list[str]:
@@ -23,19 +24,25 @@ def _outside(requests: list[str], base: str) -> list[str]:
 
 
 def test_a_page_loads_with_no_request_leaving_the_server(browser, server: str) -> None:
-    """Every page in turn, in one tab of a first-time visitor (nothing cached when the first page loads; a
-    request to another host never succeeds here, so no page can be served one from the cache)."""
+    """Every page in the navigation in turn, in one tab of a first-time visitor: the first by its address (nothing
+    cached: every script, style, font and image is fetched), each later one by its link, as a reader moves on (the
+    scripts a page loads on demand, its charts' among them, fetched then). A request to another host never
+    succeeds here, so no page can have been served one from the cache."""
     outside: dict[str, list[str]] = {}
     with new_tab(browser) as tab:
         requests: list[str] = []
         tab.on("request", lambda request: requests.append(request.url))
-        for path in PATHS:
+        tab.goto(server)
+        wait_for_app(tab)
+        tab.wait_for_timeout(1500)  # late fetches (favicon, fonts, images) included
+        assert requests, "the request log works"  # a page opened by its link may fetch nothing new
+        if _outside(requests, server):
+            outside["/ (by its address)"] = _outside(requests, server)
+        for path, title in nav_links(tab, server).items():
             requests.clear()
-            tab.goto(f"{server}/{path}")
-            tab.wait_for_selector('[data-testid="stSidebar"]')
+            open_by_link(tab, path, title)
             tab.wait_for_function(IDLE_JS)
-            tab.wait_for_timeout(1500)  # late fetches (favicon, fonts, images) included
-            assert requests, f"the request log works (/{path})"
+            tab.wait_for_timeout(1500)
             if _outside(requests, server):
                 outside[f"/{path}"] = _outside(requests, server)
     assert not outside, outside
@@ -58,26 +65,44 @@ def payload_server(tmp_path_factory: pytest.TempPathFactory):
         yield base
 
 
-@pytest.mark.parametrize("path", ["domains", "groups", "voices", "data"])
-def test_payloads_in_the_data_never_act_in_the_browser(warm_context, payload_server: str, path: str) -> None:
+PAYLOAD_PAGES = {"domains": "Influence by domain", "groups": "Seldom-heard groups", "voices": "Voices",
+                 "data": "Data"}
+
+
+def _payloads_never_act(tab, path: str, requests: list[str], dialogs: list[str]) -> None:
+    tab.wait_for_selector('[data-testid="stSidebar"]')
+    tab.wait_for_function(IDLE_JS)
+    for chart in tab.locator(".js-plotly-plot:visible").all()[:3]:  # a heat map drawn twice shows one
+        chart.hover()  # hover labels draw the data too
+    tab.wait_for_timeout(1000)
+    links = tab.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    images = tab.eval_on_selector_all("img[src], image[href]", "els => els.map(e => e.src || e.href.baseVal)")
+    assert not [u for u in links + images if "evil" in u or u.startswith("javascript:")], links + images
+    assert not dialogs, "no script from the data ran"
+    assert not [u for u in requests if "evil" in u], "nothing was fetched from a URL in the data"
+    if path in {"domains", "groups"}:  # elsewhere the data sit in canvas-drawn tables, not in the page's text
+        assert tab.get_by_text("evil.example", exact=False).count(), "the payloads were shown"
+
+
+def test_payloads_in_the_data_never_act_in_the_browser(warm_context, payload_server: str) -> None:
+    """The pages that show the data's names, labels and stories, in one session: the first by its address, the
+    others by their links. A failure names its page (the other pages are still checked)."""
+    failed: list[str] = []
     with warm_tab(warm_context, height=3000) as tab:
         requests: list[str] = []
         dialogs: list[str] = []
         tab.on("request", lambda request: requests.append(request.url))
         tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        tab.goto(f"{payload_server}/{path}")
-        tab.wait_for_selector('[data-testid="stSidebar"]')
-        tab.wait_for_function(IDLE_JS)
-        for chart in tab.locator(".js-plotly-plot:visible").all()[:3]:  # a heat map drawn twice shows one
-            chart.hover()  # hover labels draw the data too
-        tab.wait_for_timeout(1000)
-        links = tab.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-        images = tab.eval_on_selector_all("img[src], image[href]", "els => els.map(e => e.src || e.href.baseVal)")
-        assert not [u for u in links + images if "evil" in u or u.startswith("javascript:")], links + images
-        assert not dialogs, "no script from the data ran"
-        assert not [u for u in requests if "evil" in u], "nothing was fetched from a URL in the data"
-        if path in {"domains", "groups"}:  # elsewhere the data sit in canvas-drawn tables, not in the page's text
-            assert tab.get_by_text("evil.example", exact=False).count(), "the payloads were shown"
+        for number, (path, title) in enumerate(PAYLOAD_PAGES.items()):
+            try:
+                if number:
+                    open_by_link(tab, path, title)
+                else:
+                    tab.goto(f"{payload_server}/{path}")
+                _payloads_never_act(tab, path, requests, dialogs)
+            except (AssertionError, PlaywrightError) as exc:
+                failed.append(f"/{path}: {exc}")
+    assert not failed, "\n".join(failed)
 
 
 def test_an_uploaded_payload_file_never_acts(warm_context, tmp_path: Path) -> None:

@@ -241,22 +241,37 @@ def test_a_filter_can_be_chosen_with_the_keyboard_alone(page, server: str) -> No
     assert "Hospice" in sidebar_select(page, "Organisation type").inner_text()
 
 
+# What the first sessions on a fresh server open, in the order their requests reach it: a shared link straight to a
+# page with a filter first (often a new server's first request), then the same page and others together.
+FIRST_REQUESTS = ["groups?org_type=hospice", "domains", "groups?org_type=hospice", ""]
+FIRST_HEADINGS = {"groups": "Seldom-heard groups", "domains": "Influence by domain"}
+
+
 @pytest.mark.parametrize("script", ["serve.py", "dashboard.py"])
-def test_sessions_opening_together_on_a_fresh_server_all_get_the_frame(browser, demo_dir: Path, script: str) -> None:
-    """The first requests a server gets may arrive together; every one must run inside dashboard.py."""
+def test_the_first_requests_to_a_fresh_server_all_run_inside_the_frame(browser, demo_dir: Path, script: str) -> None:
+    """The first requests a server gets may arrive together, and the first may be a link straight to a page; each
+    must run inside dashboard.py (its navigation shown, no exception, no "Page not found") and a link keeps its
+    filters, whether the server was warmed (serve.py, as `make run` starts it) or not (streamlit run dashboard.py).
+    Four browsers of their own (nothing cached), opened together."""
     from conftest import serve_app
 
     with serve_app(demo_dir, script) as fresh:
-        contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(4)]
+        contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in FIRST_REQUESTS]
         try:
             tabs = [context.new_page() for context in contexts]
-            for tab in tabs:
+            for tab, address in zip(tabs, FIRST_REQUESTS, strict=True):
                 tab.set_default_timeout(60_000)
-                tab.goto(f"{fresh}/domains", wait_until="commit")
-            for tab in tabs:
+                tab.goto(f"{fresh}/{address}", wait_until="commit")
+            for tab, address in zip(tabs, FIRST_REQUESTS, strict=True):
                 wait_for_app(tab)
                 assert tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Influence by domain").count()
-                assert tab.locator('[data-testid="stException"]').count() == 0
+                assert tab.locator('[data-testid="stException"]').count() == 0, address
+                assert tab.get_by_text("Page not found").count() == 0, address
+                path, _, query = address.partition("?")
+                if path:
+                    tab.get_by_role("heading", name=re.compile(FIRST_HEADINGS[path])).first.wait_for()
+                if query:
+                    assert "Hospice" in sidebar_select(tab, "Organisation type").inner_text(), address
         finally:
             for context in contexts:
                 context.close()
