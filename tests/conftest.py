@@ -205,7 +205,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     that starts the shared app server (or a Spark session) without a browser as `server`, so no such test can slip
     into the fast loop unmarked (a test that starts one some other way fails: see `pytest_runtest_call` below).
     A test tests/slow_tests.txt lists (measured over half a CPU-second) is marked `slow`: `make check` leaves it to
-    `make test`."""
+    `make test`. Under xdist the heavy tests are shared out first (`shared_out`)."""
     slow = slow_tests()
     for item in items:
         if item.nodeid in slow:
@@ -215,6 +215,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         elif "server" in fixtures or "spark" in fixtures:  # Spark starts a JVM: minutes on two cores
             item.add_marker(pytest.mark.server)
+    items[:] = shared_out(items, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+
+
+def _heavy(item: pytest.Item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("browser", "server"))
+
+
+def shared_out(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The tests in the order that starts every worker on the heavy ones. xdist's worksteal gives each worker a
+    contiguous share of this order (the first `len // workers`, then the rest) and lets a worker that runs out
+    take the back half of another's queue. In file order one share held every browser test and the Spark test, and
+    a long test left near its end was the run's tail, one core busy and the other idle. Here each share starts with
+    its part of the browser and server tests (whole modules, which may share a server, dealt to the share with
+    fewest; the Spark test, a JVM of 30-60 s, first of all) and is filled with the light tests in file order, so
+    what is left to take at the end is short. With one process the order is left alone."""
+    if workers < 2:
+        return items
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        if _heavy(item):
+            modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for module in sorted(modules.values(), key=len, reverse=True):
+        min(shares, key=len).extend(module)
+    for share in shares:
+        share.sort(key=lambda item: "spark" not in getattr(item, "fixturenames", ()))
+    light = [item for item in items if not _heavy(item)]
+    size, start, ordered = len(items) // workers, 0, []
+    for number, share in enumerate(shares):
+        fill = len(light) - start if number == workers - 1 else max(0, size - len(share))
+        ordered += share + light[start:start + fill]
+        start += fill
+    return ordered
 
 
 # What a test started, seen where it happens (a process spawned, an AppTest script run), so a test that starts a
