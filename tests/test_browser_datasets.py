@@ -3,6 +3,7 @@ nor what a new visitor sees; only "Make this the default" changes that."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -55,8 +56,7 @@ def _pick(tab, label: str, option: str) -> None:
 
 def test_two_browsers_two_datasets_and_the_default_changes_only_on_request(browser, two_datasets: Path) -> None:
     with (_serve(two_datasets) as base, new_tab(browser, height=1600) as one, new_tab(browser, height=2400) as two,
-          new_tab(browser, height=1200) as visitor_tab):
-        visitor = visitor_tab.context
+          contextlib.closing(browser.new_context()) as visitor):
         one.goto(base)
         assert "Study demo" in _shown(one)
         two.goto(f"{base}/?dataset=trust-survey")

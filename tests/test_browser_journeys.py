@@ -16,6 +16,8 @@ import pytest
 from conftest import TALL_WINDOW
 from playwright.sync_api import Error as PlaywrightError
 
+from analysis.views import registry
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +246,6 @@ def test_a_filter_can_be_chosen_with_the_keyboard_alone(page, server: str) -> No
 # What the first sessions on a fresh server open, in the order their requests reach it: a shared link straight to a
 # page with a filter first (often a new server's first request), then the same page and others together.
 FIRST_REQUESTS = ["groups?org_type=hospice", "domains", "groups?org_type=hospice", ""]
-FIRST_HEADINGS = {"groups": "Seldom-heard groups", "domains": "Influence by domain"}
 
 
 @pytest.mark.parametrize("script", ["serve.py", "dashboard.py"])
@@ -269,7 +270,7 @@ def test_the_first_requests_to_a_fresh_server_all_run_inside_the_frame(browser, 
                 assert tab.get_by_text("Page not found").count() == 0, address
                 path, _, query = address.partition("?")
                 if path:
-                    tab.get_by_role("heading", name=re.compile(FIRST_HEADINGS[path])).first.wait_for()
+                    tab.get_by_role("heading", name=re.compile(registry.PAGES[path].title)).first.wait_for()
                 if query:
                     assert "Hospice" in sidebar_select(tab, "Organisation type").inner_text(), address
         finally:
